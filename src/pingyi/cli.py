@@ -1,0 +1,226 @@
+"""``pingyi``: the one command-line entry point.
+
+Verbs that need no database (``tally``) never import Django; the others set Django up
+against the data folder (``PINGYI_DATA_DIR``) or ``DATABASE_URL``, so they work beside a
+running ``pingyi serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
+    import django
+
+    django.setup()
+
+
+def _call(command: str, *args: str, **options: object) -> None:
+    from django.core.management import call_command
+
+    call_command(command, *args, **options)
+
+
+def _prepare_embedded(*, quiet: bool = True) -> None:
+    """Apply pending migrations and collect static files (fast when nothing changed)."""
+    from django.conf import settings
+
+    if settings.EMBEDDED or os.environ.get("PINGYI_MIGRATE_ON_START") == "1":
+        _call("migrate", interactive=False, verbosity=0 if quiet else 1)
+    _call("collectstatic", interactive=False, verbosity=0)
+
+
+# --- verbs ---------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    _prepare_embedded()
+    from pingyi.core.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    _prepare_embedded()
+    from pingyi.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+
+    summary = load_demo_data()
+    url = f"http://{args.host}:{args.port}/"
+    print(f"pingyi demo — {summary}")
+    print(f"  open       {url}")
+    print(f"  data       {os.environ.get('PINGYI_DATA_DIR', 'pingyi-data')}")
+    print(f"  sign in    (password for all: {DEMO_PASSWORD})")
+    for username, role, _unit in DEMO_ACCOUNTS:
+        print(f"             {username:<10} {role}")
+    sys.stdout.flush()
+    if args.no_serve:
+        return 0
+    from pingyi.core.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django()
+    _call("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pingyi manage", *args.rest])
+    return 0
+
+
+def cmd_units_import(args: argparse.Namespace) -> int:
+    _django()
+    from pingyi.orgs.services import UnitImportError, read_unit_workbook, units_import
+
+    try:
+        with open(args.file, "rb") as fh:
+            rows = read_unit_workbook(fh)
+        summary = units_import(rows=rows)
+    except FileNotFoundError:
+        print(f"pingyi units import: {args.file}: no such file", file=sys.stderr)
+        return 2
+    except UnitImportError as exc:
+        print(f"pingyi units import: {args.file}: nothing imported", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    print(
+        f"created {summary.created}, updated {summary.updated}, "
+        f"new groups {summary.groups_created}"
+    )
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    _django()
+    import getpass
+
+    from pingyi.accounts.services import AccountError, account_create
+
+    password = os.environ.get("PINGYI_PASSWORD") or getpass.getpass("password: ")
+    try:
+        user = account_create(
+            username=args.username,
+            password=password,
+            role=args.role,
+            unit_code=args.unit,
+            display_name=args.name or "",
+        )
+    except AccountError as exc:
+        print(f"pingyi user add: {exc}", file=sys.stderr)
+        return 2
+    print(f"created {user.username} ({user.role})")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("PINGYI_HOST", DEFAULT_HOST))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PINGYI_PORT", DEFAULT_PORT))
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes (default: PINGYI_WORKERS or the number of cores)",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per process (default 16)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pingyi",
+        description="pingyi (评议): appraisal meetings and supervision for government reviews.",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    p = verbs.add_parser("demo", help="embedded database with demo data, then serve it")
+    _add_server_options(p)
+    p.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+    p.set_defaults(func=cmd_demo)
+
+    p = verbs.add_parser("serve", help="the production web server")
+    _add_server_options(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = verbs.add_parser("migrate", help="apply database migrations")
+    p.set_defaults(func=cmd_migrate)
+
+    p = verbs.add_parser("tally", help="recompute results.json from a bundle (DIR or ZIP)")
+    p.add_argument("bundle", help="folder or .zip holding event.json and ballots.csv")
+    p.set_defaults(func=cmd_tally)
+
+    units = verbs.add_parser("units", help="units (单位)").add_subparsers(
+        dest="units_verb", metavar="VERB", required=True
+    )
+    p = units.add_parser("import", help="create or update units from an Excel sheet")
+    p.add_argument("file", help=".xlsx file: 编码, 单位名称, 类别, [简称, 排序, 分组]")
+    p.set_defaults(func=cmd_units_import)
+
+    user = verbs.add_parser("user", help="accounts").add_subparsers(
+        dest="user_verb", metavar="VERB", required=True
+    )
+    p = user.add_parser("add", help="create an account (password from PINGYI_PASSWORD or prompt)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["office", "leader", "unit", "viewer"])
+    p.add_argument("--unit", help="unit code (required for --role unit)")
+    p.add_argument("--name", help="display name")
+    p.set_defaults(func=cmd_user_add)
+
+    _add_appraisal_verbs(verbs)
+
+    p = verbs.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from pingyi.appraisal.cli_tally import main_tally
+
+    return main_tally(args.bundle)
+
+
+def _add_appraisal_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    try:
+        from pingyi.appraisal.cli import add_verbs
+    except ImportError:  # pragma: no cover - the appraisal CLI is optional during development
+        return
+    add_verbs(verbs, django_setup=_django)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

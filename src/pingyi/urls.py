@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from pingyi.core.admin_site import admin_site
+
+urlpatterns = [
+    path("", include("pingyi.core.urls")),
+    path("accounts/", include("pingyi.accounts.urls")),
+    path("units/", include("pingyi.orgs.urls")),
+    path("admin/", admin_site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
