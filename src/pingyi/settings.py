@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -126,7 +125,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "pingyi.sqlite3",
+            "NAME": str(DATA_DIR / "pingyi.sqlite3"),
             "OPTIONS": {
                 # Durable before acknowledged: WAL with a full fsync on every commit, and
                 # write transactions that take the write lock up front (no upgrade deadlocks).

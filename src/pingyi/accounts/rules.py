@@ -11,7 +11,11 @@ from pingyi.accounts.models import Role
 
 @rules.predicate
 def is_office(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.OFFICE))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == Role.OFFICE)
+    )
 
 
 @rules.predicate

@@ -16,7 +16,7 @@ from pingyi.orgs.selectors import units_visible_to
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     units = units_visible_to(user=request.user)
-    counts = {kind: 0 for kind in UnitKind}
+    counts = dict.fromkeys(UnitKind, 0)
     for kind in units.values_list("kind", flat=True):
         counts[UnitKind(kind)] += 1
     return render(

@@ -13,7 +13,11 @@ class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel workbook (.xlsx)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": (
+                    ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                )
+            }
         ),
     )
 

@@ -57,7 +57,10 @@ class RowError:
 
 
 class UnitImportError(ValueError):
-    """The sheet cannot be imported; ``errors`` names every bad row and column. Nothing was saved."""
+    """The sheet cannot be imported; ``errors`` names every bad row and column.
+
+    Nothing was saved.
+    """
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors

@@ -50,7 +50,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Imported: %(created)d new units, %(updated)d updated, %(groups)d new groups.")
+                    _("Imported: %(created)d new units, %(updated)d updated, %(groups)d new groups.")  # noqa: E501
                     % {
                         "created": summary.created,
                         "updated": summary.updated,

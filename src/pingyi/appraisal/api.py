@@ -1,0 +1,301 @@
+"""The appraisal REST API (``/api/v1/``), documented by its OpenAPI schema.
+
+Ballots are posted by evaluators without an account; event management needs an office
+account (session or HTTP Basic). Every refusal answers ``{"detail": ..., "code": ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from pingyi.appraisal import selectors, services
+from pingyi.appraisal.models import Event
+from pingyi.appraisal.spec import spec_to_json
+from pingyi.core.api_auth import OfficeAuth, office_auth
+
+router = Router(tags=["appraisal"])
+
+
+class Problem(Schema):
+    detail: str
+    code: str
+    track: str | None = None
+    unit: str | None = None
+
+
+class Receipt(Schema):
+    receipt: str
+
+
+class ScoreIn(Schema):
+    track: str
+    unit: str
+    item: str
+    value: float | str | None = None
+
+
+class BallotIn(Schema):
+    token: str
+    scores: list[ScoreIn]
+
+
+class EventOut(Schema):
+    key: str
+    name: str
+    kind: str
+    state: str
+    held_on: str | None
+    rehearsal: bool
+    previous: str | None
+
+
+class CardsIn(Schema):
+    panel: str
+    count: int
+    unit: str | None = None
+
+
+class CardOut(Schema):
+    token: str
+    code: str
+    panel: str
+    unit: str
+
+
+class CardsOut(Schema):
+    cards: list[CardOut]
+
+
+class PanelCountOut(Schema):
+    key: str
+    name: str
+    expected: int | None
+    issued: int
+    cast: int
+    quorum_met: bool | None
+
+
+def problem(status: int, detail: str, code: str, **extra: Any) -> HttpResponse:
+    body = {"detail": detail, "code": code, **{k: v for k, v in extra.items() if v is not None}}
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def refusal(exc: services.AppraisalError) -> HttpResponse:
+    extra: dict[str, Any] = {}
+    if isinstance(exc, services.BallotRefused):
+        extra = {"track": exc.error.track, "unit": exc.error.unit}
+    return problem(exc.status, exc.message, exc.code, **extra)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(_("%(name)s is not a number") % {"name": name})
+
+
+def parse_json_body(request: HttpRequest) -> Any:
+    """The request body as JSON with exact decimals; NaN and Infinity are refused."""
+    try:
+        text = request.body.decode("utf-8")
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise HttpError(400, _("The body is not UTF-8 text.")) from exc
+    except ValueError as exc:
+        raise HttpError(400, _("The body is not valid JSON: %(error)s") % {"error": exc}) from exc
+
+
+def _event_out(event: Event) -> dict[str, Any]:
+    return {
+        "key": event.key,
+        "name": event.name,
+        "kind": event.kind,
+        "state": event.state,
+        "held_on": event.held_on.isoformat() if event.held_on else None,
+        "rehearsal": event.rehearsal,
+        "previous": event.previous.key if event.previous else None,
+    }
+
+
+def _visible_event(request: HttpRequest, key: str) -> Event:
+    return get_object_or_404(
+        selectors.events_visible_to(user=request.user).select_related("previous"), key=key
+    )
+
+
+# --- evaluators ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/ballots",
+    auth=None,
+    response={201: Receipt, 400: Problem, 403: Problem, 409: Problem, 422: Problem},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": BallotIn.json_schema()}},
+        }
+    },
+    summary="Cast a ballot with a one-use card",
+)
+def cast_ballot(request: HttpRequest) -> Any:
+    """201 with a receipt; the identical retry answers the same receipt. 409: the card was
+    used for another ballot. 403: the card is not valid or voting is not open. 422: the
+    ballot breaks a rule (the reason names the unit and the rule)."""
+    body = parse_json_body(request)
+    if not isinstance(body, dict):
+        return problem(400, _("The body must be a JSON object."), "bad_request")
+    token, scores = body.get("token"), body.get("scores")
+    if not isinstance(token, str) or not token.strip():
+        return problem(400, _("“token” is missing: scan the card's QR or type its code."), "no_token")
+    if not isinstance(scores, list):
+        return problem(400, _("“scores” must be a list."), "bad_request")
+    if not all(isinstance(row, dict) for row in scores):
+        return problem(400, _("Every entry of “scores” must be an object."), "bad_request")
+    try:
+        result = services.ballot_cast(token=token, scores=scores)
+    except services.AppraisalError as exc:
+        return refusal(exc)
+    return 201, {"receipt": result.receipt}
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+@router.get("/events", response=list[EventOut], auth=None, summary="Events visible to you")
+def list_events(request: HttpRequest) -> Any:
+    events = selectors.events_visible_to(user=request.user).select_related("previous")
+    return [_event_out(e) for e in events]
+
+
+@router.get("/events/{key}", auth=None, summary="One event with its tracks, panels and method")
+def get_event(request: HttpRequest, key: str) -> Any:
+    event = _visible_event(request, key)
+    return {**_event_out(event), "event": spec_to_json(event.spec)}
+
+
+@router.get("/events/{key}/tracks", auth=None, summary="The event's tracks and their units")
+def get_tracks(request: HttpRequest, key: str) -> Any:
+    return spec_to_json(_visible_event(request, key).spec)["tracks"]
+
+
+@router.get("/events/{key}/units", auth=None, summary="Every unit of the event, by track")
+def get_units(request: HttpRequest, key: str) -> Any:
+    spec = _visible_event(request, key).spec
+    return [
+        {"track": t.key, "unit": u.key, "name": u.name, "order": i + 1}
+        for t in spec.tracks
+        for i, u in enumerate(t.units)
+    ]
+
+
+@router.get(
+    "/events/{key}/results",
+    auth=None,
+    response={200: dict, 403: Problem, 404: Problem},
+    summary="results.json, once voting has closed",
+)
+def get_results(request: HttpRequest, key: str) -> Any:
+    event = get_object_or_404(Event, key=key)
+    results = selectors.stored_results(event=event)
+    if results is None:
+        return problem(
+            403, _("Results are available once voting has closed."), "results_not_available"
+        )
+    return 200, results
+
+
+@router.get(
+    "/events/{key}/counts",
+    auth=OfficeAuth(readers=True),
+    response=list[PanelCountOut],
+    summary="Cards issued and ballots cast per panel (live)",
+)
+def get_counts(request: HttpRequest, key: str) -> Any:
+    event = get_object_or_404(Event, key=key)
+    return [
+        {**c.__dict__, "quorum_met": c.quorum_met} for c in selectors.panel_counts(event=event)
+    ]
+
+
+@router.get("/events/{key}/receipts", auth=None, response=list[str], summary="Published receipts")
+def get_receipts(request: HttpRequest, key: str) -> Any:
+    event = get_object_or_404(Event, key=key, state=selectors.EventState.PUBLISHED)
+    return selectors.receipts(event=event)
+
+
+# --- office ------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/events",
+    auth=office_auth,
+    response={201: EventOut, 400: Problem, 409: Problem, 422: Problem},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+    summary="Import an event from its event.json (office)",
+)
+def import_event(request: HttpRequest) -> Any:
+    try:
+        event = services.event_import(data=request.body)
+    except services.AppraisalError as exc:
+        return refusal(exc)
+    return 201, _event_out(event)
+
+
+def _state_change(action: str) -> Any:
+    def view(request: HttpRequest, key: str) -> Any:
+        try:
+            event = getattr(services, f"event_{action}")(key=key)
+        except services.AppraisalError as exc:
+            return refusal(exc)
+        return 200, _event_out(event)
+
+    view.__name__ = f"event_{action}"
+    return view
+
+
+for _action in ("open", "close", "publish"):
+    router.post(
+        f"/events/{{key}}/{_action}",
+        auth=office_auth,
+        response={200: EventOut, 400: Problem, 409: Problem},
+        summary=f"{_action.capitalize()} the event (office)",
+    )(_state_change(_action))
+
+
+@router.post(
+    "/events/{key}/cards",
+    auth=office_auth,
+    response={201: CardsOut, 400: Problem, 409: Problem},
+    summary="Issue one-use ballot cards for a panel (office)",
+)
+def issue_cards(request: HttpRequest, key: str, payload: CardsIn) -> Any:
+    event = get_object_or_404(Event, key=key)
+    try:
+        issued = services.tokens_issue(
+            event=event, panel=payload.panel, count=payload.count, unit=payload.unit
+        )
+    except services.AppraisalError as exc:
+        return refusal(exc)
+    return 201, {
+        "cards": [
+            {"token": c.token, "code": c.code, "panel": c.panel, "unit": c.bound_unit}
+            for c in issued
+        ]
+    }
+
+

@@ -1,0 +1,150 @@
+"""Appraisal verbs of the ``pingyi`` command: events, ballot cards, export.
+
+They talk to the same data folder (or ``DATABASE_URL``) as a running ``pingyi serve``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SetUp = Callable[[], None]
+
+
+def _fail(verb: str, message: str) -> int:
+    print(f"pingyi {verb}: {message}", file=sys.stderr)
+    return 2
+
+
+def read_event_json(path: str) -> bytes:
+    """``event.json`` from a bundle folder, a .zip, or the file itself."""
+    p = Path(path)
+    if p.is_dir():
+        return (p / "event.json").read_bytes()
+    if zipfile.is_zipfile(p):
+        with zipfile.ZipFile(p) as zf:
+            names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == "event.json"]
+            if not names:
+                raise FileNotFoundError(f"{path}: the zip holds no event.json")
+            return zf.read(sorted(names, key=len)[0])
+    return p.read_bytes()
+
+
+def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None:  # type: ignore[type-arg]
+    event = verbs.add_parser("event", help="appraisal events").add_subparsers(
+        dest="event_verb", metavar="VERB", required=True
+    )
+    p = event.add_parser("import", help="create an event from DIR|ZIP|event.json; prints its key")
+    p.add_argument("bundle")
+    p.add_argument("--replace", action="store_true", help="replace a draft event's rules")
+    p.set_defaults(func=lambda a: cmd_event_import(a, django_setup))
+
+    for action, text in (
+        ("open", "open voting"),
+        ("close", "close voting and fix the results"),
+        ("publish", "publish the results"),
+        ("purge", "delete a rehearsal's ballots and cards (back to draft)"),
+    ):
+        p = event.add_parser(action, help=text)
+        p.add_argument("key")
+        p.set_defaults(func=lambda a, action=action: cmd_event_state(a, action, django_setup))
+
+    p = event.add_parser("list", help="list events")
+    p.set_defaults(func=lambda a: cmd_event_list(a, django_setup))
+
+    p = event.add_parser(
+        "export", help="write the anonymous bundle: event.json, ballots.csv, results.json, receipts.txt"
+    )
+    p.add_argument("key")
+    p.add_argument("dir")
+    p.set_defaults(func=lambda a: cmd_event_export(a, django_setup))
+
+    p = verbs.add_parser("tokens", help="issue one-use ballot cards: CSV on stdout")
+    p.add_argument("key", help="event key")
+    p.add_argument("--panel", required=True, help="panel key")
+    p.add_argument("--count", required=True, type=int)
+    p.add_argument("--unit", help="bind the cards to this unit (it is left out of their ballots)")
+    p.set_defaults(func=lambda a: cmd_tokens(a, django_setup))
+
+
+def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
+    try:
+        data = read_event_json(args.bundle)
+    except (OSError, zipfile.BadZipFile) as exc:
+        return _fail("event import", str(exc))
+    setup()
+    from pingyi.appraisal import services
+
+    try:
+        event = services.event_import(data=data, replace=args.replace)
+    except services.AppraisalError as exc:
+        return _fail("event import", exc.message)
+    print(event.key)
+    return 0
+
+
+def cmd_event_state(args: argparse.Namespace, action: str, setup: SetUp) -> int:
+    setup()
+    from pingyi.appraisal import services
+
+    try:
+        if action == "purge":
+            deleted = services.rehearsal_purge(key=args.key)
+            print(f"{args.key}: purged {deleted} rows; back to draft")
+            return 0
+        event = getattr(services, f"event_{action}")(key=args.key)
+    except services.AppraisalError as exc:
+        return _fail(f"event {action}", exc.message)
+    except services.Event.DoesNotExist:
+        return _fail(f"event {action}", f"no event {args.key!r}")
+    print(f"{event.key}: {event.state}")
+    return 0
+
+
+def cmd_event_list(args: argparse.Namespace, setup: SetUp) -> int:
+    setup()
+    from pingyi.appraisal.models import Event
+
+    for event in Event.objects.order_by("key"):
+        print(f"{event.key}\t{event.state}\t{event.name}")
+    return 0
+
+
+def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
+    setup()
+    from pingyi.appraisal.exports import ExportError, event_export
+
+    try:
+        path = event_export(key=args.key, directory=Path(args.dir))
+    except ExportError as exc:
+        return _fail("event export", str(exc))
+    print(path)
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
+    setup()
+    from pingyi.appraisal import services
+    from pingyi.appraisal.cards import ballot_url, format_code
+    from pingyi.appraisal.models import Event
+
+    event = Event.objects.filter(key=args.key).first()
+    if event is None:
+        return _fail("tokens", f"no event {args.key!r}")
+    try:
+        issued = services.tokens_issue(
+            event=event, panel=args.panel, count=args.count, unit=args.unit
+        )
+    except services.AppraisalError as exc:
+        return _fail("tokens", exc.message)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["token", "code", "panel", "unit", "url"])
+    for card in issued:
+        row: list[Any] = [card.token, format_code(card.code), card.panel, card.bound_unit]
+        writer.writerow([*row, ballot_url(card.token)])
+    return 0

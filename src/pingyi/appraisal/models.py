@@ -1,0 +1,151 @@
+"""Appraisal events, ballot cards and ballots.
+
+The event's rules live in one place: ``Event.spec_json``, the canonical ``event.json``
+(tracks, units, rubrics, panels, method), parsed by :mod:`pingyi.appraisal.spec`.
+
+Anonymity (docs/anonymity.md): a :class:`Ballot` row carries no link to a card, an
+account, an address or a time. Its primary key is random, so the stored order does not
+follow the order of voting; its receipt is derived from the card's secret, which the
+server never stores.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pingyi.appraisal.spec import EventSpec, load_event_json
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting", _("Work-report appraisal meeting")
+    OBSERVATION = "observation", _("Quarterly observation")
+
+
+class EventState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Voting open")
+    CLOSED = "closed", _("Voting closed")
+    PUBLISHED = "published", _("Published")
+
+
+class Event(models.Model):
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=EventKind.choices, default=EventKind.MEETING
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=EventState.choices, default=EventState.DRAFT
+    )
+    rehearsal = models.BooleanField(
+        _("rehearsal"),
+        default=False,
+        help_text=_("A rehearsal tests the whole meeting; its ballots and cards can be purged."),
+    )
+    spec_json = models.TextField(_("event.json"))
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("compared with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The earlier event whose ranks the rank changes (争先进位) are measured against."),
+    )
+    results_json = models.TextField(_("results.json"), blank=True)
+    revealed_tracks = models.JSONField(_("revealed tracks"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("voting opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("voting closed"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        verbose_name = _("appraisal event")
+        verbose_name_plural = _("appraisal events")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @cached_property
+    def spec(self) -> EventSpec:
+        return load_event_json(self.spec_json)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == EventState.OPEN
+
+    @property
+    def has_results(self) -> bool:
+        return self.state in (EventState.CLOSED, EventState.PUBLISHED)
+
+
+class Presentation(models.Model):
+    """A unit's work report at the meeting: its place in the running order and its slides."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="presentations")
+    track = models.CharField(_("track"), max_length=64)
+    unit = models.CharField(_("unit"), max_length=64)
+    order = models.PositiveIntegerField(_("running order"), default=0)
+    presenter = models.CharField(_("presenter"), max_length=100, blank=True)
+    slides = models.FileField(_("slides"), upload_to="slides/%Y/", blank=True)
+    comment_notes = models.TextField(_("comment notes (讲评)"), blank=True)
+
+    class Meta:
+        ordering = ["event", "track", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "track", "unit"], name="one_presentation")
+        ]
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+
+
+class BallotCard(models.Model):
+    """A one-use anonymous credential. Only keyed hashes of its secrets are stored."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="cards")
+    panel = models.CharField(_("panel"), max_length=64)
+    bound_unit = models.CharField(
+        _("bound unit"),
+        max_length=64,
+        blank=True,
+        help_text=_("The unit the holder belongs to: it is left out of this card's ballot."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+    rehearsal = models.BooleanField(default=False)
+    issued_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["event", "panel", "used"])]
+        verbose_name = _("ballot card")
+        verbose_name_plural = _("ballot cards")
+
+
+def random_ballot_id() -> int:
+    """A random positive 63-bit id: the stored order of ballots says nothing about time."""
+    return secrets.randbits(63) or 1
+
+
+class Ballot(models.Model):
+    """One cast ballot: its panel and its packed scores. Nothing else."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_ballot_id, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ballots")
+    panel = models.CharField(max_length=64)
+    receipt = models.CharField(max_length=16)
+    payload = models.BinaryField()
+    rehearsal = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "receipt"], name="one_receipt_per_event")
+        ]
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")

@@ -1,0 +1,99 @@
+"""Reading appraisal data: events visible to someone, counts, and results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from pingyi.accounts.rules import reads_all_units
+from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
+from pingyi.appraisal.packing import BallotMatrix, BallotMatrixBuilder
+from pingyi.appraisal.tally import dump_results, results_to_json, tally
+
+PUBLIC_STATES = (EventState.PUBLISHED,)
+
+
+def events_visible_to(*, user: Any) -> QuerySet[Event]:
+    """Office, leaders and viewers see every event; everyone else only published ones."""
+    events = Event.objects.all()
+    if reads_all_units(user):
+        return events
+    return events.filter(state__in=PUBLIC_STATES)
+
+
+def ballot_matrix(*, event: Event, chunk_size: int = 10_000) -> BallotMatrix:
+    """Every counted ballot of the event, streamed from the database into one matrix."""
+    builder = BallotMatrixBuilder(event.spec)
+    rows = (
+        Ballot.objects.filter(event=event)
+        .values_list("panel", "payload")
+        .iterator(chunk_size=chunk_size)
+    )
+    for panel, payload in rows:
+        builder.add(panel, bytes(payload))
+    return builder.build()
+
+
+def compute_results(*, event: Event) -> dict[str, Any]:
+    return results_to_json(tally(event.spec, ballot_matrix(event=event)))
+
+
+def compute_results_text(*, event: Event) -> str:
+    return dump_results(compute_results(event=event))
+
+
+def stored_results(*, event: Event) -> dict[str, Any] | None:
+    """The results fixed when voting closed (None before)."""
+    if not event.has_results or not event.results_json:
+        return None
+    return json.loads(event.results_json)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class PanelCount:
+    key: str
+    name: str
+    expected: int | None
+    issued: int
+    cast: int
+
+    @property
+    def quorum_met(self) -> bool | None:
+        """More than half of those expected (应到) cast a ballot; None when nobody is expected."""
+        if not self.expected:
+            return None
+        return self.cast * 2 > self.expected
+
+
+def panel_counts(*, event: Event) -> list[PanelCount]:
+    """Cards issued and ballots cast per panel — the only live figures screens may show."""
+    issued = dict(
+        BallotCard.objects.filter(event=event)
+        .values("panel")
+        .annotate(n=Count("id"))
+        .values_list("panel", "n")
+    )
+    cast = dict(
+        Ballot.objects.filter(event=event)
+        .values("panel")
+        .annotate(n=Count("id"))
+        .values_list("panel", "n")
+    )
+    return [
+        PanelCount(p.key, p.name, p.expected, issued.get(p.key, 0), cast.get(p.key, 0))
+        for p in event.spec.panels
+    ]
+
+
+def cards_summary(*, event: Event) -> dict[str, int]:
+    agg = BallotCard.objects.filter(event=event).aggregate(
+        issued=Count("id"), used=Count("id", filter=Q(used=True))
+    )
+    return {"issued": agg["issued"] or 0, "used": agg["used"] or 0}
+
+
+def receipts(*, event: Event) -> list[str]:
+    return sorted(Ballot.objects.filter(event=event).values_list("receipt", flat=True))

@@ -1,0 +1,338 @@
+"""Changing appraisal events: import, state changes, ballot cards, casting, purge.
+
+Every function is keyword-only, validates first, then changes state in one transaction.
+Refusals are :class:`AppraisalError` subclasses carrying the HTTP status the API answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingyi.appraisal import cards as card_secrets
+from pingyi.appraisal.ballots import BallotError, check_ballot
+from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
+from pingyi.appraisal.packing import pack
+from pingyi.appraisal.spec import EventSpec, SpecError, dump_event_json, load_event_json
+
+MAX_CARDS_PER_CALL = 20_000
+
+
+class AppraisalError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class CardNotValid(AppraisalError):
+    status = 403
+    code = "card_not_valid"
+
+
+class VotingNotOpen(AppraisalError):
+    status = 403
+    code = "voting_not_open"
+
+
+class CardUsed(AppraisalError):
+    status = 409
+    code = "card_used"
+
+
+class BallotRefused(AppraisalError):
+    status = 422
+
+    def __init__(self, error: BallotError) -> None:
+        super().__init__(str(error), code=error.code)
+        self.error = error
+
+
+class StateError(AppraisalError):
+    status = 409
+    code = "wrong_state"
+
+
+class EventInvalid(AppraisalError):
+    status = 422
+    code = "invalid_event"
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_import(*, data: bytes | str, replace: bool = False) -> Event:
+    """Create an event from ``event.json`` (or replace a draft's rules when ``replace``)."""
+    try:
+        spec = load_event_json(data)
+    except SpecError as exc:
+        raise EventInvalid(_("event.json: %(error)s") % {"error": exc}) from exc
+    event = Event.objects.select_for_update().filter(key=spec.key).first()
+    if event is not None:
+        if not replace:
+            raise StateError(
+                _("An event with key “%(key)s” already exists.") % {"key": spec.key},
+                code="event_exists",
+            )
+        if event.state != EventState.DRAFT or event.cards.exists():
+            raise StateError(
+                _("Event “%(key)s” can only be replaced while it is a draft without cards.")
+                % {"key": spec.key}
+            )
+    else:
+        event = Event(key=spec.key)
+    event.name = spec.name
+    event.held_on = dt.date.fromisoformat(spec.held_on) if spec.held_on else None
+    event.spec_json = dump_event_json(spec)
+    if spec.previous:
+        event.previous = Event.objects.filter(key=spec.previous).exclude(key=spec.key).first()
+    event.save()
+    event.__dict__.pop("spec", None)
+    return event
+
+
+_TRANSITIONS: dict[str, tuple[str, str]] = {
+    # action: (from state, to state)
+    "open": (EventState.DRAFT, EventState.OPEN),
+    "close": (EventState.OPEN, EventState.CLOSED),
+    "publish": (EventState.CLOSED, EventState.PUBLISHED),
+}
+
+
+def _transition(event_key: str, action: str) -> Event:
+    source, target = _TRANSITIONS[action]
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(key=event_key).first()
+        if event is None:
+            raise AppraisalError(_("No event “%(key)s”.") % {"key": event_key}, code="not_found")
+        if event.state != source:
+            raise StateError(
+                _("Event “%(key)s” is %(state)s; it can be %(action)s only from %(source)s.")
+                % {
+                    "key": event.key,
+                    "state": event.get_state_display(),
+                    "action": action,
+                    "source": EventState(source).label,
+                }
+            )
+        event.state = target
+        now = timezone.now()
+        if action == "open":
+            event.opened_at = now
+        elif action == "close":
+            event.closed_at = now
+            from pingyi.appraisal.selectors import compute_results_text
+
+            event.results_json = compute_results_text(event=event)
+        else:
+            event.published_at = now
+        event.save()
+    return event
+
+
+def event_open(*, key: str) -> Event:
+    return _transition(key, "open")
+
+
+def event_close(*, key: str) -> Event:
+    return _transition(key, "close")
+
+
+def event_publish(*, key: str) -> Event:
+    if Event.objects.filter(key=key, rehearsal=True).exists():
+        raise StateError(_("A rehearsal cannot be published; purge it first."))
+    return _transition(key, "publish")
+
+
+@transaction.atomic
+def rehearsal_purge(*, key: str) -> int:
+    """Delete a rehearsal's ballots and cards and put the event back to draft."""
+    event = Event.objects.select_for_update().get(key=key)
+    if not event.rehearsal:
+        raise StateError(_("Only a rehearsal can be purged."))
+    deleted, _details = Ballot.objects.filter(event=event).delete()
+    BallotCard.objects.filter(event=event).delete()
+    event.state = EventState.DRAFT
+    event.results_json = ""
+    event.revealed_tracks = []
+    event.opened_at = event.closed_at = None
+    event.save()
+    return deleted
+
+
+# --- ballot cards ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    token: str
+    code: str
+    panel: str
+    bound_unit: str
+
+
+def tokens_issue(
+    *, event: Event, panel: str, count: int, unit: str | None = None
+) -> list[IssuedCard]:
+    """Create ``count`` one-use cards for ``panel``, optionally bound to ``unit``.
+
+    The secrets are returned once and never stored: print or hand them out now.
+    """
+    spec = event.spec
+    if spec.panel_index(panel) is None:
+        raise AppraisalError(
+            _("Event “%(event)s” has no panel “%(panel)s”; panels: %(panels)s.")
+            % {"event": event.key, "panel": panel, "panels": ", ".join(p.key for p in spec.panels)},
+            code="unknown_panel",
+        )
+    if unit and not any(u.key == unit for t in spec.tracks for u in t.units):
+        raise AppraisalError(
+            _("Event “%(event)s” has no unit “%(unit)s”.") % {"event": event.key, "unit": unit},
+            code="unknown_unit",
+        )
+    if not 1 <= count <= MAX_CARDS_PER_CALL:
+        raise AppraisalError(
+            _("The number of cards must be between 1 and %(max)d.") % {"max": MAX_CARDS_PER_CALL},
+            code="bad_count",
+        )
+    if event.state not in (EventState.DRAFT, EventState.OPEN):
+        raise StateError(_("Cards can be issued only before voting closes."))
+    issued = [card_secrets.new_card_secrets() for _ in range(count)]
+    BallotCard.objects.bulk_create(
+        [
+            BallotCard(
+                event=event,
+                panel=panel,
+                bound_unit=unit or "",
+                token_hash=card_secrets.secret_hash(s.token),
+                code_hash=card_secrets.secret_hash(s.code),
+                rehearsal=event.rehearsal,
+            )
+            for s in issued
+        ],
+        batch_size=1000,
+    )
+    return [IssuedCard(s.token, s.code, panel, unit or "") for s in issued]
+
+
+def card_for_secret(secret: str) -> BallotCard | None:
+    if not isinstance(secret, str) or not 8 <= len(secret.strip()) <= 200:
+        return None
+    column, digest = card_secrets.hashes_for_presented(secret)
+    lookup = {"code_hash": digest} if column == "code" else {"token_hash": digest}
+    return BallotCard.objects.select_related("event").filter(**lookup).first()
+
+
+# --- casting -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CastResult:
+    receipt: str
+    created: bool
+
+
+#: Test hook: called inside the casting transaction after the card is consumed and before
+#: the ballot is written, to prove a failure there leaves neither.
+_after_card_consumed: Callable[[], None] | None = None
+
+
+def _spec_ballot(spec: EventSpec, card: BallotCard, scores: Any) -> bytes:
+    try:
+        ballot = check_ballot(spec, card.panel, scores, card.bound_unit or None)
+    except BallotError as exc:
+        raise BallotRefused(exc) from exc
+    return pack(spec, ballot)
+
+
+def ballot_cast(*, token: str, scores: Sequence[dict[str, Any]], guard: bool = True) -> CastResult:
+    """Cast one ballot with a one-use card: the card is consumed and the ballot stored together.
+
+    A retry of the identical ballot with the same card answers the same receipt; any other
+    reuse is refused (:class:`CardUsed`). ``guard=False`` exists only for the test that
+    proves the concurrency harness can see a race.
+    """
+    card = card_for_secret(token)
+    if card is None:
+        raise CardNotValid(_("This ballot card is not valid. Check the code and try again."))
+    event = card.event
+    receipt = card_secrets.receipt_for(card.token_hash)
+    if card.used:
+        return _retry(event, card, receipt, scores)
+    if event.state != EventState.OPEN:
+        raise VotingNotOpen(
+            _("Voting for “%(event)s” is not open (%(state)s).")
+            % {"event": event.name, "state": event.get_state_display()}
+        )
+    payload = _spec_ballot(event.spec, card, list(scores) if isinstance(scores, list) else scores)
+    try:
+        with transaction.atomic():
+            # Shared lock on the event: casts run side by side, but closing (which takes
+            # the exclusive lock) waits for every cast in flight before it counts.
+            if _event_state_shared(event.pk) != EventState.OPEN:
+                raise VotingNotOpen(_("Voting closed before this ballot arrived."))
+            if guard:
+                consumed = BallotCard.objects.filter(pk=card.pk, used=False).update(used=True)
+            else:
+                fresh = BallotCard.objects.get(pk=card.pk)
+                consumed = 0 if fresh.used else BallotCard.objects.filter(pk=card.pk).update(
+                    used=True
+                )
+            if consumed:
+                if _after_card_consumed is not None:
+                    _after_card_consumed()
+                Ballot.objects.create(
+                    event_id=event.pk,
+                    panel=card.panel,
+                    receipt=receipt,
+                    payload=payload,
+                    rehearsal=card.rehearsal,
+                )
+    except IntegrityError:
+        # Another submission with the same card won (guard disabled, or the receipt exists).
+        consumed = 0
+    if not consumed:
+        return _retry(event, card, receipt, scores)
+    from pingyi.appraisal.live import ballot_accepted
+
+    transaction.on_commit(lambda: ballot_accepted(event_key=event.key, panel=card.panel))
+    return CastResult(receipt=receipt, created=True)
+
+
+def _event_state_shared(event_id: int) -> str:
+    """The event's state, read under a shared row lock (PostgreSQL ``FOR SHARE``).
+
+    SQLite needs none: its write transactions are serialised (``BEGIN IMMEDIATE``).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT state FROM appraisal_event WHERE id = %s FOR SHARE", [event_id]
+            )
+            row = cursor.fetchone()
+        return str(row[0]) if row else ""
+    return str(Event.objects.filter(pk=event_id).values_list("state", flat=True).get())
+
+
+def _retry(event: Event, card: BallotCard, receipt: str, scores: Any) -> CastResult:
+    stored = Ballot.objects.filter(event=event, receipt=receipt).values_list("payload", flat=True)
+    previous = stored.first()
+    if previous is not None:
+        try:
+            payload = _spec_ballot(event.spec, card, scores)
+        except BallotRefused:
+            payload = b""
+        if card_secrets.same_digest(bytes(previous), payload):
+            return CastResult(receipt=receipt, created=False)
+    raise CardUsed(_("This ballot card has already been used."))

@@ -1,0 +1,45 @@
+"""API authentication: the browser session or HTTP Basic, limited by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja.security import HttpBasicAuth, SessionAuth
+
+from pingyi.accounts.rules import is_office, reads_all_units
+
+
+class _RoleSession(SessionAuth):
+    def __init__(self, readers: bool) -> None:
+        super().__init__()
+        self.readers = readers
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        allowed = reads_all_units(user) if self.readers else is_office(user)
+        return user if allowed else None
+
+
+class _RoleBasic(HttpBasicAuth):
+    def __init__(self, readers: bool) -> None:
+        super().__init__()
+        self.readers = readers
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
+        user = authenticate(request, username=username, password=password)
+        if user is None:
+            return None
+        allowed = reads_all_units(user) if self.readers else is_office(user)
+        return user if allowed else None
+
+
+def OfficeAuth(*, readers: bool = False) -> list[Any]:  # noqa: N802 - reads like a class
+    """Office accounts (or, with ``readers``, leaders and viewers too), by session or Basic."""
+    return [_RoleSession(readers), _RoleBasic(readers)]
+
+
+office_auth = OfficeAuth()

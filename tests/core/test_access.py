@@ -1,0 +1,187 @@
+"""Who reaches which page: a table over every URL name of the core, orgs and accounts apps.
+
+Roles: anonymous, office, leader, viewer, and the liaisons of unit A and unit B. The table
+must cover every named URL the apps declare (``test_matrix_covers_every_url``), so a new page
+cannot ship without deciding who may see it.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+ROLES = ("anonymous", "office", "leader", "viewer", "liaison_a", "liaison_b")
+
+OK = "ok"  # 200
+DENY = "deny"  # 403 (or 404: the page does not admit the unit exists)
+SIGNIN = "signin"  # 302 to the sign-in form, coming back afterwards
+HOME = "home"  # 302 to the home page (e.g. the sign-in form when already signed in)
+
+ALL_SIGNED_IN = dict.fromkeys(ROLES[1:], OK)
+OFFICE_ONLY = {"office": OK, "leader": DENY, "viewer": DENY, "liaison_a": DENY, "liaison_b": DENY}
+
+#: (URL name, URL kwargs, HTTP method) -> expected outcome per role.
+MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
+    ("core:home", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("core:health", {}, "get", {"anonymous": OK, **ALL_SIGNED_IN}),
+    ("orgs:unit_list", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("orgs:unit_import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("orgs:unit_import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    (
+        "orgs:unit_detail",
+        {"code": "unit-a"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_b": DENY},
+    ),
+    (
+        "orgs:unit_detail",
+        {"code": "unit-b"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_a": DENY},
+    ),
+    (
+        "orgs:unit_detail",
+        {"code": "no-such-unit"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
+    ("accounts:login", {}, "get", {"anonymous": OK, **dict.fromkeys(ROLES[1:], HOME)}),
+    ("accounts:logout", {}, "post", dict.fromkeys(ROLES, SIGNIN)),
+    ("accounts:password_change", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("admin:index", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("admin:login", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY, "office": HOME}),
+    ("admin:orgs_unit_changelist", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("admin:orgs_unit_add", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("admin:orgs_unitgroup_changelist", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("admin:accounts_user_changelist", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("admin:accounts_user_add", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+]
+
+CASES = [
+    pytest.param(name, kwargs, method, role, expected[role], id=f"{method}-{name}-{kwargs.get('code', '')}-{role}")
+    for name, kwargs, method, expected in MATRIX
+    for role in ROLES
+]
+
+
+def declared_url_names() -> set[str]:
+    names = set()
+    for module_name in ("pingyi.core.urls", "pingyi.orgs.urls", "pingyi.accounts.urls"):
+        module = importlib.import_module(module_name)
+        names |= {f"{module.app_name}:{p.name}" for p in module.urlpatterns if p.name}
+    return names
+
+
+def test_matrix_covers_every_url() -> None:
+    covered = {name for name, _kwargs, _method, _expected in MATRIX}
+    missing = declared_url_names() - covered
+    assert not missing, f"add these URL names to the access matrix: {sorted(missing)}"
+    for name, _kwargs, _method, expected in MATRIX:
+        assert set(expected) == set(ROLES), name
+
+
+@pytest.fixture
+def client_as(cast: dict[str, object]):
+    def make(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(cast[role])
+        return client
+
+    return make
+
+
+@pytest.mark.parametrize(("name", "kwargs", "method", "role", "expected"), CASES)
+def test_access(client_as, name, kwargs, method, role, expected) -> None:
+    url = reverse(name, kwargs=kwargs)
+    response = getattr(client_as(role), method)(url)
+    if expected == OK:
+        assert response.status_code == 200, (url, role, response.status_code)
+    elif expected == DENY:
+        assert response.status_code in (403, 404), (url, role, response.status_code)
+    elif expected == SIGNIN:
+        assert response.status_code == 302, (url, role, response.status_code)
+        location = response["Location"]
+        assert location.startswith(reverse("accounts:login")), (url, role, location)
+    elif expected == HOME:
+        assert response.status_code == 302, (url, role, response.status_code)
+        assert response["Location"] in (reverse("core:home"), reverse("admin:index"))
+    else:  # pragma: no cover
+        raise AssertionError(expected)
+
+
+@pytest.mark.parametrize("name", ["core:home", "orgs:unit_list", "orgs:unit_import", "admin:index"])
+def test_anonymous_comes_back_after_sign_in(client, name) -> None:
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?next={url}")
+
+
+def test_liaison_lists_only_own_unit(client_as, two_units) -> None:
+    response = client_as("liaison_a").get(reverse("orgs:unit_list"))
+    assert response.status_code == 200
+    assert [u.code for u in response.context["units"]] == ["unit-a"]
+    body = response.content.decode()
+    assert "华龙区" in body
+    assert "濮阳县" not in body
+    assert reverse("orgs:unit_detail", kwargs={"code": "unit-b"}) not in body
+
+
+@pytest.mark.parametrize("role", ["office", "leader", "viewer"])
+def test_readers_list_all_units(client_as, role) -> None:
+    response = client_as(role).get(reverse("orgs:unit_list"))
+    assert response.status_code == 200
+    assert sorted(u.code for u in response.context["units"]) == ["unit-a", "unit-b"]
+
+
+def test_liaison_home_shows_own_unit_only(client_as) -> None:
+    body = client_as("liaison_b").get(reverse("core:home")).content.decode()
+    assert "濮阳县" in body
+    assert "华龙区" not in body
+
+
+@pytest.mark.parametrize(
+    ("role", "visible"),
+    [
+        ("office", {"orgs:unit_list", "orgs:unit_import", "admin:index"}),
+        ("leader", {"orgs:unit_list"}),
+        ("viewer", {"orgs:unit_list"}),
+        ("liaison_a", {"orgs:unit_list"}),
+    ],
+)
+def test_navigation_offers_only_reachable_pages(client_as, role, visible) -> None:
+    body = client_as(role).get(reverse("core:home")).content.decode()
+    for name in ("orgs:unit_list", "orgs:unit_import", "admin:index"):
+        assert (f'href="{reverse(name)}"' in body) == (name in visible), (role, name)
+
+
+def test_liaison_cannot_post_import(client_as, two_units) -> None:
+    from pingyi.orgs.models import Unit
+
+    before = Unit.objects.count()
+    response = client_as("liaison_a").post(reverse("orgs:unit_import"), {"file": ""})
+    assert response.status_code == 403
+    assert Unit.objects.count() == before
+
+
+def test_admin_sign_in_form_is_the_main_one(client, cast) -> None:
+    """The admin has no second sign-in form (which would need is_staff and dodge the rules)."""
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    client.force_login(cast["office"])
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_inactive_office_account_is_signed_out(client, cast) -> None:
+    office = cast["office"]
+    client.force_login(office)
+    office.is_active = False
+    office.save()
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
