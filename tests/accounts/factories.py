@@ -58,3 +58,9 @@ def cast(make_user: Callable[..., object], two_units: tuple[object, object]) -> 
         "liaison_a": make_user("t-liaison-a", "unit", unit_a),
         "liaison_b": make_user("t-liaison-b", "unit", unit_b),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2 at full strength costs ~0.3 s per account: hash quickly in tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

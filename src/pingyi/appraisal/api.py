@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from pingyi.appraisal import selectors, services
@@ -165,7 +165,7 @@ def cast_ballot(request: HttpRequest) -> Any:
         result = services.ballot_cast(token=token, scores=scores)
     except services.AppraisalError as exc:
         return refusal(exc)
-    return 201, {"receipt": result.receipt}
+    return Status(201, {"receipt": result.receipt})
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def get_results(request: HttpRequest, key: str) -> Any:
         return problem(
             403, _("Results are available once voting has closed."), "results_not_available"
         )
-    return 200, results
+    return Status(200, results)
 
 
 @router.get(
@@ -253,7 +253,7 @@ def import_event(request: HttpRequest) -> Any:
         event = services.event_import(data=request.body)
     except services.AppraisalError as exc:
         return refusal(exc)
-    return 201, _event_out(event)
+    return Status(201, _event_out(event))
 
 
 def _state_change(action: str) -> Any:
@@ -262,7 +262,7 @@ def _state_change(action: str) -> Any:
             event = getattr(services, f"event_{action}")(key=key)
         except services.AppraisalError as exc:
             return refusal(exc)
-        return 200, _event_out(event)
+        return Status(200, _event_out(event))
 
     view.__name__ = f"event_{action}"
     return view
@@ -291,11 +291,11 @@ def issue_cards(request: HttpRequest, key: str, payload: CardsIn) -> Any:
         )
     except services.AppraisalError as exc:
         return refusal(exc)
-    return 201, {
+    return Status(201, {
         "cards": [
             {"token": c.token, "code": c.code, "panel": c.panel, "unit": c.bound_unit}
             for c in issued
         ]
-    }
+    })
 
 

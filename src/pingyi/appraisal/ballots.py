@@ -31,6 +31,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
@@ -289,11 +290,15 @@ class _Checker:
                 **where,
             )
         exact = exact_value(value)
-        params = {"unit": label, "item": criterion.name, "value": _quote(value)}
+        params = {
+            "unit": label,
+            "item": f"{criterion.name} ({criterion.key})",
+            "value": _quote(value),
+        }
         if exact is None:
             raise self.error(
                 "bad_value",
-                _("%(unit)s, %(item)s: the score %(value)s is not a number."),
+                _("%(value)s is not a number, for %(unit)s / %(item)s."),
                 params,
                 column="value",
                 **where,
@@ -302,7 +307,7 @@ class _Checker:
             params["max"] = format_number(criterion.max)
             raise self.error(
                 "out_of_range",
-                _("%(unit)s, %(item)s: the score %(value)s is not between 0 and %(max)s."),
+                _("%(value)s is outside 0 to %(max)s for %(unit)s / %(item)s."),
                 params,
                 column="value",
                 **where,
@@ -312,7 +317,7 @@ class _Checker:
             params["step"] = format_number(rubric.step)
             raise self.error(
                 "off_step",
-                _("%(unit)s, %(item)s: the score %(value)s is not a multiple of %(step)s."),
+                _("%(value)s is not a multiple of step %(step)s for %(unit)s / %(item)s."),
                 params,
                 column="value",
                 **where,
@@ -444,10 +449,15 @@ class _Checker:
 
 
 def _quote(value: Any) -> str:
+    """How a message shows a submitted value: text quoted, numbers plain."""
     if isinstance(value, str):
         return f'"{value}"'
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
     return repr(value)
 
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.rules import is_office
@@ -18,6 +25,38 @@ class PingyiAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(is_office(request.user))
+
+    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+        """Anonymous visitors go to the one sign-in form; signed-in non-office accounts get 403.
+
+        (Django's own admin would send both to a second sign-in form that requires
+        ``is_staff`` and shows a page that confirms the admin exists.)
+        """
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not self.has_permission(request):
+                if request.user.is_authenticated:
+                    raise PermissionDenied
+                return redirect_to_login(request.get_full_path())
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """There is one sign-in form (with lockout): the admin's own is never shown."""
+        index = reverse("admin:index", current_app=self.name)
+        target = request.GET.get(REDIRECT_FIELD_NAME) or index
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = index
+        if self.has_permission(request):
+            return HttpResponseRedirect(target)
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(target)
 
 
 class OfficeAdmin(admin.ModelAdmin):

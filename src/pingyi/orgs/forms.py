@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -23,8 +24,12 @@ class UnitImportForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size and upload.size > settings.PINGYI_UNIT_IMPORT_MAX_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        limit = settings.PINGYI_UNIT_IMPORT_MAX_BYTES
+        if upload.size and upload.size > limit:
+            raise ValidationError(
+                _("The file is larger than %(size)s; a unit list is far smaller.")
+                % {"size": filesizeformat(limit)}
+            )
         head = upload.read(4)
         upload.seek(0)
         if head != XLSX_MAGIC:

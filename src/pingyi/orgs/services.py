@@ -38,6 +38,10 @@ KIND_ALIASES: dict[str, str] = {
     **{k.value: k.value for k in UnitKind},
 }
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+#: The largest 排序 a database integer column holds on every supported database.
+MAX_ORDER = 2_147_483_647
+#: A group's name also serves as its code (64 characters at most).
+MAX_GROUP_NAME = 64
 GROUP_SPLIT = re.compile(r"[、,，;；/]+")
 HEADER_SEARCH_ROWS = 5
 
@@ -49,6 +53,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if self.row <= 0:  # about the file as a whole, not one cell
+            return self.message
         return _("Row %(row)d, column “%(column)s”: %(message)s") % {
             "row": self.row,
             "column": self.column,
@@ -193,7 +199,7 @@ def parse_unit_rows(rows: Iterable[tuple[Any, ...]]) -> list[UnitRow]:
         if order_text:
             try:
                 order = int(order_text)
-                if order < 0:
+                if not 0 <= order <= MAX_ORDER:
                     raise ValueError
             except ValueError:
                 row_errors.append(
@@ -209,6 +215,16 @@ def parse_unit_rows(rows: Iterable[tuple[Any, ...]]) -> list[UnitRow]:
                 RowError(number, COLUMNS["short_name"][0], _("the short name is too long"))
             )
         groups = [g.strip() for g in GROUP_SPLIT.split(cell(row, "groups")) if g.strip()]
+        for group in groups:
+            if len(group) > MAX_GROUP_NAME:
+                row_errors.append(
+                    RowError(
+                        number,
+                        COLUMNS["groups"][0],
+                        _("the group name “%(value)s” is longer than %(n)d characters")
+                        % {"value": group, "n": MAX_GROUP_NAME},
+                    )
+                )
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -225,21 +241,24 @@ def parse_unit_rows(rows: Iterable[tuple[Any, ...]]) -> list[UnitRow]:
 
 
 def read_unit_workbook(fh: IO[bytes] | str) -> list[UnitRow]:
-    """Parse the first sheet of an .xlsx workbook into unit rows."""
+    """Parse the first sheet of an .xlsx workbook into unit rows.
+
+    Anything that is not a readable .xlsx workbook (a CSV, a picture, an old .xls, a damaged
+    file) is refused with one readable error rather than a crash.
+    """
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        try:
+            rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+    except Exception as exc:  # zipfile, XML, openpyxl and I/O errors alike
         raise UnitImportError(
-            [RowError(0, "-", _("not an Excel .xlsx workbook (%(error)s)") % {"error": exc})]
+            [RowError(0, "-", _("This is not an .xlsx workbook (save it as .xlsx and retry)."))]
         ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return parse_unit_rows(sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
+    return parse_unit_rows(rows)
 
 
 @transaction.atomic
@@ -260,7 +279,10 @@ def units_import(*, rows: list[UnitRow]) -> ImportSummary:
     if errors:
         raise UnitImportError(errors)
     created = updated = groups_created = 0
-    groups: dict[str, UnitGroup] = {g.name: g for g in UnitGroup.objects.all()}
+    existing_groups = list(UnitGroup.objects.all())
+    # A sheet names a group by its name (or, for groups made elsewhere, by its code).
+    groups: dict[str, UnitGroup] = {g.code: g for g in existing_groups}
+    groups.update({g.name: g for g in existing_groups})
     for r in rows:
         unit = existing.get(r.code)
         if unit is None:
@@ -274,8 +296,9 @@ def units_import(*, rows: list[UnitRow]) -> ImportSummary:
             group = groups.get(group_name)
             if group is None:
                 group = UnitGroup.objects.create(
-                    code=group_name, name=group_name, order=len(groups) + 1
+                    code=group_name, name=group_name, order=len(existing_groups) + 1
                 )
+                existing_groups.append(group)
                 groups[group_name] = group
                 groups_created += 1
             group.units.add(unit)
