@@ -36,8 +36,9 @@ def bench_spec():
         {"key": "enterprises", "weight": 0.2},
         {"key": "attendees", "weight": 0.1},
     ]
-    return parse_event({"format": "pingyi-event/1", "key": "bench", "tracks": tracks,
-                        "panels": panels})
+    return parse_event(
+        {"format": "pingyi-event/1", "key": "bench", "tracks": tracks, "panels": panels}
+    )
 
 
 def random_matrix(spec, n: int, seed: int) -> BallotMatrix:
@@ -65,8 +66,10 @@ def main() -> None:
     args = parser.parse_args()
     spec = bench_spec()
     matrix = random_matrix(spec, args.ballots, args.seed)
-    print(f"matrix: {matrix.count:,} ballots x {matrix.slots.shape[1]} slots "
-          f"({matrix.slots.nbytes / 2**20:.0f} MiB)")
+    print(
+        f"matrix: {matrix.count:,} ballots x {matrix.slots.shape[1]} slots "
+        f"({matrix.slots.nbytes / 2**20:.0f} MiB)"
+    )
     times = []
     for _ in range(args.repeat):
         start = time.perf_counter()
@@ -79,7 +82,9 @@ def main() -> None:
     top = results_to_json(results)["tracks"][0]["ranking"][0]
     print(f"tally: best {min(times):.3f} s, worst {max(times):.3f} s over {args.repeat} runs")
     print(f"extra memory during tally (tracemalloc peak): {peak / 2**20:.0f} MiB")
-    print(f"top of {results.tracks[0].key}: {top['unit']} {top['score']} ({top['ballots']} ballots)")
+    print(
+        f"top of {results.tracks[0].key}: {top['unit']} {top['score']} ({top['ballots']} ballots)"
+    )
 
 
 if __name__ == "__main__":

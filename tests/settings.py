@@ -53,5 +53,7 @@ elif _REDIS_URL:
         }
     }
 
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing
+
 # Fast hashing: the tests create and sign in many accounts. Password *rules* still apply.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

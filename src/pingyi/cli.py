@@ -214,7 +214,13 @@ def _add_appraisal_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ig
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:
+        # Everything after ``manage`` is Django's, ``--help`` included (argparse's REMAINDER
+        # does not take a leading option).
+        args = argparse.Namespace(func=cmd_manage, rest=argv[1:])
+    else:
+        args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

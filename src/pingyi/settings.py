@@ -114,10 +114,11 @@ TEMPLATES = [
 ]
 
 # --- database -----------------------------------------------------------------------------
-if os.environ.get("DATABASE_URL"):
+_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if _DATABASE_URL and not _DATABASE_URL.startswith("sqlite:"):
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("PINGYI_CONN_MAX_AGE", 60))
+            _DATABASE_URL, conn_max_age=int(os.environ.get("PINGYI_CONN_MAX_AGE", 60))
         )
     }
     EMBEDDED = False
@@ -125,7 +126,12 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "pingyi.sqlite3"),
+            # DATABASE_URL=sqlite:////path/to/file.sqlite3 picks another file, same options.
+            "NAME": (
+                str(dj_database_url.parse(_DATABASE_URL)["NAME"])
+                if _DATABASE_URL
+                else str(DATA_DIR / "pingyi.sqlite3")
+            ),
             "OPTIONS": {
                 # Durable before acknowledged: WAL with a full fsync on every commit, and
                 # write transactions that take the write lock up front (no upgrade deadlocks).
@@ -199,6 +205,7 @@ USE_TZ = True
 # --- files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

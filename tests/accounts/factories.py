@@ -7,14 +7,9 @@ imports the fixtures from here.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 
 import pytest
-
-# The settings read the data folder at import time: keep tests out of ./pingyi-data.
-os.environ.setdefault("PINGYI_DATA_DIR", tempfile.mkdtemp(prefix="pingyi-test-"))
 
 STRONG_PASSWORD = "Pingyi-Test-2026!"  # noqa: S105 - test credential
 
@@ -59,8 +54,3 @@ def cast(make_user: Callable[..., object], two_units: tuple[object, object]) -> 
         "liaison_b": make_user("t-liaison-b", "unit", unit_b),
     }
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """PBKDF2 at full strength costs ~0.3 s per account: hash quickly in tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

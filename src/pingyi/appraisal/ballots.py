@@ -209,7 +209,7 @@ class _Checker:
         if existing is ABSTAIN:
             raise self.error(
                 "abstain_conflict",
-                _("%(unit)s is marked both \"don't know\" and scored."),
+                _('%(unit)s is marked both "don\'t know" and scored.'),
                 {"unit": label},
                 column="item",
                 **where,
@@ -244,7 +244,7 @@ class _Checker:
         if not rubric.abstain:
             raise self.error(
                 "abstain_not_allowed",
-                _("%(unit)s: \"don't know\" is not allowed in this track."),
+                _('%(unit)s: "don\'t know" is not allowed in this track.'),
                 {"unit": label},
                 column="item",
                 **where,
@@ -252,7 +252,7 @@ class _Checker:
         if value is not None and value != "":
             raise self.error(
                 "bad_value",
-                _("%(unit)s: a \"don't know\" mark takes no value."),
+                _('%(unit)s: a "don\'t know" mark takes no value.'),
                 {"unit": label},
                 column="value",
                 **where,
@@ -261,7 +261,7 @@ class _Checker:
         if existing is ABSTAIN:
             raise self.error(
                 "duplicate",
-                _("%(unit)s is marked \"don't know\" twice."),
+                _('%(unit)s is marked "don\'t know" twice.'),
                 {"unit": label},
                 column="item",
                 **where,
@@ -269,7 +269,7 @@ class _Checker:
         if existing is not None:
             raise self.error(
                 "abstain_conflict",
-                _("%(unit)s is marked both \"don't know\" and scored."),
+                _('%(unit)s is marked both "don\'t know" and scored.'),
                 {"unit": label},
                 column="item",
                 **where,

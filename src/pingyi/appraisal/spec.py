@@ -171,7 +171,8 @@ def load_event_json(data: bytes | str) -> EventSpec:
     try:
         obj = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise SpecError("", f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        message = f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        raise SpecError("", message) from None
     return parse_event(obj)
 
 
@@ -295,7 +296,9 @@ def _method(obj: Any, path: str) -> MethodSpec:
     method = _object(obj, path, {"weighting", "trim", "trim_min", "decimals"})
     weighting = method.get("weighting", "panels")
     if weighting not in ("panels", "pooled"):
-        raise SpecError(f"{path}.weighting", f'must be "panels" or "pooled", got {_show(weighting)}')
+        raise SpecError(
+            f"{path}.weighting", f'must be "panels" or "pooled", got {_show(weighting)}'
+        )
     trim = _integer(method.get("trim", 1), f"{path}.trim", minimum=0)
     trim_min = _integer(method.get("trim_min", 5), f"{path}.trim_min", minimum=0)
     decimals = _integer(method.get("decimals", 2), f"{path}.decimals", minimum=0)
@@ -333,7 +336,9 @@ def is_valid_key(value: object) -> bool:
 
 def _key(value: Any, path: str) -> str:
     if not is_valid_key(value):
-        raise SpecError(path, f"must be a non-empty string without spaces or commas, got {_show(value)}")
+        raise SpecError(
+            path, f"must be a non-empty string without spaces or commas, got {_show(value)}"
+        )
     return value
 
 

@@ -250,7 +250,7 @@ class _TrackTally:
             totals = block.astype(np.int64)
         scored = first >= 0
         abstained = first == ABSTAINED
-        if np.any(totals[scored] >= self.bins) or np.any((first < 0) & ~abstained & (first != NOT_SCORED)):
+        if totals.max(initial=-1) >= self.bins or first.min(initial=0) < ABSTAINED:
             raise ValueError(f"track {s.key}: the ballot matrix holds values outside the rubric")
         pan = panels[:, None].astype(np.int64)
         unit_panel = self.unit_codes * self.panels + pan  # (m, units)
@@ -353,9 +353,7 @@ class _TrackTally:
         sums = self.column_sums[u * c : (u + 1) * c]
         if not counted:
             return tuple(None for _ in range(c))
-        return tuple(
-            Fraction(int(s) + correction, counted) * self.track.rubric.step for s in sums
-        )
+        return tuple(Fraction(int(s) + correction, counted) * self.track.rubric.step for s in sums)
 
 
 def rank_units(units: list[UnitResult], method: MethodSpec) -> tuple[UnitResult, ...]:
@@ -435,9 +433,7 @@ def _unit_json(unit: UnitResult) -> dict[str, Any]:
         "name": unit.name,
         "score": unit.text,
         "ballots": unit.ballots,
-        "panels": {
-            key: {"score": p.text, "ballots": p.ballots} for key, p in unit.panels.items()
-        },
+        "panels": {key: {"score": p.text, "ballots": p.ballots} for key, p in unit.panels.items()},
     }
 
 
