@@ -168,6 +168,37 @@ def cast_ballot(request: HttpRequest) -> Any:
     return Status(201, {"receipt": result.receipt})
 
 
+class CardIn(Schema):
+    token: str
+
+
+@router.post(
+    "/cards/lookup",
+    auth=None,
+    response={200: dict, 403: Problem},
+    summary="What a ballot card is for: its event, panel, bound unit, tracks and rubrics",
+)
+def lookup_card(request: HttpRequest, payload: CardIn) -> Any:
+    """The phone ballot page asks this with the token from the QR's fragment (a POST body,
+    so the secret never appears in a URL or a log)."""
+    card = services.card_for_secret(payload.token)
+    if card is None:
+        return problem(
+            403, _("This ballot card is not valid. Check the code and try again."), "card_not_valid"
+        )
+    event = card.event
+    return Status(
+        200,
+        {
+            "event": _event_out(event),
+            "panel": card.panel,
+            "bound_unit": card.bound_unit or None,
+            "used": card.used,
+            "spec": spec_to_json(event.spec),
+        },
+    )
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 

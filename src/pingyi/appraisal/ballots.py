@@ -453,7 +453,7 @@ def _quote(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if value is None:
-        return "null"
+        return _("an empty value")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | Decimal):

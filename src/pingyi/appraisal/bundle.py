@@ -519,7 +519,7 @@ class _BallotReader:
             gid = int(b.ballot[i])
             panel = int(b.panel[i])
             if panel < 0:
-                message = _("there is no panel %(panel)s in this event")
+                message = _("There is no panel %(panel)s in this event.")
                 raise BundleError(
                     message % {"panel": f'"{text["panel"][i]}"'},
                     column="panel",

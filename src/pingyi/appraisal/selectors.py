@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from pingyi.accounts.rules import reads_all_units
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
 from pingyi.appraisal.packing import BallotMatrix, BallotMatrixBuilder
-from pingyi.appraisal.tally import dump_results, results_to_json, tally
+from pingyi.appraisal.tally import Results, dump_results, results_to_json, tally
 
 PUBLIC_STATES = (EventState.PUBLISHED,)
 
@@ -97,3 +97,31 @@ def cards_summary(*, event: Event) -> dict[str, int]:
 
 def receipts(*, event: Event) -> list[str]:
     return sorted(Ballot.objects.filter(event=event).values_list("receipt", flat=True))
+
+
+def results_of(*, event: Event) -> Results:
+    """The full tally (with per-criterion means, grade counts, abstentions) of the ballots."""
+    return tally(event.spec, ballot_matrix(event=event))
+
+
+def rank_changes(*, event: Event) -> dict[str, dict[str, int | None]]:
+    """争先进位: per track, per unit, how many places it rose (+) or fell (−) against the
+    event's ``previous`` event (same track and unit keys); None where either has no rank."""
+    current = stored_results(event=event)
+    previous = stored_results(event=event.previous) if event.previous else None
+    if current is None:
+        return {}
+    before: dict[tuple[str, str], int] = {}
+    for track in (previous or {}).get("tracks", []):
+        for entry in track["ranking"]:
+            if entry["rank"] is not None:
+                before[(track["key"], entry["unit"])] = entry["rank"]
+    changes: dict[str, dict[str, int | None]] = {}
+    for track in current["tracks"]:
+        moves: dict[str, int | None] = {}
+        for entry in track["ranking"]:
+            old = before.get((track["key"], entry["unit"]))
+            rank = entry["rank"]
+            moves[entry["unit"]] = None if old is None or rank is None else old - rank
+        changes[track["key"]] = moves
+    return changes
