@@ -21,6 +21,11 @@ def _django() -> None:
     import django
 
     django.setup()
+    import getpass
+
+    from pingyi.core.audit import current_actor
+
+    current_actor.set(f"cli:{getpass.getuser()}")
 
 
 def _call(command: str, *args: str, **options: object) -> None:
@@ -109,6 +114,21 @@ def cmd_units_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _django()
+    from pingyi.core.audit import audit_verify
+    from pingyi.core.models import AuditEntry
+
+    problems = audit_verify()
+    if problems:
+        print("pingyi audit verify: the audit trail has been tampered with", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"audit trail intact: {AuditEntry.objects.count()} rows, SM3 chain verified")
+    return 0
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     _django()
     import getpass
@@ -190,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="display name")
     p.set_defaults(func=cmd_user_add)
 
+    audit = verbs.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_verb", metavar="VERB", required=True
+    )
+    p = audit.add_parser("verify", help="check the SM3 hash chain; name every broken row")
+    p.set_defaults(func=cmd_audit_verify)
+
     _add_appraisal_verbs(verbs)
 
     p = verbs.add_parser("manage", help="run a Django management command", add_help=False)
@@ -205,10 +231,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def _add_appraisal_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    try:
-        from pingyi.appraisal.cli import add_verbs
-    except ImportError:  # pragma: no cover - the appraisal CLI is optional during development
-        return
+    from pingyi.appraisal.cli import add_verbs
+
     add_verbs(verbs, django_setup=_django)
 
 

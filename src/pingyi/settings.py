@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pingyi.core.middleware.SecurityHeadersMiddleware",
+    "pingyi.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-STRONG_PASSWORD = "Pingyi-Test-2026!"  # noqa: S105 - test credential
+STRONG_PASSWORD = "Pingyi-Test-2026!"
 
 
 @pytest.fixture
@@ -29,9 +29,7 @@ def make_user(db: None) -> Callable[..., object]:
     from pingyi.accounts.models import User
 
     def make(username: str, role: str, unit: object = None, password: str = STRONG_PASSWORD):
-        return User.objects.create_user(
-            username=username, password=password, role=role, unit=unit
-        )
+        return User.objects.create_user(username=username, password=password, role=role, unit=unit)
 
     return make
 
@@ -53,4 +51,3 @@ def cast(make_user: Callable[..., object], two_units: tuple[object, object]) -> 
         "liaison_a": make_user("t-liaison-a", "unit", unit_a),
         "liaison_b": make_user("t-liaison-b", "unit", unit_b),
     }
-

@@ -44,7 +44,9 @@ def test_every_failed_rule_is_reported_at_once(db) -> None:
     assert User.objects.count() == 0
 
 
-@pytest.mark.parametrize("password", ["Pingyi-Strong-2026", "评议Sun-2026rise", "correct Horse 9 battery"])
+@pytest.mark.parametrize(
+    "password", ["Pingyi-Strong-2026", "评议Sun-2026rise", "correct Horse 9 battery"]
+)
 def test_strong_password_is_accepted(db, password) -> None:
     user = account_create(username="zhao", password=password, role=Role.VIEWER, display_name="赵")
     user.refresh_from_db()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tests.accounts.factories import STRONG_PASSWORD
 
 LOGIN = "/accounts/login/"
-WRONG = "Wrong-Password-1"  # noqa: S105
+WRONG = "Wrong-Password-1"
 
 
 def sign_in(client: Client, username: str, password: str):

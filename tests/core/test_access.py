@@ -61,7 +61,14 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
 ]
 
 CASES = [
-    pytest.param(name, kwargs, method, role, expected[role], id=f"{method}-{name}-{kwargs.get('code', '')}-{role}")
+    pytest.param(
+        name,
+        kwargs,
+        method,
+        role,
+        expected[role],
+        id=f"{method}-{name}-{kwargs.get('code', '')}-{role}",
+    )
     for name, kwargs, method, expected in MATRIX
     for role in ROLES
 ]
@@ -185,3 +192,45 @@ def test_inactive_office_account_is_signed_out(client, cast) -> None:
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_office_manages_units_in_the_admin_without_staff_flag(client, cast) -> None:
+    from pingyi.orgs.models import Unit
+
+    office = cast["office"]
+    assert not office.is_staff
+    client.force_login(office)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:orgs_unit_changelist") in index
+    assert reverse("admin:accounts_user_changelist") in index
+    response = client.post(
+        reverse("admin:orgs_unit_add"),
+        {
+            "code": "qingfeng",
+            "name": "清丰县",
+            "short_name": "",
+            "kind": "county",
+            "order": 3,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Unit.objects.filter(code="qingfeng").exists()
+
+
+@pytest.mark.parametrize("role", ["leader", "viewer", "liaison_a"])
+def test_non_office_cannot_change_anything_in_the_admin(client_as, role, two_units) -> None:
+    from pingyi.orgs.models import Unit
+
+    client = client_as(role)
+    response = client.post(
+        reverse("admin:orgs_unit_change", args=[two_units[0].pk]),
+        {"code": "unit-a", "name": "改名", "kind": "county", "order": 1},
+    )
+    assert response.status_code == 403
+    assert Unit.objects.get(pk=two_units[0].pk).name == "华龙区"
+    response = client.post(
+        reverse("admin:orgs_unit_delete", args=[two_units[1].pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Unit.objects.filter(pk=two_units[1].pk).exists()

@@ -228,7 +228,9 @@ def test_unit_list_query_count_is_bounded(office_client, django_assert_max_num_q
     assert len(response.context["units"]) == n
 
 
-@pytest.mark.parametrize(("url", "role"), [("/units/", Role.OFFICE), ("/", Role.OFFICE), ("/", Role.LEADER)])
+@pytest.mark.parametrize(
+    ("url", "role"), [("/units/", Role.OFFICE), ("/", Role.OFFICE), ("/", Role.LEADER)]
+)
 def test_query_count_does_not_grow_with_units(client, make_user, url, role) -> None:
     client.force_login(make_user("q-user", role))
     _make_units(5)

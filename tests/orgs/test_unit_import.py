@@ -51,8 +51,18 @@ def import_bytes(data: bytes):
 BAD_ROWS = [
     ("unknown kind", ("nanle", "南乐县", "", "乡镇", 4, ""), "类别", "乡镇"),
     ("empty kind", ("nanle", "南乐县", "", "", 4, ""), "类别", "unknown kind"),
-    ("duplicate code", ("hualong", "南乐县", "", "县区", 4, ""), "编码", "already appears in row 3"),
-    ("duplicate name", ("nanle", "华龙区", "", "县区", 4, ""), "单位名称", "already appears in row 3"),
+    (
+        "duplicate code",
+        ("hualong", "南乐县", "", "县区", 4, ""),
+        "编码",
+        "already appears in row 3",
+    ),
+    (
+        "duplicate name",
+        ("nanle", "华龙区", "", "县区", 4, ""),
+        "单位名称",
+        "already appears in row 3",
+    ),
     ("empty name", ("nanle", "", "", "县区", 4, ""), "单位名称", "name is empty"),
     ("empty code", ("", "南乐县", "", "县区", 4, ""), "编码", "code is empty"),
     ("bad order", ("nanle", "南乐县", "", "县区", "第四", ""), "排序", "第四"),
@@ -85,7 +95,12 @@ def test_reads_a_sheet_with_a_title_row() -> None:
     assert [r.code for r in rows] == ["hualong", "puyang", "kaifaqu", "fgw", "gxj"]
     assert [r.row for r in rows] == [3, 4, 5, 6, 7]  # as Excel numbers them
     first, _, zone, fgw, gxj = rows
-    assert (first.name, first.short_name, first.kind, first.order) == ("华龙区", "华龙", "county", 1)
+    assert (first.name, first.short_name, first.kind, first.order) == (
+        "华龙区",
+        "华龙",
+        "county",
+        1,
+    )
     assert first.groups == ["县（区）"]
     assert zone.kind == UnitKind.ZONE
     assert fgw.kind == gxj.kind == UnitKind.DEPARTMENT
@@ -99,8 +114,15 @@ def test_reads_a_sheet_without_a_title_row_and_skips_blank_rows() -> None:
 
 
 def test_codes_are_read_case_insensitively_and_numbers_as_text() -> None:
-    rows = read(workbook_bytes([("HuaLong", "华龙区", "", "county", 1.0, ""), (101, "市直一", "", "其他", None, "")]))
-    assert [(r.code, r.kind, r.order) for r in rows] == [("hualong", "county", 1), ("101", "other", 0)]
+    rows = read(
+        workbook_bytes(
+            [("HuaLong", "华龙区", "", "county", 1.0, ""), (101, "市直一", "", "其他", None, "")]
+        )
+    )
+    assert [(r.code, r.kind, r.order) for r in rows] == [
+        ("hualong", "county", 1),
+        ("101", "other", 0),
+    ]
 
 
 def test_missing_required_column_is_named() -> None:
@@ -124,7 +146,9 @@ def test_sheet_with_no_units_is_refused() -> None:
 @pytest.mark.parametrize(("case", "bad", "column", "words"), BAD_ROWS, ids=BAD_IDS)
 @pytest.mark.parametrize("where", ["middle", "last"])
 def test_bad_row_is_named_by_row_and_column(case, bad, column, words, where) -> None:
-    rows = [GOOD_ROWS[0], GOOD_ROWS[1], bad, GOOD_ROWS[3]] if where == "middle" else [*GOOD_ROWS, bad]
+    rows = (
+        [GOOD_ROWS[0], GOOD_ROWS[1], bad, GOOD_ROWS[3]] if where == "middle" else [*GOOD_ROWS, bad]
+    )
     number = excel_row(rows.index(bad) + 1)
     with pytest.raises(UnitImportError) as caught:
         read(workbook_bytes(rows))
@@ -137,7 +161,12 @@ def test_bad_row_is_named_by_row_and_column(case, bad, column, words, where) -> 
 
 
 def test_every_bad_row_is_reported_at_once() -> None:
-    rows = [GOOD_ROWS[0], ("x y", "甲", "", "县区", 1, ""), GOOD_ROWS[1], ("z", "", "", "乡", "a", "")]
+    rows = [
+        GOOD_ROWS[0],
+        ("x y", "甲", "", "县区", 1, ""),
+        GOOD_ROWS[1],
+        ("z", "", "", "乡", "a", ""),
+    ]
     with pytest.raises(UnitImportError) as caught:
         read(workbook_bytes(rows))
     assert [(e.row, e.column) for e in caught.value.errors] == [
@@ -178,8 +207,15 @@ def test_import_creates_units_and_groups() -> None:
     assert (summary.created, summary.updated, summary.groups_created) == (5, 0, 3)
     assert Unit.objects.count() == 5
     hualong = Unit.objects.get(code="hualong")
-    assert (hualong.name, hualong.short_name, hualong.kind, hualong.order) == ("华龙区", "华龙", "county", 1)
-    groups = {g.name: sorted(g.units.values_list("code", flat=True)) for g in UnitGroup.objects.all()}
+    assert (hualong.name, hualong.short_name, hualong.kind, hualong.order) == (
+        "华龙区",
+        "华龙",
+        "county",
+        1,
+    )
+    groups = {
+        g.name: sorted(g.units.values_list("code", flat=True)) for g in UnitGroup.objects.all()
+    }
     assert groups == {
         "县（区）": ["hualong", "kaifaqu", "puyang"],
         "重点工作牵头单位": ["fgw", "gxj"],
@@ -257,7 +293,9 @@ def test_page_imports_a_good_sheet(office_client) -> None:
 
 
 @pytest.mark.parametrize(("case", "bad", "column", "words"), BAD_ROWS, ids=BAD_IDS)
-def test_page_names_the_bad_last_row_and_imports_nothing(office_client, make_unit, case, bad, column, words) -> None:
+def test_page_names_the_bad_last_row_and_imports_nothing(
+    office_client, make_unit, case, bad, column, words
+) -> None:
     make_unit("existing", "已有单位")
     before = count_all()
     rows = [*GOOD_ROWS, bad]
@@ -271,7 +309,12 @@ def test_page_names_the_bad_last_row_and_imports_nothing(office_client, make_uni
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("units.csv", CSV_BYTES), ("units.xlsx", CSV_BYTES), ("logo.xlsx", PNG_BYTES), ("units.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100)],
+    [
+        ("units.csv", CSV_BYTES),
+        ("units.xlsx", CSV_BYTES),
+        ("logo.xlsx", PNG_BYTES),
+        ("units.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100),
+    ],
 )
 def test_page_refuses_files_that_are_not_workbooks(office_client, name, data) -> None:
     response = office_client.post(IMPORT_URL, {"file": upload(data, name)})
@@ -320,7 +363,11 @@ def test_page_without_a_file_asks_for_one(office_client) -> None:
 def cli_env(tmp_path_factory) -> dict[str, str]:
     """An embedded data folder migrated by ``pingyi migrate`` (never the test database)."""
     data_dir = tmp_path_factory.mktemp("pingyi-cli-data")
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env["PINGYI_DATA_DIR"] = str(data_dir)
     done = pingyi(env, "migrate")
     assert done.returncode == 0, done.stderr

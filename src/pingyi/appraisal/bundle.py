@@ -181,7 +181,8 @@ def read_ballots_csv(
             for batch in batches:
                 reader.add_batch(batch)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            arrow_error = exc
+            # a header and no rows: pyarrow calls it empty; that is an event nobody voted in
+            arrow_error = None if "Empty CSV file" in str(exc) else exc
         else:
             arrow_error = None
     if arrow_error is not None:
@@ -636,49 +637,141 @@ def _matrix_of(spec: EventSpec, ballots: Any) -> BallotMatrix:
 
 
 def write_ballots_csv(spec: EventSpec, matrix: BallotMatrix, out: IO[bytes]) -> None:
-    """Write ``ballots.csv``: fresh random ids, ballots in random order, exact values."""
-    lay = layout(spec)
-    labels = lay.labels(spec)
+    """Write ``ballots.csv``: fresh random ids, ballots in random order, exact values.
+
+    Criteria values are written as step count x step in plain decimals (``35``, ``7.5``),
+    grades as the grade key, abstentions as item ``abstain`` with an empty value.  The
+    rows of one ballot are adjacent, in event order.
+    """
+    writer = _ArrowRows(spec) if _arrow_safe(spec) else _PythonRows(spec)
+    out.write((",".join(COLUMNS) + "\n").encode("utf-8"))
     rng = np.random.default_rng(secrets.randbits(128))
     order = rng.permutation(matrix.count)
-    first_of_unit = np.zeros(lay.width, dtype=bool)
-    value_text: list[list[str] | None] = []
-    for track, slots in zip(spec.tracks, lay.tracks, strict=True):
+    first_of_unit = np.zeros(layout(spec).width, dtype=bool)
+    for slots in layout(spec).tracks:
         first_of_unit[slots.offset : slots.offset + slots.width : slots.per_unit] = True
-        for _unit in track.units:
-            if track.rubric.kind == "grades":
-                value_text.append([g.key for g in track.rubric.grades])
-            else:
-                value_text.extend(None for _c in track.rubric.criteria)
-    steps_of_slot = [
-        track.rubric.step
-        for track in spec.tracks
-        for _u in track.units
-        for _i in track.rubric.items
-    ]
-    writer = csv.writer(_Utf8(out), lineterminator="\n")
-    writer.writerow(COLUMNS)
-    panel_keys = [p.key for p in spec.panels]
-    chunk = 65536
+    chunk = 32768
     for start in range(0, matrix.count, chunk):
         idx = order[start : start + chunk]
         rows = matrix.slots[idx]
-        pans = matrix.panels[idx]
-        ids = [secrets.token_hex(10) for _ in range(idx.size)]
         emit = (rows >= 0) | ((rows == ABSTAINED) & first_of_unit)
         ballot_i, slot_i = np.nonzero(emit)
-        values = rows[ballot_i, slot_i].tolist()
-        out_rows = []
-        for b, s, v in zip(ballot_i.tolist(), slot_i.tolist(), values, strict=True):
-            track, unit, item = labels[s]
+        ids = secrets.token_hex(10 * idx.size)
+        writer.write(
+            out,
+            [ids[20 * i : 20 * i + 20] for i in range(idx.size)],
+            matrix.panels[idx][ballot_i],
+            ballot_i,
+            slot_i,
+            rows[ballot_i, slot_i],
+        )
+
+
+_MAX_VALUE_TABLE = 1 << 20
+
+
+def _arrow_safe(spec: EventSpec) -> bool:
+    """Whether every key can be written unquoted and every value table is small."""
+    keys = [p.key for p in spec.panels]
+    for track in spec.tracks:
+        keys += [track.key, *(u.key for u in track.units), *track.rubric.items]
+        keys += [g.key for g in track.rubric.grades]
+        if any(c.max / track.rubric.step > _MAX_VALUE_TABLE for c in track.rubric.criteria):
+            return False
+    return not any('"' in k for k in keys)
+
+
+class _PythonRows:
+    """Rows through the csv module (any key; slow, for unusual events)."""
+
+    def __init__(self, spec: EventSpec) -> None:
+        self.labels = layout(spec).labels(spec)
+        self.panels = [p.key for p in spec.panels]
+        self.kinds = []
+        for track in spec.tracks:
+            for _unit in track.units:
+                for _item in track.rubric.items:
+                    self.kinds.append((track.rubric.step, [g.key for g in track.rubric.grades]))
+
+    def write(
+        self,
+        out: IO[bytes],
+        ids: list[str],
+        panels: np.ndarray,
+        ballot_i: np.ndarray,
+        slot_i: np.ndarray,
+        values: np.ndarray,
+    ) -> None:
+        writer = csv.writer(_Utf8(out), lineterminator="\n")
+        for b, p, s, v in zip(
+            ballot_i.tolist(), panels.tolist(), slot_i.tolist(), values.tolist(), strict=True
+        ):
+            track, unit, item = self.labels[s]
+            step, grades = self.kinds[s]
             if v == ABSTAINED:
                 item, text = ABSTAIN_ITEM, ""
-            elif (names := value_text[s]) is not None:
-                text = names[v]
+            elif grades:
+                text = grades[v]
             else:
-                text = format_number(v * steps_of_slot[s])
-            out_rows.append((ids[b], panel_keys[pans[b]], track, unit, item, text))
-        writer.writerows(out_rows)
+                text = format_number(v * step)
+            writer.writerow((ids[b], self.panels[p], track, unit, item, text))
+
+
+class _ArrowRows:
+    """Rows as dictionary-encoded Arrow columns written by pyarrow (vectorised)."""
+
+    def __init__(self, spec: EventSpec) -> None:
+        labels = layout(spec).labels(spec)
+        width = len(labels)
+        track_keys = [t.key for t in spec.tracks]
+        self.panels = pa.array([p.key for p in spec.panels], pa.string())
+        self.tracks = pa.array(track_keys, pa.string())
+        self.slot_track = np.array([track_keys.index(t) for t, _u, _i in labels], np.int32)
+        self.units = pa.array([u for _t, u, _i in labels], pa.string())
+        self.items = pa.array([i for _t, _u, i in labels] + [ABSTAIN_ITEM], pa.string())
+        self.width = width
+        texts: list[str] = [""]  # index 0: the empty value of an abstention
+        base = []
+        for track in spec.tracks:
+            base.append(len(texts))
+            rubric = track.rubric
+            if rubric.kind == "grades":
+                texts += [g.key for g in rubric.grades]
+            else:
+                top = max(int(c.max / rubric.step) for c in rubric.criteria)
+                texts += [format_number(k * rubric.step) for k in range(top + 1)]
+        self.values = pa.array(texts, pa.string())
+        self.slot_base = np.array([base[t] for t in self.slot_track], np.int64)
+
+    def write(
+        self,
+        out: IO[bytes],
+        ids: list[str],
+        panels: np.ndarray,
+        ballot_i: np.ndarray,
+        slot_i: np.ndarray,
+        values: np.ndarray,
+    ) -> None:
+        abstained = values == ABSTAINED
+        value_index = np.where(abstained, 0, self.slot_base[slot_i] + values)
+        item_index = np.where(abstained, self.width, slot_i)
+
+        def column(indices: np.ndarray, dictionary: pa.Array) -> pa.DictionaryArray:
+            return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)), dictionary)
+
+        table = pa.Table.from_arrays(
+            [
+                column(ballot_i, pa.array(ids, pa.string())),
+                column(panels, self.panels),
+                column(self.slot_track[slot_i], self.tracks),
+                column(slot_i, self.units),
+                column(item_index, self.items),
+                column(value_index, self.values),
+            ],
+            names=list(COLUMNS),
+        )
+        options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+        pacsv.write_csv(table, out, options)
 
 
 class _Utf8(io.TextIOBase):

@@ -20,6 +20,7 @@ from pingyi.appraisal.ballots import BallotError, check_ballot
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
 from pingyi.appraisal.packing import pack
 from pingyi.appraisal.spec import EventSpec, SpecError, dump_event_json, load_event_json
+from pingyi.core.audit import audit_log
 
 MAX_CARDS_PER_CALL = 20_000
 
@@ -72,13 +73,14 @@ class EventInvalid(AppraisalError):
 
 
 @transaction.atomic
-def event_import(*, data: bytes | str, replace: bool = False) -> Event:
+def event_import(*, data: bytes | str, replace: bool = False, actor: str | None = None) -> Event:
     """Create an event from ``event.json`` (or replace a draft's rules when ``replace``)."""
     try:
         spec = load_event_json(data)
     except SpecError as exc:
         raise EventInvalid(_("event.json: %(error)s") % {"error": exc}) from exc
     event = Event.objects.select_for_update().filter(key=spec.key).first()
+    replacing = event is not None
     if event is not None:
         if not replace:
             raise StateError(
@@ -99,6 +101,12 @@ def event_import(*, data: bytes | str, replace: bool = False) -> Event:
         event.previous = Event.objects.filter(key=spec.previous).exclude(key=spec.key).first()
     event.save()
     event.__dict__.pop("spec", None)
+    audit_log(
+        actor=actor,
+        action="appraisal.event.replaced" if replacing else "appraisal.event.imported",
+        target=f"event:{event.key}",
+        data={"name": event.name},
+    )
     return event
 
 
@@ -110,7 +118,14 @@ _TRANSITIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def _transition(event_key: str, action: str) -> Event:
+_AUDIT_ACTIONS = {
+    "open": "appraisal.event.opened",
+    "close": "appraisal.event.closed",
+    "publish": "appraisal.event.published",
+}
+
+
+def _transition(event_key: str, action: str, actor: str) -> Event:
     source, target = _TRANSITIONS[action]
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(key=event_key).first()
@@ -138,25 +153,26 @@ def _transition(event_key: str, action: str) -> Event:
         else:
             event.published_at = now
         event.save()
+        audit_log(actor=actor, action=_AUDIT_ACTIONS[action], target=f"event:{event.key}")
     return event
 
 
-def event_open(*, key: str) -> Event:
-    return _transition(key, "open")
+def event_open(*, key: str, actor: str | None = None) -> Event:
+    return _transition(key, "open", actor)
 
 
-def event_close(*, key: str) -> Event:
-    return _transition(key, "close")
+def event_close(*, key: str, actor: str | None = None) -> Event:
+    return _transition(key, "close", actor)
 
 
-def event_publish(*, key: str) -> Event:
+def event_publish(*, key: str, actor: str | None = None) -> Event:
     if Event.objects.filter(key=key, rehearsal=True).exists():
         raise StateError(_("A rehearsal cannot be published; purge it first."))
-    return _transition(key, "publish")
+    return _transition(key, "publish", actor)
 
 
 @transaction.atomic
-def rehearsal_purge(*, key: str) -> int:
+def rehearsal_purge(*, key: str, actor: str | None = None) -> int:
     """Delete a rehearsal's ballots and cards and put the event back to draft."""
     event = Event.objects.select_for_update().get(key=key)
     if not event.rehearsal:
@@ -168,6 +184,12 @@ def rehearsal_purge(*, key: str) -> int:
     event.revealed_tracks = []
     event.opened_at = event.closed_at = None
     event.save()
+    audit_log(
+        actor=actor,
+        action="appraisal.rehearsal.purged",
+        target=f"event:{event.key}",
+        data={"rows": deleted},
+    )
     return deleted
 
 
@@ -183,7 +205,7 @@ class IssuedCard:
 
 
 def tokens_issue(
-    *, event: Event, panel: str, count: int, unit: str | None = None
+    *, event: Event, panel: str, count: int, unit: str | None = None, actor: str | None = None
 ) -> list[IssuedCard]:
     """Create ``count`` one-use cards for ``panel``, optionally bound to ``unit``.
 
@@ -209,6 +231,20 @@ def tokens_issue(
     if event.state not in (EventState.DRAFT, EventState.OPEN):
         raise StateError(_("Cards can be issued only before voting closes."))
     issued = [card_secrets.new_card_secrets() for _ in range(count)]
+    with transaction.atomic():
+        _create_cards(event, panel, unit, issued)
+        audit_log(
+            actor=actor,
+            action="appraisal.cards.issued",
+            target=f"event:{event.key}",
+            data={"panel": panel, "count": count, "unit": unit or None},
+        )
+    return [IssuedCard(s.token, s.code, panel, unit or "") for s in issued]
+
+
+def _create_cards(
+    event: Event, panel: str, unit: str | None, issued: list[card_secrets.CardSecrets]
+) -> None:
     BallotCard.objects.bulk_create(
         [
             BallotCard(
@@ -223,7 +259,6 @@ def tokens_issue(
         ],
         batch_size=1000,
     )
-    return [IssuedCard(s.token, s.code, panel, unit or "") for s in issued]
 
 
 def card_for_secret(secret: str) -> BallotCard | None:

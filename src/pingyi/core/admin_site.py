@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.rules import is_office
 
+_View = TypeVar("_View", bound=Callable[..., Any])
+
 
 class PingyiAdminSite(admin.AdminSite):
     site_header = _("pingyi administration")
@@ -26,7 +28,7 @@ class PingyiAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(is_office(request.user))
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         """Anonymous visitors go to the one sign-in form; signed-in non-office accounts get 403.
 
         (Django's own admin would send both to a second sign-in form that requires
@@ -42,7 +44,7 @@ class PingyiAdminSite(admin.AdminSite):
                 return redirect_to_login(request.get_full_path())
             return inner(request, *args, **kwargs)
 
-        return guarded
+        return cast(_View, guarded)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """There is one sign-in form (with lockout): the admin's own is never shown."""

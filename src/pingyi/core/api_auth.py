@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBasicAuth, SessionAuth
 
 from pingyi.accounts.rules import is_office, reads_all_units
+from pingyi.core.audit import current_actor
 
 
 class _RoleSession(SessionAuth):
@@ -33,11 +34,14 @@ class _RoleBasic(HttpBasicAuth):
         user = authenticate(request, username=username, password=password)
         if user is None:
             return None
-        allowed = reads_all_units(user) if self.readers else is_office(user)
-        return user if allowed else None
+        if not (reads_all_units(user) if self.readers else is_office(user)):
+            return None
+        request.user = user
+        current_actor.set(user.get_username())
+        return user
 
 
-def OfficeAuth(*, readers: bool = False) -> list[Any]:  # noqa: N802 - reads like a class
+def OfficeAuth(*, readers: bool = False) -> list[Any]:
     """Office accounts (or, with ``readers``, leaders and viewers too), by session or Basic."""
     return [_RoleSession(readers), _RoleBasic(readers)]
 

@@ -6,3 +6,14 @@ class CoreConfig(AppConfig):
     name = "pingyi.core"
     label = "core"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from pingyi.core.audit import sm3_available
+
+        if not sm3_available():
+            raise ImproperlyConfigured(
+                "pingyi needs the SM3 hash (Python's hashlib on OpenSSL 3) for its audit "
+                "trail; this Python's OpenSSL does not offer it."
+            )

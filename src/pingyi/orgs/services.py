@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit, UnitGroup, UnitKind
 
 #: Header aliases, as offices write them (the first matching row within the first rows wins).
@@ -262,7 +263,7 @@ def read_unit_workbook(fh: IO[bytes] | str) -> list[UnitRow]:
 
 
 @transaction.atomic
-def units_import(*, rows: list[UnitRow]) -> ImportSummary:
+def units_import(*, rows: list[UnitRow], actor: str | None = None) -> ImportSummary:
     """Create or update units by code, and their groups; all rows or none."""
     existing = {u.code: u for u in Unit.objects.select_for_update().all()}
     by_name = {u.name: u.code for u in existing.values()}
@@ -302,4 +303,10 @@ def units_import(*, rows: list[UnitRow]) -> ImportSummary:
                 groups[group_name] = group
                 groups_created += 1
             group.units.add(unit)
+    audit_log(
+        actor=actor,
+        action="orgs.units.imported",
+        target="units",
+        data={"created": created, "updated": updated, "groups_created": groups_created},
+    )
     return ImportSummary(created, updated, groups_created)
