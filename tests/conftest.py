@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 #: The password of every account made by the fixtures below (it passes the password rules).
-STRONG_PASSWORD = "Pingyi-Fixture-2026!"  # noqa: S105 - test credential
+STRONG_PASSWORD = "Pingyi-Fixture-2026!"
 
 
 def in_ci() -> bool:

@@ -56,9 +56,9 @@ def leads(*grades: str | None) -> list[dict[str, Any]]:
 def test_valid_ballot_is_normalised(spec: EventSpec) -> None:
     ballot = check_ballot(spec, "leaders", counties() + leads("average", "fair", None, "poor"))
     assert ballot.panel == "leaders"
-    assert dict(ballot.marks["counties"]) == {
-        u: (100, 61) for u in ("hualong", "puyang", "qingfeng")
-    }
+    assert dict(ballot.marks["counties"]) == dict.fromkeys(
+        ("hualong", "puyang", "qingfeng"), (100, 61)
+    )
     assert dict(ballot.marks["leads"]) == {"fgw": 2, "gxj": 1, "kjj": ABSTAIN, "swj": 3}
 
 
@@ -89,7 +89,7 @@ BAD = [
     case("bad_row", [{"track": "counties"}]),
     case("unknown_track", [{"track": "towns", "unit": "x", "item": "results", "value": 1}]),
     case("unknown_unit", [{"track": "counties", "unit": "fgw", "item": "results", "value": 1}]),
-    case("unknown_item", counties() + [{**HUALONG, "item": "speed", "value": 1}]),
+    case("unknown_item", [*counties(), {**HUALONG, "item": "speed", "value": 1}]),
     case("unknown_item", [{"track": "leads", "unit": "fgw", "item": "results", "value": "good"}]),
     case("off_step", counties(hualong=50.25)),
     case("off_step", counties(hualong=Decimal("0.1"))),
@@ -102,13 +102,17 @@ BAD = [
     case("bad_value", counties(hualong=None)),
     case(
         "bad_value",
-        leads("good", "fair", "fair", "fair")[:3]
-        + [{"track": "leads", "unit": "swj", "item": "grade", "value": 2}],
+        [
+            *leads("good", "fair", "fair", "fair")[:3],
+            {"track": "leads", "unit": "swj", "item": "grade", "value": 2},
+        ],
     ),
     case(
         "bad_value",
-        leads("fair", "fair", "fair", "fair")[:3]
-        + [{"track": "leads", "unit": "swj", "item": "abstain", "value": "x"}],
+        [
+            *leads("fair", "fair", "fair", "fair")[:3],
+            {"track": "leads", "unit": "swj", "item": "abstain", "value": "x"},
+        ],
     ),
     case("unknown_grade", leads("good", "fair", "fair", "great")),
     case("missing_unit", counties(skip="puyang")),

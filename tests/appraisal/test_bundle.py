@@ -74,7 +74,7 @@ def test_cli_prints_results_and_refuses_broken_bundles(tmp_path: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout == (MINI / "results.json").read_bytes()
-    bad = make_bundle(tmp_path, LINES[:5] + ["zz,leaders,counties,hualong,results,4.25"])
+    bad = make_bundle(tmp_path, [*LINES[:5], "zz,leaders,counties,hualong,results,4.25"])
     result = subprocess.run(
         [sys.executable, "-c", code, str(bad)],
         env={"PYTHONPATH": str(SRC)},
@@ -105,7 +105,7 @@ def test_zip_without_event_json(tmp_path: Path) -> None:
 
 
 def test_bom_crlf_and_blank_rows_are_accepted(tmp_path: Path) -> None:
-    text = "\r\n".join(LINES[:20] + ["", ",,,,,"] + LINES[20:]) + "\r\n\r\n"
+    text = "\r\n".join([*LINES[:20], "", ",,,,,", *LINES[20:]]) + "\r\n\r\n"
     spec, matrix = read_bundle(make_bundle(tmp_path, raw=b"\xef\xbb\xbf" + text.encode()))
     assert results_text(spec, matrix) == (MINI / "results.json").read_text(encoding="utf-8")
 
@@ -409,7 +409,7 @@ def test_bundle_rules_match_check_ballot(
         "value": ["", "0", "1", "0.5", "0.25", "-1", "7", "12", "100", "g0", "g1", "x", "1e1"],
     }
     if mutation in pools:
-        row[("ballot panel track unit item value".split()).index(mutation)] = rng.choice(
+        row[(["ballot", "panel", "track", "unit", "item", "value"]).index(mutation)] = rng.choice(
             pools[mutation]
         )
         rows[i] = row
@@ -435,3 +435,16 @@ def test_bundle_rules_match_check_ballot(
     finally:
         bundle_module.BLOCK_SIZE = old
     assert got == expected
+
+
+def test_keys_that_need_quoting_use_the_csv_module(tmp_path: Path) -> None:
+    _spec, matrix = read_bundle(MINI)
+    text = (MINI / "event.json").read_text(encoding="utf-8").replace('"fgw"', '"f\\"gw"')
+    from pingyi.appraisal.spec import load_event_json
+
+    quoted = load_event_json(text)
+    results = results_to_json(tally(quoted, matrix))
+    write_bundle(tmp_path / "q", quoted, matrix, results, [])
+    assert '"f""gw"' in (tmp_path / "q" / "ballots.csv").read_text(encoding="utf-8")
+    spec2, matrix2 = read_bundle(tmp_path / "q")
+    assert results_text(spec2, matrix2) == dump_results(results)

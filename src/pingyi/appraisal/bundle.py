@@ -239,6 +239,12 @@ def parse_csv_number(text: str) -> Decimal | None:
     return Decimal(text) if _NUMBER.fullmatch(text) else None
 
 
+def _has_duplicates(values: np.ndarray) -> bool:
+    """Whether an integer array holds a value twice (sort-based; faster than np.unique)."""
+    ordered = np.sort(values)
+    return bool(np.any(ordered[1:] == ordered[:-1]))
+
+
 class _Growing:
     """A numpy array that grows along axis 0 (capacity doubling)."""
 
@@ -261,7 +267,9 @@ class _Batch:
 
     rows: np.ndarray  # 1-based row numbers as a spreadsheet shows them
     columns: dict[str, pa.Array]  # the raw text, for messages
-    ballot: np.ndarray
+    ballot: np.ndarray  # global ballot number
+    local: np.ndarray  # ballot number within the batch, in order of first appearance
+    first_in_batch: np.ndarray  # per local ballot number: its first row in the batch
     panel: np.ndarray
     track: np.ndarray
     unit: np.ndarray
@@ -385,7 +393,12 @@ class _BallotReader:
                 gid = self.ids[key] = len(self.id_list)
                 self.id_list.append(key)
             mapping[i] = gid
-        ballot = mapping[encoded.indices.to_numpy(zero_copy_only=False)]
+        local = encoded.indices.to_numpy(zero_copy_only=False)
+        ballot = mapping[local]
+        # dictionary_encode numbers ids in order of first appearance: a row is its
+        # ballot's first in the batch when its local id exceeds all before it
+        running = np.maximum.accumulate(local)
+        first_in_batch = np.flatnonzero(np.r_[True, running[1:] > running[:-1]])
         track = self._lookup(col["track"], self.track_keys)
         tsafe = np.maximum(track, 0)
         unit_gid = self._lookup(col["unit"], self.unit_keys)
@@ -412,6 +425,8 @@ class _BallotReader:
             rows=rows,
             columns=col,
             ballot=ballot,
+            local=local,
+            first_in_batch=first_in_batch,
             panel=self._lookup(col["panel"], self.panel_keys),
             track=track,
             unit=unit,
@@ -447,8 +462,7 @@ class _BallotReader:
             return True
         # panel: the ballot's known panel, or the panel of its first row in this batch
         known = self.ballot_panel.data[b.ballot]
-        _u, first, inverse = np.unique(b.ballot, return_index=True, return_inverse=True)
-        expected = np.where(known >= 0, known, b.panel[first][inverse])
+        expected = np.where(known >= 0, known, b.panel[b.first_in_batch][b.local])
         if np.any(expected != b.panel):
             return True
         cell = self.cell_base[b.track] + b.unit
@@ -459,10 +473,10 @@ class _BallotReader:
         score_slots = b.ballot[~abstain] * self.layout.width + slot[~abstain]
         if np.any(self.slots.data[b.ballot[~abstain], slot[~abstain]] != NOT_SCORED):
             return True
-        if np.unique(score_slots).size != score_slots.size:
+        if _has_duplicates(score_slots):
             return True
         abstain_cells = b.ballot[abstain] * self.cells + cell[abstain]
-        if np.unique(abstain_cells).size != abstain_cells.size:
+        if _has_duplicates(abstain_cells):
             return True
         score_cells = b.ballot[~abstain] * self.cells + cell[~abstain]
         return bool(np.isin(abstain_cells, score_cells).any())
@@ -471,9 +485,9 @@ class _BallotReader:
         """Write a checked batch into the ballot state."""
         abstain = b.item == _ITEM_ABSTAIN
         cell = self.cell_base[b.track] + b.unit
-        new = self.ballot_panel.data[b.ballot] < 0
-        fresh, first = np.unique(b.ballot[new], return_index=True)
-        self.first_row.data[fresh] = b.rows[new][first]
+        first = b.first_in_batch
+        fresh = self.ballot_panel.data[b.ballot[first]] < 0
+        self.first_row.data[b.ballot[first][fresh]] = b.rows[first][fresh]
         self.ballot_panel.data[b.ballot] = b.panel
         score = ~abstain
         self.state.data[b.ballot[score], cell[score]] |= 1

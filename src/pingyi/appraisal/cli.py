@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import zipfile
 from collections.abc import Callable
@@ -58,7 +59,8 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
     p.set_defaults(func=lambda a: cmd_event_list(a, django_setup))
 
     p = event.add_parser(
-        "export", help="write the anonymous bundle: event.json, ballots.csv, results.json, receipts.txt"
+        "export",
+        help="write the anonymous bundle: event.json, ballots.csv, results.json, receipts.txt",
     )
     p.add_argument("key")
     p.add_argument("dir")
@@ -70,6 +72,40 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
     p.add_argument("--count", required=True, type=int)
     p.add_argument("--unit", help="bind the cards to this unit (it is left out of their ballots)")
     p.set_defaults(func=lambda a: cmd_tokens(a, django_setup))
+
+    p = verbs.add_parser(
+        "cards",
+        help="issue one-use ballot cards and print them: a PDF, 8 cards per A4 page",
+        description=(
+            "Issues COUNT new cards for the panel and writes them as a PDF of QR cards "
+            "(shuffled). The secrets exist only in this PDF: printing again issues new cards, "
+            "and used cards can never be printed again."
+        ),
+    )
+    p.add_argument("key", help="event key")
+    p.add_argument("--panel", required=True, help="panel key")
+    p.add_argument("--count", required=True, type=int)
+    p.add_argument("--unit", help="bind the cards to this unit (it is left out of their ballots)")
+    p.add_argument("--out", required=True, help="the PDF to write (refused if it exists)")
+    p.add_argument(
+        "--public-url",
+        help="the address phones open, e.g. https://pingyi.example.gov.cn "
+        "(default: PINGYI_PUBLIC_URL)",
+    )
+    p.add_argument("--language", help="language of the printed text (default: the site's)")
+    p.set_defaults(func=lambda a: cmd_cards(a, django_setup))
+
+    p = verbs.add_parser("workbook", help="write the results workbook (.xlsx) of a closed event")
+    p.add_argument("key", help="event key")
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.add_argument("--language", help="language of the headings (default: the site's)")
+    p.set_defaults(func=lambda a: cmd_output(a, "workbook", django_setup))
+
+    p = verbs.add_parser("report", help="write the PDF results report of a closed event")
+    p.add_argument("key", help="event key")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--language", help="language of the report (default: the site's)")
+    p.set_defaults(func=lambda a: cmd_output(a, "report", django_setup))
 
 
 def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
@@ -147,4 +183,119 @@ def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
     for card in issued:
         row: list[Any] = [card.token, format_code(card.code), card.panel, card.bound_unit]
         writer.writerow([*row, ballot_url(card.token)])
+    return 0
+
+
+def _language(args: argparse.Namespace) -> Any:
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(getattr(args, "language", None) or settings.LANGUAGE_CODE)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file (never over an existing one), complete or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    try:
+        os.link(partial, path)  # fails if ``path`` appeared meanwhile
+    finally:
+        partial.unlink()
+
+
+def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
+    setup()
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from pingyi.appraisal import services
+    from pingyi.appraisal.models import Event, EventState
+    from pingyi.appraisal.printing import PdfFontMissing, issue_cards_pdf
+
+    nothing = _("Nothing was issued.")
+    out = Path(args.out)
+    with _language(args):
+        if out.exists():
+            return _fail("cards", _("%(out)s exists; choose a new file name.") % {"out": out}
+                         + " " + nothing)
+        event = Event.objects.filter(key=args.key).first()
+        if event is None:
+            return _fail("cards", _("No event “%(key)s”.") % {"key": args.key})
+        if event.state not in (EventState.DRAFT, EventState.OPEN):
+            return _fail(
+                "cards",
+                _("Voting for “%(key)s” has closed (%(state)s): cards can be issued only "
+                  "before voting closes.") % {"key": event.key, "state": event.get_state_display()}
+                + " " + nothing,
+            )
+        public_url = (args.public_url or settings.PUBLIC_URL or "").rstrip("/")
+        if not public_url.startswith(("http://", "https://")):
+            return _fail(
+                "cards",
+                _("The cards' QR needs the address phones open: set PINGYI_PUBLIC_URL or pass "
+                  "--public-url https://….") + " " + nothing,
+            )
+        try:
+            printed = issue_cards_pdf(
+                event=event,
+                panel=args.panel,
+                count=args.count,
+                unit=args.unit,
+                public_url=public_url,
+                before_commit=lambda pdf: _write_new(out, pdf),
+            )
+        except services.AppraisalError as exc:
+            return _fail("cards", f"{exc.message} {nothing}")
+        except PdfFontMissing as exc:
+            return _fail("cards", f"{exc} {nothing}")
+        except OSError as exc:
+            return _fail("cards", _("Cannot write %(out)s: %(error)s.")
+                         % {"out": out, "error": exc} + " " + nothing)
+        panel = next(p.name for p in event.spec.panels if p.key == args.panel)
+        print(
+            _("Issued %(count)d cards for %(panel)s of “%(event)s”: %(out)s (%(pages)d pages, "
+              "8 cards a page, shuffled).")
+            % {"count": printed.count, "panel": panel, "event": event.name, "out": out,
+               "pages": printed.pages}
+        )
+        if args.unit:
+            print(_("The cards are bound to unit %(unit)s: it is not scored on them.")
+                  % {"unit": args.unit})
+        print(_("The secrets exist only in this PDF: keep it safe. Printing again issues new "
+                "cards."))
+    return 0
+
+
+def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
+    setup()
+    from django.utils.translation import gettext as _
+
+    from pingyi.appraisal.models import Event
+    from pingyi.appraisal.printing import PdfFontMissing
+    from pingyi.appraisal.workbook import OutputsNotReady
+
+    with _language(args):
+        event = Event.objects.filter(key=args.key).first()
+        if event is None:
+            return _fail(what, _("No event “%(key)s”.") % {"key": args.key})
+        try:
+            if what == "workbook":
+                from pingyi.appraisal.workbook import build_workbook
+
+                data = build_workbook(event=event)
+            else:
+                from pingyi.appraisal.report import build_report
+
+                # The rater diagnostics join here once pingyi.appraisal.diagnostics exists.
+                data = build_report(event=event, diagnostics=[])
+        except (OutputsNotReady, PdfFontMissing) as exc:
+            return _fail(what, str(exc))
+        out = Path(args.out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+        except OSError as exc:
+            return _fail(what, _("Cannot write %(out)s: %(error)s.") % {"out": out, "error": exc})
+    print(out)
     return 0

@@ -443,8 +443,6 @@ def _safe_panels(
     scored = view.scored[rows]
     unit_index = {u.key: i for i, u in enumerate(view.spec.units)}
     ranked = [u for u in base.ranking if u.rank is not None and u.score is not None]
-    if len(ranked) < 2:
-        return set(range(len(spec.panels)))
     weights = [float(p.weight) for p in spec.panels]
     bounds = np.zeros((len(view.spec.units), len(spec.panels)))
     for u in range(len(view.spec.units)):
@@ -463,11 +461,12 @@ def _safe_panels(
     resolution = 10.0**-method.decimals
     safe = set()
     for p in range(len(spec.panels)):
-        ok = True
+        # a unit whose only total (in the panel) is removed may lose its rank or jump
+        ok = all(math.isfinite(bounds[unit_index[u.key], p]) for u in ranked)
         for a, b in itertools.pairwise(ranked):
             gap = float(a.score - b.score)  # type: ignore[operator]
             need = bounds[unit_index[a.key], p] + bounds[unit_index[b.key], p] + resolution
-            if not gap > need * 1.001 + 1e-9:
+            if not ok or not gap > need * 1.001 + 1e-9:
                 ok = False
                 break
         if ok:

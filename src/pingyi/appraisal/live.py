@@ -26,6 +26,7 @@ while they wait, send a heartbeat every ``HEARTBEAT_SECONDS`` and end after
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -349,10 +350,8 @@ class Hub:
                 except Exception as exc:
                     logger.warning("live: reading %s failed: %s", feed.key, exc)
                     snapshot = feed.snapshot
-                    try:
+                    with contextlib.suppress(Exception):
                         connection.close()
-                    except Exception:  # noqa: S110 - a broken connection is closed as well as it can be
-                        pass
                 with self._cond:
                     self.reads += 1
                     feed.last_read = time.monotonic()
@@ -377,7 +376,9 @@ class Hub:
                     return
             pubsub = None
             try:
-                client = redis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=10)
+                client = redis.Redis.from_url(
+                    url, socket_connect_timeout=2, health_check_interval=10
+                )
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
                 self.wake_all()  # anything published while we were away
@@ -399,10 +400,8 @@ class Hub:
                 backoff = min(backoff * 2, 5.0)
             finally:
                 if pubsub is not None:
-                    try:
+                    with contextlib.suppress(Exception):
                         pubsub.close()
-                    except Exception:  # noqa: S110
-                        pass
 
 
 _HUB: Hub | None = None

@@ -220,7 +220,9 @@ def _order_value(value: Any, unit: str) -> int:
 
 
 @transaction.atomic
-def running_order_save(*, key: str, track: str, rows: Sequence[Mapping[str, Any]]) -> list[OrderRow]:
+def running_order_save(
+    *, key: str, track: str, rows: Sequence[Mapping[str, Any]]
+) -> list[OrderRow]:
     """Save a track's running order, presenters and comment notes in one go.
 
     ``rows``: ``{"unit", "order", "presenter", "comment_notes"}`` for units of the track

@@ -12,12 +12,19 @@ server never stores.
 from __future__ import annotations
 
 import secrets
-from functools import cached_property
+from functools import lru_cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.appraisal.spec import EventSpec, load_event_json
+
+
+@lru_cache(maxsize=64)
+def _parsed_spec(spec_json: str) -> EventSpec:
+    """Parsing event.json on every ballot would cost more than storing it; specs are
+    immutable values, so one parse per distinct text is shared."""
+    return load_event_json(spec_json)
 
 
 class EventKind(models.TextChoices):
@@ -72,9 +79,9 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @cached_property
+    @property
     def spec(self) -> EventSpec:
-        return load_event_json(self.spec_json)
+        return _parsed_spec(self.spec_json)
 
     @property
     def is_open(self) -> bool:

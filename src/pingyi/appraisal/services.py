@@ -20,6 +20,7 @@ from pingyi.appraisal.ballots import BallotError, check_ballot
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
 from pingyi.appraisal.packing import pack
 from pingyi.appraisal.spec import EventSpec, SpecError, dump_event_json, load_event_json
+from pingyi.appraisal.writer import ballot_writer, writer_enabled
 from pingyi.core.audit import audit_log
 
 MAX_CARDS_PER_CALL = 20_000
@@ -100,7 +101,6 @@ def event_import(*, data: bytes | str, replace: bool = False, actor: str | None 
     if spec.previous:
         event.previous = Event.objects.filter(key=spec.previous).exclude(key=spec.key).first()
     event.save()
-    event.__dict__.pop("spec", None)
     audit_log(
         actor=actor,
         action="appraisal.event.replaced" if replacing else "appraisal.event.imported",
@@ -295,8 +295,11 @@ def ballot_cast(*, token: str, scores: Sequence[dict[str, Any]], guard: bool = T
     """Cast one ballot with a one-use card: the card is consumed and the ballot stored together.
 
     A retry of the identical ballot with the same card answers the same receipt; any other
-    reuse is refused (:class:`CardUsed`). ``guard=False`` exists only for the test that
-    proves the concurrency harness can see a race.
+    reuse is refused (:class:`CardUsed`). The write goes through the process's ballot
+    writer (one transaction, one durable commit for all ballots waiting at that moment;
+    each caller is answered after that commit) unless the caller is already inside a
+    transaction. ``guard=False`` exists only for the test that proves the concurrency
+    harness can see a race.
     """
     card = card_for_secret(token)
     if card is None:
@@ -310,39 +313,95 @@ def ballot_cast(*, token: str, scores: Sequence[dict[str, Any]], guard: bool = T
             _("Voting for “%(event)s” is not open (%(state)s).")
             % {"event": event.name, "state": event.get_state_display()}
         )
-    payload = _spec_ballot(event.spec, card, list(scores) if isinstance(scores, list) else scores)
+    pending = PendingBallot(
+        card_id=card.pk,
+        event_id=event.pk,
+        event_key=event.key,
+        panel=card.panel,
+        receipt=receipt,
+        payload=_spec_ballot(event.spec, card, scores),
+        rehearsal=card.rehearsal,
+    )
+    if connection.in_atomic_block or not guard or not writer_enabled():
+        outcome = store_ballots([pending], guard=guard)[0]
+    else:
+        outcome = ballot_writer().submit(pending)
+    if isinstance(outcome, Exception):
+        raise outcome
+    if not outcome:
+        return _retry(event, card, receipt, scores)
+    return CastResult(receipt=receipt, created=True)
+
+
+@dataclass(frozen=True)
+class PendingBallot:
+    card_id: int
+    event_id: int
+    event_key: str
+    panel: str
+    receipt: str
+    payload: bytes
+    rehearsal: bool
+
+
+def store_ballots(
+    pending: Sequence[PendingBallot], *, guard: bool = True
+) -> list[bool | AppraisalError]:
+    """Consume each card and store its ballot, all in ONE transaction (one durable commit).
+
+    Per ballot: True when stored, False when its card was already used (by an earlier
+    ballot, possibly in this same batch), or the refusal (voting closed meanwhile). A
+    failure of the transaction stores nothing and raises.
+    """
+    outcomes: list[bool | AppraisalError] = []
+    stored: list[Ballot] = []
     try:
         with transaction.atomic():
-            # Shared lock on the event: casts run side by side, but closing (which takes
-            # the exclusive lock) waits for every cast in flight before it counts.
-            if _event_state_shared(event.pk) != EventState.OPEN:
-                raise VotingNotOpen(_("Voting closed before this ballot arrived."))
-            if guard:
-                consumed = BallotCard.objects.filter(pk=card.pk, used=False).update(used=True)
-            else:
-                fresh = BallotCard.objects.get(pk=card.pk)
-                consumed = 0 if fresh.used else BallotCard.objects.filter(pk=card.pk).update(
-                    used=True
-                )
-            if consumed:
-                if _after_card_consumed is not None:
-                    _after_card_consumed()
-                Ballot.objects.create(
-                    event_id=event.pk,
-                    panel=card.panel,
-                    receipt=receipt,
-                    payload=payload,
-                    rehearsal=card.rehearsal,
-                )
+            states: dict[int, str] = {}
+            for item in pending:
+                # Shared lock on the event: casts run side by side, but closing (which takes
+                # the exclusive lock) waits for every cast in flight before it counts.
+                if item.event_id not in states:
+                    states[item.event_id] = _event_state_shared(item.event_id)
+                if states[item.event_id] != EventState.OPEN:
+                    outcomes.append(VotingNotOpen(_("Voting closed before this ballot arrived.")))
+                    continue
+                if _consume_card(item.card_id, guard=guard):
+                    if _after_card_consumed is not None:
+                        _after_card_consumed()
+                    stored.append(
+                        Ballot(
+                            event_id=item.event_id,
+                            panel=item.panel,
+                            receipt=item.receipt,
+                            payload=item.payload,
+                            rehearsal=item.rehearsal,
+                        )
+                    )
+                    outcomes.append(True)
+                else:
+                    outcomes.append(False)
+            Ballot.objects.bulk_create(stored)
     except IntegrityError:
-        # Another submission with the same card won (guard disabled, or the receipt exists).
-        consumed = 0
-    if not consumed:
-        return _retry(event, card, receipt, scores)
+        if len(pending) > 1:
+            raise
+        # Only possible without the guard: the receipt of this card is already stored.
+        return [False]
     from pingyi.appraisal.live import ballot_accepted
 
-    transaction.on_commit(lambda: ballot_accepted(event_key=event.key, panel=card.panel))
-    return CastResult(receipt=receipt, created=True)
+    for item, outcome in zip(pending, outcomes, strict=True):
+        if outcome is True:
+            transaction.on_commit(
+                lambda item=item: ballot_accepted(event_key=item.event_key, panel=item.panel)
+            )
+    return outcomes
+
+
+def _consume_card(card_id: int, *, guard: bool) -> bool:
+    if guard:
+        return bool(BallotCard.objects.filter(pk=card_id, used=False).update(used=True))
+    fresh = BallotCard.objects.get(pk=card_id)
+    return not fresh.used and bool(BallotCard.objects.filter(pk=card_id).update(used=True))
 
 
 def _event_state_shared(event_id: int) -> str:

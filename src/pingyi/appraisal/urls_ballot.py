@@ -1,5 +1,14 @@
-"""URLs of the ballot pages (see pingyi/urls.py)."""
+"""URLs of the ballot pages (see pingyi/urls.py, which includes them at the site root).
 
-from django.urls import path  # noqa: F401
+``b/`` is the address printed in every card's QR (``cards.ballot_url``): the token follows
+in the fragment (``/b/#token``), which browsers never send to the server.
+"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from pingyi.appraisal.views import ballot
+
+urlpatterns: list = [
+    path("b/", ballot.ballot, name="ballot"),
+    path("b/presentations/<slug:event_key>", ballot.presentations, name="ballot-presentations"),
+]

@@ -174,7 +174,8 @@ def method_statement(spec: EventSpec) -> list[tuple[str, str]]:
         ),
     ]
     for track in spec.tracks:
-        rows.append((_("Rubric: %(track)s") % {"track": track.name}, rubric_statement(track.rubric)))
+        topic = _("Rubric: %(track)s") % {"track": track.name}
+        rows.append((topic, rubric_statement(track.rubric)))
     return rows
 
 
@@ -204,6 +205,8 @@ def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | N
     return cell
 
 
+#: Every sheet: row 1 the title, row 2 a note (or empty), row 3 the column headers.
+HEADER_ROW = 3
 HEADER_FILL = PatternFill("solid", fgColor="F3E9E7")
 TITLE_FONT = Font(bold=True, size=13)
 HEADER_FONT = Font(bold=True)
@@ -234,12 +237,11 @@ def write_table(
     freeze_columns: int = 0,
     note: str | None = None,
 ) -> int:
-    """A title row, a frozen header row, then the rows; widths from the contents."""
+    """A title row, a note row, the frozen header row (:data:`HEADER_ROW`), then the rows."""
     put(ws, 1, 1, title).font = TITLE_FONT
-    header_row = 2
     if note:
         put(ws, 2, 1, note).font = Font(italic=True, color="666666")
-        header_row = 3
+    header_row = HEADER_ROW
     widths = [_display_width(c.header) + 2 for c in columns]
     for j, col in enumerate(columns, start=1):
         cell = put(ws, header_row, j, col.header)
@@ -256,7 +258,8 @@ def write_table(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             widths[j - 1] = max(widths[j - 1], min(_display_width(value) + 2, 80))
     for j, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = col.width or max(8, min(widths[j - 1], 60))
+        width = col.width or max(8, min(widths[j - 1], 60))
+        ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=freeze_columns + 1)
     return r
 
@@ -331,7 +334,7 @@ def track_rows(
         if track_spec.rubric.kind == "criteria":
             row += [rounded(mean, d) for mean in unit.criterion_means]
         else:
-            row += list(unit.grade_counts) + [grade_rate(unit)]
+            row += [*unit.grade_counts, grade_rate(unit)]
         row += [
             rounded(unit.lowest, min(d, 2)),
             rounded(unit.highest, min(d, 2)),
@@ -365,9 +368,10 @@ def build_workbook(
         assert ws is not None
         first = False
         ws.title = sheet_title(track.name, taken)
-        note = None
+        note = _("Scores are rounded half-up to %(decimals)d places; the rules are on the "
+                 "“Method” sheet.") % {"decimals": spec.method.decimals}
         if event.previous is not None:
-            note = _("Rank change: places gained (+) or lost (−) since “%(previous)s”.") % {
+            note += " " + _("Rank change: places gained (+) or lost (−) since “%(previous)s”.") % {
                 "previous": event.previous.name
             }
         write_table(
@@ -418,8 +422,9 @@ def _attendance_sheet(ws: Worksheet, event: Event, results: Results) -> None:
         Column(_("Quorum met"), None, 12),
     ]
     rows = attendance_rows(event, results)
+    note = _("A panel meets its quorum when more than half of those expected cast a ballot.")
     last = write_table(ws, _("Attendance — %(event)s") % {"event": event.name}, columns, rows,
-                       freeze_columns=1)
+                       freeze_columns=1, note=note)
     total = last + 1
     put(ws, total, 1, _("Total")).font = HEADER_FONT
     for j in (4, 5, 6):
@@ -443,7 +448,7 @@ def _method_sheet(ws: Worksheet, event: Event, now: dt.datetime | None) -> None:
     facts += method_statement(spec)
     columns = [Column(_("Item"), None, 22), Column(_("Rule applied"), None, 100)]
     write_table(ws, _("Method — %(event)s") % {"event": event.name}, columns, facts)
-    for row in ws.iter_rows(min_row=3, min_col=2, max_col=2):
+    for row in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=2, max_col=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 

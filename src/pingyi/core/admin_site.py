@@ -10,14 +10,14 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from pingyi.accounts.rules import is_office
 
-_View = TypeVar("_View", bound=Callable[..., Any])
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
 
 class PingyiAdminSite(admin.AdminSite):
@@ -37,7 +37,7 @@ class PingyiAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not self.has_permission(request):
                 if request.user.is_authenticated:
                     raise PermissionDenied

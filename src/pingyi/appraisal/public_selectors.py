@@ -1,0 +1,391 @@
+"""Reading what the public results pages, the unit history and the diagnostics page show.
+
+Visibility rule of the public pages: an event's results are public once it is
+**published**.  Office, leaders and viewers (who read every event anyway) may preview a
+**closed** event's page before it is published; nobody sees a draft or open event there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from pingyi.accounts.rules import is_leader, is_office, reads_all_units
+from pingyi.appraisal import selectors
+from pingyi.appraisal.cards import ALPHABET, RECEIPT_LENGTH
+from pingyi.appraisal.models import Ballot, Event, EventState
+from pingyi.appraisal.spec import EventSpec, TrackSpec, format_number
+
+_RECEIPT_RE = re.compile(rf"^[{ALPHABET}]{{{RECEIPT_LENGTH}}}$")
+
+
+# --------------------------------------------------------------------------- visibility
+
+
+def public_events() -> Any:
+    """Published events, newest first."""
+    return Event.objects.filter(state=EventState.PUBLISHED).order_by("-held_on", "-published_at")
+
+
+def results_visible(*, event: Event, user: Any) -> bool:
+    """Published: everyone. Closed: a preview for office, leaders and viewers only."""
+    if event.state == EventState.PUBLISHED:
+        return True
+    return event.state == EventState.CLOSED and bool(reads_all_units(user))
+
+
+def results_event(*, key: str, user: Any) -> Event | None:
+    event = Event.objects.select_related("previous").filter(key=key).first()
+    if event is None or not results_visible(event=event, user=user):
+        return None
+    return event
+
+
+def may_see_diagnostics(user: Any) -> bool:
+    return bool((is_office | is_leader)(user))
+
+
+# --------------------------------------------------------------------------- receipts
+
+
+def normalise_receipt(text: str | None) -> str | None:
+    """A typed receipt in any case, with spaces, dashes or dots → canonical form, or None."""
+    if not text:
+        return None
+    cleaned = re.sub(r"[\s\-_.·]", "", str(text)).upper()[:64]
+    return cleaned if _RECEIPT_RE.match(cleaned) else None
+
+
+@dataclass(frozen=True)
+class ReceiptAnswer:
+    typed: str
+    code: str | None
+    counted: bool
+
+    @property
+    def well_formed(self) -> bool:
+        return self.code is not None
+
+
+def receipt_lookup(*, event: Event, typed: str) -> ReceiptAnswer:
+    code = normalise_receipt(typed)
+    counted = bool(code) and Ballot.objects.filter(event=event, receipt=code).exists()
+    return ReceiptAnswer(typed=(typed or "")[:64], code=code, counted=counted)
+
+
+def format_receipt(code: str) -> str:
+    """``ABCDE23456`` → ``ABCDE 23456`` for reading."""
+    half = len(code) // 2
+    return f"{code[:half]} {code[half:]}"
+
+
+# --------------------------------------------------------------------------- results page
+
+
+@dataclass(frozen=True)
+class Row:
+    rank: int | None
+    unit: str
+    name: str
+    score: str | None
+    ballots: int
+    change: int | None
+    panels: tuple[str | None, ...]
+
+    @property
+    def moved(self) -> int:
+        """How many places the unit moved (without the sign)."""
+        return abs(self.change or 0)
+
+
+@dataclass(frozen=True)
+class TrackView:
+    key: str
+    name: str
+    rubric: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    name: str
+    weight: str
+    expected: int | None
+    issued: int
+    cast: int
+    counted: int
+    quorum_met: bool | None
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    event: Event
+    preview: bool
+    previous: Event | None
+    tracks: tuple[TrackView, ...]
+    panels: tuple[str, ...]
+    method: tuple[str, ...]
+    attendance: tuple[AttendanceRow, ...]
+    quorum_missed: tuple[str, ...]
+    receipts: tuple[str, ...] = field(default=())
+
+
+def _previous_ranks(event: Event, user: Any) -> tuple[Event | None, dict[tuple[str, str], int]]:
+    previous = event.previous
+    if previous is None or not results_visible(event=previous, user=user):
+        return None, {}
+    data = selectors.stored_results(event=previous) or {}
+    ranks = {
+        (track["key"], entry["unit"]): entry["rank"]
+        for track in data.get("tracks", [])
+        for entry in track["ranking"]
+        if entry["rank"] is not None
+    }
+    return previous, ranks
+
+
+def rubric_text(track: TrackSpec) -> str:
+    rubric = track.rubric
+    if rubric.kind == "criteria":
+        parts = "、".join(f"{c.name} {format_number(c.max)}" for c in rubric.criteria)
+        total = format_number(sum((c.max for c in rubric.criteria), start=rubric.step * 0))
+        text = _("Scored on %(criteria)s (total %(total)s points, in steps of %(step)s).") % {
+            "criteria": parts,
+            "total": total,
+            "step": format_number(rubric.step),
+        }
+    else:
+        parts = "、".join(f"{g.name} {format_number(g.points)}" for g in rubric.grades)
+        text = _("Graded %(grades)s points.") % {"grades": parts}
+        if rubric.top_grade_max_share is not None:
+            text += " " + _(
+                "At most %(share)s%% of the units on one ballot may get the top grade."
+            ) % {"share": format_number(rubric.top_grade_max_share * 100)}
+    if rubric.abstain:
+        text += " " + _("An evaluator may answer “don't know” for a unit; that is not scored.")
+    return text
+
+
+def method_texts(spec: EventSpec) -> tuple[str, ...]:
+    """The tally rules of the event, in plain words."""
+    m = spec.method
+    out = []
+    if m.weighting == "pooled":
+        out.append(
+            _(
+                "For each unit, the totals of all ballots are pooled and averaged together, "
+                "whatever the evaluator's panel."
+            )
+        )
+    else:
+        weights = sum((p.weight for p in spec.panels), start=spec.panels[0].weight * 0)
+        shares = "、".join(
+            f"{p.name} {format_number(p.weight / weights * 100)}%" for p in spec.panels
+        )
+        out.append(
+            _(
+                "For each unit, each panel's totals are averaged separately; the unit's score "
+                "is the weighted mean of the panels' averages (%(shares)s). A panel that did "
+                "not score a unit is left out and the other weights are scaled up."
+            )
+            % {"shares": shares}
+        )
+    if m.trim:
+        out.append(
+            _(
+                "Before averaging, when a set has at least %(min)d totals, the %(k)d highest "
+                "and the %(k)d lowest are dropped (trimmed mean)."
+            )
+            % {"min": max(m.trim_min, 2 * m.trim + 1), "k": m.trim}
+        )
+    else:
+        out.append(_("No totals are dropped before averaging."))
+    out.append(
+        _(
+            "The arithmetic is exact; scores are rounded half-up to %(d)d decimal places "
+            "only at the end."
+        )
+        % {"d": m.decimals}
+    )
+    out.append(
+        _(
+            "Units are ranked by the rounded score; equal scores share a rank and the next "
+            "rank is skipped (1, 2, 2, 4). A unit no ballot scored has no rank."
+        )
+    )
+    out.append(
+        _(
+            "“Don't know” answers and a unit left out on its own member's card are not "
+            "counted in that unit's ballots."
+        )
+    )
+    return tuple(out)
+
+
+def results_page(*, event: Event, user: Any) -> ResultsPage:
+    spec = event.spec
+    data = selectors.stored_results(event=event) or {"tracks": []}
+    previous, before = _previous_ranks(event, user)
+    panel_keys = [p.key for p in spec.panels]
+    tracks = []
+    for track_json in data["tracks"]:
+        track = spec.track(track_json["key"])
+        rows = []
+        for entry in track_json["ranking"]:
+            old = before.get((track_json["key"], entry["unit"]))
+            rank = entry["rank"]
+            rows.append(
+                Row(
+                    rank=rank,
+                    unit=entry["unit"],
+                    name=entry["name"],
+                    score=entry["score"],
+                    ballots=entry["ballots"],
+                    change=None if old is None or rank is None else old - rank,
+                    panels=tuple((entry["panels"].get(k) or {}).get("score") for k in panel_keys),
+                )
+            )
+        tracks.append(
+            TrackView(
+                key=track_json["key"],
+                name=track.name if track else track_json["key"],
+                rubric=rubric_text(track) if track else "",
+                rows=tuple(rows),
+            )
+        )
+    attendance = []
+    missed = []
+    for count, panel in zip(selectors.panel_counts(event=event), spec.panels, strict=True):
+        attendance.append(
+            AttendanceRow(
+                name=count.name,
+                weight=format_number(panel.weight),
+                expected=count.expected,
+                issued=count.issued,
+                cast=count.cast,
+                counted=count.cast,  # every stored ballot of a closed event is counted
+                quorum_met=count.quorum_met,
+            )
+        )
+        if count.quorum_met is False:
+            missed.append(count.name)
+    return ResultsPage(
+        event=event,
+        preview=event.state != EventState.PUBLISHED,
+        previous=previous,
+        tracks=tuple(tracks),
+        panels=tuple(p.name for p in spec.panels),
+        method=method_texts(spec),
+        attendance=tuple(attendance),
+        quorum_missed=tuple(missed),
+        receipts=tuple(selectors.receipts(event=event)),
+    )
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    event: Event
+    track: str
+    track_name: str
+    rank: int | None
+    units_in_track: int
+    score: str | None
+    ballots: int
+    change: int | None
+
+    @property
+    def moved(self) -> int:
+        return abs(self.change or 0)
+
+
+@dataclass(frozen=True)
+class UnitHistory:
+    unit: str
+    name: str
+    kind: str
+    kinds: tuple[tuple[str, str], ...]
+    rows: tuple[HistoryRow, ...]
+
+    def chart(self) -> dict[str, Any]:
+        """Oldest first, for the chart (rank 1 at the top)."""
+        rows = list(reversed(self.rows))
+        return {
+            "labels": [r.event.name for r in rows],
+            "ranks": [r.rank for r in rows],
+            "scores": [r.score for r in rows],
+            "units": [r.units_in_track for r in rows],
+            "rankLabel": _("Rank"),
+            "title": _("Rank across appraisals (1 = best)"),
+        }
+
+
+def unit_history(*, unit_key: str, kind: str | None = None) -> UnitHistory | None:
+    """A unit's ranks and scores across published events of one kind, newest first."""
+    from pingyi.appraisal.models import EventKind
+
+    found: dict[str, list[tuple[Event, dict[str, Any], dict[str, Any]]]] = {}
+    events = list(public_events())
+    parsed = {e.pk: selectors.stored_results(event=e) or {} for e in events}
+    for event in events:
+        for track in parsed[event.pk].get("tracks", []):
+            for entry in track["ranking"]:
+                if entry["unit"] == unit_key:
+                    found.setdefault(event.kind, []).append((event, track, entry))
+    if not found:
+        return None
+    kinds = tuple((k.value, str(k.label)) for k in EventKind if k.value in found)
+    chosen = kind if kind in found else kinds[0][0]
+    rows = []
+    for event, track, entry in found[chosen]:
+        change = None
+        if event.previous_id in parsed and entry["rank"] is not None:
+            old = next(
+                (
+                    e["rank"]
+                    for t in parsed[event.previous_id].get("tracks", [])
+                    if t["key"] == track["key"]
+                    for e in t["ranking"]
+                    if e["unit"] == unit_key
+                ),
+                None,
+            )
+            change = None if old is None else old - entry["rank"]
+        spec_track = event.spec.track(track["key"])
+        rows.append(
+            HistoryRow(
+                event=event,
+                track=track["key"],
+                track_name=spec_track.name if spec_track else track["key"],
+                rank=entry["rank"],
+                units_in_track=len(track["ranking"]),
+                score=entry["score"],
+                ballots=entry["ballots"],
+                change=change,
+            )
+        )
+    name = found[chosen][0][2]["name"]
+    return UnitHistory(unit_key, name, chosen, kinds, tuple(rows))
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+def event_diagnostics(*, event: Event) -> Any:
+    """Rater diagnostics of a closed event (cached per event, close time and language)."""
+    from pingyi.appraisal.diagnostics import diagnose
+
+    stamp = event.closed_at.timestamp() if event.closed_at else 0
+    key = f"pingyi:diagnostics:{event.pk}:{stamp}:{get_language()}"
+    result = cache.get(key)
+    if result is None:
+        result = diagnose(event.spec, selectors.ballot_matrix(event=event))
+        cache.set(key, result, 3600)
+    return result

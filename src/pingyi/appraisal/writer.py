@@ -1,0 +1,120 @@
+"""The ballot writer: one thread per server process that commits waiting ballots together.
+
+A burst of two thousand phones would otherwise be two thousand transactions fighting for
+SQLite's single write lock (measured: ~140 ballots/s with p99 > 4 s). Instead, a request
+validates its ballot, hands it to this thread and waits; the thread takes every ballot
+waiting at that moment, consumes their cards and inserts them in ONE transaction with
+one durable commit (WAL, ``synchronous=FULL``), and only then answers each request. No
+durability is given up: a ballot is acknowledged only after the commit that stores it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+if TYPE_CHECKING:
+    from pingyi.appraisal.services import PendingBallot
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 500
+IDLE_CLOSE_SECONDS = 0.5
+ANSWER_TIMEOUT_SECONDS = 60
+
+
+def writer_enabled() -> bool:
+    return getattr(settings, "PINGYI_BALLOT_WRITER", "batch") == "batch"
+
+
+class BallotWriter:
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[PendingBallot, Future[Any]] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._pid = 0
+        #: transactions committed and ballots answered by this process (for benchmarks)
+        self.batches = 0
+        self.answered = 0
+
+    def submit(self, item: PendingBallot) -> Any:
+        """Queue a ballot and wait until it is committed (True), found used (False) or refused."""
+        self._ensure_running()
+        future: Future[Any] = Future()
+        self._queue.put((item, future))
+        return future.result(timeout=ANSWER_TIMEOUT_SECONDS)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                self._queue.put(None)
+                self._thread.join(timeout=10)
+            self._thread = None
+
+    def _ensure_running(self) -> None:
+        if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+                return
+            self._queue = queue.Queue()  # a forked child must not share the parent's queue
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="pingyi-ballot-writer", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._queue.get(timeout=IDLE_CLOSE_SECONDS)
+            except queue.Empty:
+                connection.close()  # idle: hold no database connection
+                continue
+            if first is None:
+                connection.close()
+                return
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    self._queue.put(None)
+                    break
+                batch.append(nxt)
+            self._write(batch)
+
+    def _write(self, batch: Sequence[tuple[PendingBallot, Future[Any]]]) -> None:
+        from pingyi.appraisal.services import store_ballots
+
+        try:
+            close_old_connections()
+            outcomes = store_ballots([item for item, _ in batch])
+        except Exception as exc:
+            connection.close()
+            if len(batch) > 1:
+                # Find the one that fails; the others are stored on their own.
+                for one in batch:
+                    self._write([one])
+                return
+            log.warning("ballot write failed: %r", exc)
+            batch[0][1].set_exception(exc)
+            return
+        self.batches += 1
+        self.answered += len(batch)
+        for (_item, future), outcome in zip(batch, outcomes, strict=True):
+            future.set_result(outcome)
+
+
+_writer = BallotWriter()
+
+
+def ballot_writer() -> BallotWriter:
+    return _writer
