@@ -26,6 +26,18 @@ def _django() -> None:
     from pingyi.core.audit import current_actor
 
     current_actor.set(f"cli:{getpass.getuser()}")
+    from django.utils import translation
+
+    translation.activate(cli_language())
+
+
+def cli_language() -> str:
+    """Messages follow ``PINGYI_LANGUAGE``, else the locale (``LANG``): Chinese on a Chinese
+    system, English elsewhere."""
+    chosen = os.environ.get("PINGYI_LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get(
+        "LANG", ""
+    )
+    return "zh-hans" if chosen.lower().startswith("zh") else "en"
 
 
 def _call(command: str, *args: str, **options: object) -> None:

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from reportlab.lib.colors import Color, black, white
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.fonts import addMapping
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -65,41 +66,27 @@ class PdfFontMissing(RuntimeError):
     """No usable Chinese TrueType font: the message says what to install or set."""
 
 
-def _font_paths() -> list[Path]:
+def locate_font() -> Path:
+    """The TrueType font file to embed: ``PINGYI_PDF_FONT``, else the first Debian candidate
+    that reportlab can read. Raises :class:`PdfFontMissing` saying what to install or set."""
     configured = os.environ.get(FONT_ENV, "").strip()
-    if configured:
-        return [Path(configured)]
-    return [Path(p) for p in FONT_CANDIDATES]
-
-
-def cjk_font() -> str:
-    """Register (once) and return the name of a TrueType font that renders Chinese."""
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
-        return FONT_NAME
-    configured = os.environ.get(FONT_ENV, "").strip()
+    paths = [Path(configured)] if configured else [Path(p) for p in FONT_CANDIDATES]
     problems: list[str] = []
-    for path in _font_paths():
+    for path in paths:
         if not path.is_file():
             continue
         try:
-            font = TTFont(FONT_NAME, str(path), subfontIndex=0)
+            TTFont("PingyiProbe", str(path), subfontIndex=0)
         except (TTFError, OSError) as exc:
             problems.append(f"{path}: {exc}")
             continue
-        pdfmetrics.registerFont(font)
-        # One face serves every style: <b> in a paragraph must not fall back to Helvetica.
-        from reportlab.lib.fonts import addMapping
-
-        for bold in (0, 1):
-            for italic in (0, 1):
-                addMapping(FONT_NAME, bold, italic, FONT_NAME)
-        return FONT_NAME
+        return path
     if configured:
-        detail = "; ".join(problems) or f"{configured}: no such file"
+        detail = "; ".join(problems) or _("%(path)s: no such file") % {"path": configured}
         raise PdfFontMissing(
             _(
-                "%(env)s names a font reportlab cannot use (%(detail)s). Point it at a "
-                "TrueType .ttf or .ttc font with Chinese glyphs (OpenType/CFF fonts such as "
+                "%(env)s names a font that cannot be embedded in a PDF (%(detail)s). Point it "
+                "at a TrueType .ttf or .ttc font with Chinese glyphs (OpenType/CFF fonts such as "
                 "Noto CJK cannot be embedded), or unset it and install the Debian package "
                 "%(package)s."
             )
@@ -113,6 +100,19 @@ def cjk_font() -> str:
         )
         % {"package": FONT_PACKAGE, "env": FONT_ENV}
     )
+
+
+def cjk_font() -> str:
+    """Register (once per process) and return the name of a font that renders Chinese."""
+    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+        return FONT_NAME
+    path = locate_font()
+    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
+    # One face serves every style: <b> in a paragraph must not fall back to Helvetica.
+    for bold in (0, 1):
+        for italic in (0, 1):
+            addMapping(FONT_NAME, bold, italic, FONT_NAME)
+    return FONT_NAME
 
 
 # --- cards -----------------------------------------------------------------------------------
@@ -414,4 +414,5 @@ __all__ = [
     "cjk_font",
     "entry_address",
     "issue_cards_pdf",
+    "locate_font",
 ]
