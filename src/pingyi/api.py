@@ -1,6 +1,8 @@
 """The REST API under /api/v1/ with its OpenAPI schema at /api/v1/openapi.json."""
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from pingyi import __version__
 from pingyi.appraisal.api import router as appraisal_router
@@ -12,3 +14,14 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", appraisal_router)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Every refusal has the same shape: ``{"detail": ..., "code": ...}``."""
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
+    return api.create_response(
+        request,
+        {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
+        status=exc.status_code,
+    )

@@ -257,7 +257,6 @@ def _may_watch(request: HttpRequest) -> bool:
     return bool(request.user.is_authenticated and request.user.has_perm(VIEW))
 
 
-@never_cache
 @require_GET
 def stream(request: HttpRequest, key: str) -> HttpResponse:
     """Server-Sent Events of the event (see :func:`pingyi.appraisal.live.sse_stream`)."""

@@ -1,0 +1,615 @@
+"""The phone ballot (``/b/``): a 360×740 phone in Debian's Chromium, and the page's contracts.
+
+Browser scenario: a phone opens a card's QR address (token in the fragment), scores two tracks
+(criteria in steps of 0.5; grades with a top-grade quota and "don't know"), reloads and finds
+its draft, loses the network on submit, recovers and gets the receipt the database holds; the
+same card on another phone is refused; a bound card shows its own unit excluded; a typed short
+code opens the ballot. Screenshots in Chinese and English go to
+``test-artifacts/screenshots/ballot-*.png``; the page weight to ``test-artifacts/ballot-page-weight.json``.
+
+Without a browser: the page has no inline script, its data islands are JSON, the script's
+strings are all in the translated catalogue, and the script never puts the card's secret in
+an address.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pingyi.appraisal import services
+from pingyi.appraisal.models import Ballot, Event, Presentation
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+PHONE = {"width": 360, "height": 740}
+STATIC = Path(__file__).resolve().parents[2] / "src" / "pingyi" / "appraisal" / "static" / "pingyi"
+WEIGHT_LIMIT = 100 * 1024
+
+LEADS = [
+    ("fgw", "市发展改革委"),
+    ("gxj", "市工业和信息化局"),
+    ("kjj", "市科技局"),
+    ("swj", "市商务局"),
+    ("czj", "市财政局"),
+    ("zrzyj", "市自然资源和规划局"),
+    ("zjj", "市住房和城乡建设局"),
+    ("jtj", "市交通运输局"),
+    ("nyncj", "市农业农村局"),
+    ("slj", "市水利局"),
+    ("wlj", "市文化广电和旅游局"),
+]
+
+EVENT = {
+    "format": "pingyi-event/1",
+    "key": "phone-2026",
+    "name": "2026年上半年工作述职评议",
+    "held_on": "2026-07-17",
+    "tracks": [
+        {
+            "key": "counties",
+            "name": "县（区）",
+            "units": [
+                {"key": "hualong", "name": "华龙区"},
+                {"key": "puyang", "name": "濮阳县"},
+                {"key": "qingfeng", "name": "清丰县", "presenter": "王五"},
+            ],
+            "rubric": {
+                "kind": "criteria",
+                "step": 0.5,
+                "criteria": [
+                    {"key": "results", "name": "工作实绩", "max": 60},
+                    {"key": "style", "name": "能力作风", "max": 40},
+                ],
+            },
+        },
+        {
+            "key": "leads",
+            "name": "重点工作牵头单位",
+            "units": [{"key": k, "name": n} for k, n in LEADS],
+            "rubric": {
+                "kind": "grades",
+                "top_grade_max_share": 0.3,
+                "abstain": True,
+                "grades": [
+                    {"key": "good", "name": "好", "points": 100},
+                    {"key": "fair", "name": "较好", "points": 85},
+                    {"key": "average", "name": "一般", "points": 70},
+                    {"key": "poor", "name": "差", "points": 55},
+                ],
+            },
+        },
+    ],
+    "panels": [
+        {"key": "leaders", "name": "市级领导", "weight": 0.4},
+        {"key": "attendees", "name": "列席人员", "weight": 0.6},
+    ],
+    "method": {"weighting": "panels", "trim": 1, "trim_min": 5, "decimals": 2},
+}
+
+#: The ballot the first phone fills: counties (results, style) and leads grades.
+COUNTIES = {"华龙区": ("55.5", None), "濮阳县": ("58", "36"), "清丰县": ("50", "30")}
+GRADES = {
+    "市发展改革委": "好",
+    "市工业和信息化局": "好",
+    "市科技局": "好",
+    "市商务局": "较好",
+    "市财政局": None,  # don't know
+    "市自然资源和规划局": "较好",
+    "市住房和城乡建设局": "一般",
+    "市交通运输局": "较好",
+    "市农业农村局": "差",
+    "市水利局": "一般",
+    "市文化广电和旅游局": "较好",
+}
+
+
+# --- set-up ----------------------------------------------------------------------------------
+
+
+def make_event() -> Event:
+    event = services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
+    Presentation.objects.create(
+        event=event, track="counties", unit="puyang", order=1, presenter="张三",
+        slides="slides/2026/puyang.pdf",
+    )
+    Presentation.objects.create(
+        event=event, track="counties", unit="hualong", order=2, presenter="李四"
+    )
+    return event
+
+
+def phone(browser: Browser) -> BrowserContext:
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def set_language(context: BrowserContext, base_url: str, language: str) -> None:
+    context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
+
+
+def unit(page: Page, track: int, name: str) -> Locator:
+    return page.locator(f"#track-{track} li.unit").filter(
+        has=page.get_by_role("heading", name=name, exact=True)
+    )
+
+
+def fill_counties(page: Page, values: dict[str, tuple[str, str | None]]) -> None:
+    for name, (results, style) in values.items():
+        li = unit(page, 0, name)
+        li.locator("input.score").nth(0).fill(results)
+        if style is not None:
+            li.locator("input.score").nth(1).fill(style)
+
+
+def choose(page: Page, name: str, grade: str | None) -> None:
+    li = unit(page, 1, name)
+    if grade is None:
+        li.locator("input[value='__abstain__']").check()
+    else:
+        li.get_by_role("radio", name=grade, exact=True).check()
+
+
+def quota(page: Page) -> Locator:
+    return page.locator("#track-1-status-quota")
+
+
+def progress(page: Page, track: int) -> Locator:
+    return page.locator(f"#track-{track}-status-progress")
+
+
+def shot(page: Page, directory: Path, name: str) -> None:
+    page.screenshot(path=directory / f"ballot-{name}.png", full_page=False)
+
+
+# --- the page without a browser ----------------------------------------------------------------
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+        self.handlers: list[str] = []
+        self.html_lang: str | None = None
+        self._in: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+        if tag == "html":
+            self.html_lang = named.get("lang")
+        if tag == "script":
+            self._in = {**named, "body": ""}
+            self.scripts.append(self._in)
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            self._in["body"] = (self._in["body"] or "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in = None
+
+
+def parse_page(html: str) -> _Scripts:
+    parser = _Scripts()
+    parser.feed(html)
+    return parser
+
+
+@pytest.mark.django_db
+def test_page_has_no_inline_script_and_follows_the_language(client: Any) -> None:
+    response = client.get("/b/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = parse_page(html)
+    assert page.html_lang == "zh-hans"
+    assert not page.handlers, page.handlers  # no onclick= and the like
+    executable = [s for s in page.scripts if s.get("type") != "application/json"]
+    assert [s.get("src") for s in executable] == ["/static/pingyi/ballot.js"]
+    assert all(not (s["body"] or "").strip() for s in executable)
+    islands = {s.get("id"): json.loads(s["body"] or "") for s in page.scripts if s not in executable}
+    assert set(islands) == {"ballot-i18n", "ballot-config"}
+    assert islands["ballot-config"]["urls"] == {
+        "lookup": "/api/v1/cards/lookup",
+        "ballots": "/api/v1/ballots",
+        "presentations": "/b/presentations/",
+    }
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "htmx" not in html and "jsi18n" not in html
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert stylesheets == ["/static/pingyi/ballot.css"]
+
+    client.cookies["django_language"] = "en"
+    english = client.get("/b/").content.decode()
+    assert parse_page(english).html_lang == "en"
+
+
+def test_every_script_string_is_in_the_catalogue() -> None:
+    from pingyi.appraisal.views.ballot import JS_MESSAGES
+
+    source = (STATIC / "ballot.js").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\('((?:[^'\\]|\\.)*)'", source))
+    assert used, "no t('…') calls found"
+    assert used <= set(JS_MESSAGES), sorted(used - set(JS_MESSAGES))
+    assert len(JS_MESSAGES) == len(set(JS_MESSAGES))
+
+
+def test_the_script_never_puts_the_secret_in_an_address() -> None:
+    """Requests go only to the configured endpoints; the card's secret travels in POST bodies."""
+    source = (STATIC / "ballot.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|(?<![:'\"])//[^\n]*", "", source, flags=re.S)
+    # fetch() appears only in the two helpers; the helpers are called with fixed endpoints.
+    assert len(re.findall(r"\bfetch\(", code)) == 2
+    calls = re.findall(r"\b(postJSON|getJSON)\(([^,)]*)", code)
+    assert sorted({(name, arg.strip()) for name, arg in calls}) == [
+        ("getJSON", "URLS.presentations + encodeURIComponent(event.key)"),
+        ("postJSON", "URLS.ballots"),
+        ("postJSON", "URLS.lookup"),
+    ]
+    assert "token: secret" in code and "token: S.secret" in code  # in the JSON bodies
+    for forbidden in ("XMLHttpRequest", "sendBeacon", "location.search =", "?token", "&token",
+                      "location.href =", "location.assign", "new Image", "WebSocket",
+                      "EventSource", "eval(", "new Function", "?."):
+        assert forbidden not in code, forbidden
+    # The fragment is stripped from the address bar before anything is sent.
+    assert code.index("history.replaceState") < code.index("postJSON(URLS.lookup")
+
+
+@pytest.mark.django_db
+def test_running_order_endpoint_answers_open_events_only(client: Any) -> None:
+    event = make_event()
+    assert client.get(f"/b/presentations/{event.key}").status_code == 404  # a draft
+    services.event_open(key=event.key)
+    response = client.get(f"/b/presentations/{event.key}")
+    assert response.status_code == 200
+    rows = response.json()["presentations"]
+    counties = [(r["unit"], r["order"], r["presenter"]) for r in rows if r["track"] == "counties"]
+    assert counties == [("puyang", 1, "张三"), ("hualong", 2, "李四"), ("qingfeng", 3, "王五")]
+    assert rows[0]["slides"] == "/media/slides/2026/puyang.pdf"
+    assert [r["unit"] for r in rows if r["track"] == "leads"] == [k for k, _ in LEADS]
+    assert client.get("/b/presentations/nope").status_code == 404
+
+
+# --- the phone in Chromium ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting(transactional_db: None) -> dict[str, Any]:
+    event = make_event()
+    services.event_open(key=event.key)
+    main, bound, typed = (
+        services.tokens_issue(event=event, panel="leaders", count=1)[0],
+        services.tokens_issue(event=event, panel="attendees", count=1, unit="hualong")[0],
+        services.tokens_issue(event=event, panel="attendees", count=1)[0],
+    )
+    return {"event": event, "main": main, "bound": bound, "typed": typed}
+
+
+@pytest.fixture
+def phones(browser: Browser) -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def measure_weight(page: Page, responses: list[Any], base_url: str) -> dict[str, Any]:
+    """Bytes on the wire for the page's first load: Chromium's own transfer sizes, the
+    decoded bodies, and what each body weighs gzipped (as a proxy or WhiteNoise would send)."""
+    rows = []
+    for response in responses:
+        sizes = response.request.sizes()
+        body = response.body()
+        rows.append(
+            {
+                "url": response.url.replace(base_url, ""),
+                "status": response.status,
+                "wire": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                "body": len(body),
+                "gzip": len(gzip.compress(body, 9)),
+            }
+        )
+    return {
+        "requests": len(rows),
+        "wire_bytes": sum(r["wire"] for r in rows),
+        "body_bytes": sum(r["body"] for r in rows),
+        "gzip_body_bytes": sum(r["gzip"] for r in rows),
+        "rows": rows,
+    }
+
+
+@pytest.mark.browser
+def test_phone_ballot_end_to_end(
+    live_server: Any, browser: Browser, meeting: dict[str, Any], phones: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    token = meeting["main"].token
+    urls: list[str] = []
+
+    first = phone(browser)
+    phones.append(first)
+    first.on("request", lambda request: urls.append(request.url))
+    page = first.new_page()
+    responses: list[Any] = []
+    page.on("response", responses.append)
+
+    # A second phone holding the same card opens it now, before the first one votes.
+    rival_context = phone(browser)
+    phones.append(rival_context)
+    rival_context.on("request", lambda request: urls.append(request.url))
+    rival = rival_context.new_page()
+
+    # --- open from the QR: the fragment leaves the address bar at once
+    page.goto(f"{base}/b/#{token}")
+    expect(page.locator("#event-name")).to_have_text("2026年上半年工作述职评议")
+    expect(page.locator("#event-meta")).to_contain_text("市级领导")
+    assert page.evaluate("location.href") == f"{base}/b/"
+    page.wait_for_load_state("networkidle")
+    weight = measure_weight(page, responses, base)
+    (screenshot_dir.parent / "ballot-page-weight.json").write_text(json.dumps(weight, indent=2))
+    assert weight["wire_bytes"] < WEIGHT_LIMIT, weight
+    assert weight["body_bytes"] < WEIGHT_LIMIT, weight
+    print(
+        f"\nballot page weight: {weight['wire_bytes']} B on the wire "
+        f"({weight['body_bytes']} B decoded, {weight['gzip_body_bytes']} B gzipped), "
+        f"{weight['requests']} requests"
+    )
+
+    # Running order from the presentations: 濮阳县 (张三, slides), 华龙区 (李四), 清丰县.
+    names = page.locator("#track-0 h3.unit-name").all_inner_texts()
+    assert names == ["濮阳县", "华龙区", "清丰县"]
+    expect(unit(page, 0, "濮阳县").locator(".meta")).to_contain_text("张三")
+    expect(unit(page, 0, "濮阳县").locator("a.slides")).to_have_attribute(
+        "href", "/media/slides/2026/puyang.pdf"
+    )
+    expect(unit(page, 0, "清丰县").locator(".meta")).to_contain_text("王五")
+    expect(progress(page, 0)).to_have_text(re.compile(r"0/3"))
+    expect(progress(page, 1)).to_have_text(re.compile(r"0/11"))
+    expect(quota(page)).to_have_text("好 0/3")
+    expect(page.locator("#submit")).to_be_disabled()
+    shot(page, screenshot_dir, "zh-start")
+
+    rival.goto(f"{base}/b/#{token}")
+    expect(rival.locator("#track-0")).to_be_visible()
+
+    # --- criteria: typed values, steppers, range and step checks
+    fill_counties(page, COUNTIES)
+    hualong_style = unit(page, 0, "华龙区").locator("input.score").nth(1)
+    unit(page, 0, "华龙区").locator("button.step[data-act=inc]").nth(1).click()
+    expect(hualong_style).to_have_value("40")  # from empty, + starts at the maximum
+    unit(page, 0, "华龙区").locator("button.step[data-act=dec]").nth(1).click()
+    expect(hualong_style).to_have_value("39.5")  # steps of 0.5
+    puyang = unit(page, 0, "濮阳县").locator("input.score").nth(0)
+    puyang.fill("61")
+    expect(puyang).to_have_attribute("aria-invalid", "true")
+    expect(unit(page, 0, "濮阳县").locator(".err").nth(0)).to_contain_text("60")
+    expect(page.locator("#bar-reason")).to_contain_text("濮阳县")
+    puyang.fill("57.3")
+    expect(unit(page, 0, "濮阳县").locator(".err").nth(0)).to_contain_text("0.5")
+    shot(page, screenshot_dir, "zh-invalid")
+    puyang.fill("58")
+    expect(puyang).to_have_attribute("aria-invalid", "false")
+    expect(progress(page, 0)).to_have_text(re.compile(r"3/3"))
+    expect(unit(page, 0, "华龙区").locator(".total")).to_contain_text("95")
+
+    # --- grades: the quota counter refuses a 4th 好
+    for name in list(GRADES)[:3]:
+        choose(page, name, "好")
+    expect(quota(page)).to_have_text("好 3/3")
+    unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True).click()
+    expect(unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True)).not_to_be_checked()
+    expect(quota(page)).to_have_text("好 3/3")
+    expect(page.locator("#track-1-status-msg")).to_contain_text("市商务局")
+    page.locator("#track-1-status-msg").scroll_into_view_if_needed()
+    shot(page, screenshot_dir, "zh-quota")
+
+    # Abstaining recomputes the limit over the units actually graded: 11 → 10 graded: 3.
+    choose(page, "市财政局", None)
+    expect(quota(page)).to_have_text("好 3/3")
+    # A second abstention would leave 9 graded: floor(0.3 × 9) = 2, and 3 好 are too many.
+    choose(page, "市商务局", None)
+    expect(quota(page)).to_have_text("好 3/2")
+    expect(quota(page)).to_have_class(re.compile(r"\bover\b"))
+    expect(page.locator("#bar-reason")).to_contain_text("好")
+    choose(page, "市商务局", "较好")
+    expect(quota(page)).to_have_text("好 3/3")
+
+    # --- a reload mid-way finds the draft
+    choose(page, "市自然资源和规划局", "较好")
+    page.reload()
+    expect(page.locator("#saved")).not_to_be_empty()
+    expect(unit(page, 0, "华龙区").locator("input.score").nth(1)).to_have_value("39.5")
+    expect(unit(page, 0, "濮阳县").locator("input.score").nth(0)).to_have_value("58")
+    expect(unit(page, 1, "市商务局").get_by_role("radio", name="较好", exact=True)).to_be_checked()
+    expect(unit(page, 1, "市财政局").locator("input[value='__abstain__']")).to_be_checked()
+    expect(quota(page)).to_have_text("好 3/3")
+    expect(progress(page, 1)).to_have_text(re.compile(r"6/11"))
+
+    for name, grade in list(GRADES.items())[6:]:
+        choose(page, name, grade)
+    expect(progress(page, 1)).to_have_text(re.compile(r"11/11"))
+    expect(page.locator("#submit")).to_be_enabled()
+    page.locator("#track-1").scroll_into_view_if_needed()
+    shot(page, screenshot_dir, "zh-filled")
+
+    # --- submit with the network lost: the page says so and keeps trying
+    page.context.route("**/api/v1/ballots", lambda route: route.abort())
+    page.locator("#submit").click()
+    page.locator("#confirm-yes").click()
+    expect(page.locator("#bar-status")).to_have_class(re.compile(r"\berror\b"))
+    expect(page.locator("#retry")).to_be_visible()
+    expect(page.locator("#ballot-fields")).to_be_disabled()
+    shot(page, screenshot_dir, "zh-retrying")
+    assert Ballot.objects.count() == 0
+    page.context.unroute("**/api/v1/ballots")
+    page.locator("#retry").click()
+    expect(page.locator("#receipt")).to_be_visible()
+    receipt = page.locator("#receipt-code").inner_text().strip()
+    stored = list(Ballot.objects.values_list("receipt", flat=True))
+    assert stored == [receipt]
+    shot(page, screenshot_dir, "zh-receipt")
+    page.reload()
+    expect(page.locator("#receipt-code")).to_have_text(receipt)
+
+    # --- the same card, another ballot, on the second phone: 409 in plain words
+    fill_counties(rival, {"华龙区": ("40", "30"), "濮阳县": ("40", "30"), "清丰县": ("40", "30")})
+    for key_name in GRADES:
+        choose(rival, key_name, "一般")
+    rival.locator("#submit").click()
+    rival.locator("#confirm-yes").click()
+    expect(rival.locator("#notice")).to_be_visible()
+    expect(rival.locator("#notice")).to_have_class(re.compile(r"notice-refused"))
+    shot(rival, screenshot_dir, "zh-used")
+    assert Ballot.objects.count() == 1
+
+    # A third phone opening the used card is told at once.
+    third = phone(browser)
+    phones.append(third)
+    late = third.new_page()
+    late.goto(f"{base}/b/#{token}")
+    expect(late.locator("#notice")).to_have_class(re.compile(r"notice-refused"))
+
+    # --- nothing ever carried the secret in an address
+    secret_bits = [token, meeting["main"].code]
+    leaked = [u for u in urls if any(s in u for s in secret_bits)]
+    assert not leaked, leaked
+    server_urls = [u for u in urls if u.startswith(base)]
+    assert any(u.endswith("/api/v1/cards/lookup") for u in server_urls)
+    # The draft key is a SHA-256 of the token, not the token.
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert f"pingyi.ballot.receipt.{hashlib.sha256(token.encode()).hexdigest()}" in keys
+
+
+@pytest.mark.browser
+def test_bound_card_and_typed_code(
+    live_server: Any, browser: Browser, meeting: dict[str, Any], phones: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    context = phone(browser)
+    phones.append(context)
+    page = context.new_page()
+
+    # A card bound to 华龙区: its own unit is shown, greyed, with nothing to score.
+    page.goto(f"{base}/b/#{meeting['bound'].token}")
+    bound = unit(page, 0, "华龙区")
+    expect(bound).to_have_class(re.compile(r"\bbound\b"))
+    expect(bound.locator(".bound-note")).to_be_visible()
+    assert bound.locator("input, button").count() == 0
+    expect(progress(page, 0)).to_have_text(re.compile(r"0/2"))
+    expect(page.locator("#event-meta")).to_contain_text("列席人员")
+    shot(page, screenshot_dir, "zh-bound")
+
+    # No fragment: the code form; the typed code (any case, with a dash) opens the card.
+    other = phone(browser)
+    phones.append(other)
+    typed = other.new_page()
+    typed.goto(f"{base}/b/")
+    code_input = typed.locator("#code-input")
+    expect(code_input).to_be_visible()
+    expect(code_input).to_have_attribute("autocapitalize", "characters")
+    code_input.fill("nonsense")
+    typed.locator("#code-form button[type=submit]").click()
+    expect(typed.locator("#code-error")).to_be_visible()
+    shot(typed, screenshot_dir, "zh-code")
+    code = meeting["typed"].code
+    code_input.fill(f"{code[:5].lower()}-{code[5:].lower()}")
+    typed.locator("#code-form button[type=submit]").click()
+    expect(typed.locator("#track-0")).to_be_visible()
+    expect(typed.locator("#event-meta")).to_contain_text("列席人员")
+    # A reload keeps the card (this tab's storage), without the code in the address.
+    typed.reload()
+    expect(typed.locator("#track-0")).to_be_visible()
+    assert "/b/" == typed.evaluate("location.pathname") and typed.evaluate("location.hash") == ""
+
+    # A card code that does not exist is refused in words.
+    typed.locator("#other-card").click()
+    code_input.fill("ABCDE-FGHJK")
+    typed.locator("#code-form button[type=submit]").click()
+    expect(typed.locator("#code-error")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_english_screens(
+    live_server: Any, browser: Browser, meeting: dict[str, Any], phones: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    context = phone(browser)
+    phones.append(context)
+    set_language(context, base, "en")
+    page = context.new_page()
+    page.goto(f"{base}/b/")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    shot(page, screenshot_dir, "en-code")
+
+    page.goto(f"{base}/b/#{meeting['main'].token}")
+    expect(page.locator("#track-1")).to_be_visible()
+    expect(progress(page, 0)).to_have_text("Scored 0/3")
+    fill_counties(page, COUNTIES)
+    unit(page, 0, "华龙区").locator("input.score").nth(1).fill("39.5")
+    for name in list(GRADES)[:3]:
+        choose(page, name, "好")
+    unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True).click()
+    expect(page.locator("#track-1-status-msg")).to_contain_text("At most 3")
+    page.locator("#track-1").scroll_into_view_if_needed()
+    shot(page, screenshot_dir, "en-quota")
+    for name, grade in list(GRADES.items())[3:]:
+        choose(page, name, grade)
+    expect(page.locator("#submit")).to_be_enabled()
+    page.locator("#submit").click()
+    expect(page.locator("#confirm")).to_be_visible()
+    shot(page, screenshot_dir, "en-confirm")
+    page.locator("#confirm-yes").click()
+    expect(page.locator("#receipt")).to_be_visible()
+    shot(page, screenshot_dir, "en-receipt")
+
+    # The language switch on the page itself: back to Chinese, the receipt stays.
+    page.locator("#lang button[lang='zh-hans']").click()
+    page.wait_for_load_state()
+    expect(page.locator("#receipt-code")).to_have_text(
+        Ballot.objects.values_list("receipt", flat=True).get()
+    )
+    assert page.evaluate("document.documentElement.lang") == "zh-hans"
+
+
+def test_gzip_weight_over_http_is_under_the_limit(live_server: Any, transactional_db: None) -> None:
+    """The page's own files fetched over HTTP, measured as sent and as gzip would send them."""
+    total_raw = total_gzip = 0
+    for path in ("/b/", "/static/pingyi/ballot.js", "/static/pingyi/ballot.css"):
+        request = urllib.request.Request(live_server.url + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local server
+            body = response.read()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+        total_raw += len(body)
+        total_gzip += len(gzip.compress(body, 9))
+    assert total_raw < WEIGHT_LIMIT
+    assert total_gzip < 25 * 1024
