@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("pingyi.appraisal.urls_ballot")),
     path("meeting/", include("pingyi.appraisal.urls_meeting")),
     path("results/", include("pingyi.appraisal.urls_public")),
+    path("slides/", include("pingyi.appraisal.urls_slides")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -147,16 +147,18 @@ def test_sign_in_chinese_home_then_english(
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page.get_by_role("heading", name="单位", exact=True)).to_be_visible()
     expect(page.get_by_text("活动办 王晓").first).to_be_visible()
-    no_sideways_scroll(page)
+    # Screenshots first: they are the evidence when an assertion below fails.
     page.screenshot(path=screenshot_dir / "home-phone.png", full_page=True)
-
     page.set_viewport_size(DESKTOP)
     page.reload()
+    page.screenshot(path=screenshot_dir / "home-1920.png")
+
     expect(page.get_by_role("heading", name="单位", exact=True)).to_be_visible()
     no_sideways_scroll(page)
-    page.screenshot(path=screenshot_dir / "home-1920.png")
+    page.set_viewport_size(PHONE)
+    expect(page.get_by_role("heading", name="单位", exact=True)).to_be_visible()
+    no_sideways_scroll(page)
 
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")

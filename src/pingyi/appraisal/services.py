@@ -7,6 +7,7 @@ Refusals are :class:`AppraisalError` subclasses carrying the HTTP status the API
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.appraisal import cards as card_secrets
 from pingyi.appraisal.ballots import BallotError, check_ballot
-from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
+from pingyi.appraisal.models import Ballot, BallotCard, Event, EventKind, EventState
 from pingyi.appraisal.packing import pack
 from pingyi.appraisal.spec import EventSpec, SpecError, dump_event_json, load_event_json
 from pingyi.appraisal.writer import ballot_writer, writer_enabled
@@ -96,6 +97,7 @@ def event_import(*, data: bytes | str, replace: bool = False, actor: str | None 
     else:
         event = Event(key=spec.key)
     event.name = spec.name
+    event.kind = _event_kind(data)
     event.held_on = dt.date.fromisoformat(spec.held_on) if spec.held_on else None
     event.spec_json = dump_event_json(spec)
     if spec.previous:
@@ -116,6 +118,12 @@ _TRANSITIONS: dict[str, tuple[str, str]] = {
     "close": (EventState.OPEN, EventState.CLOSED),
     "publish": (EventState.CLOSED, EventState.PUBLISHED),
 }
+
+
+def _event_kind(data: bytes | str) -> str:
+    """``"kind": "observation"`` marks a quarterly site visit (季观摩); default: a meeting."""
+    kind = json.loads(data).get("kind")
+    return kind if kind in EventKind.values else EventKind.MEETING
 
 
 _AUDIT_ACTIONS = {

@@ -10,6 +10,7 @@
     var most = Math.max.apply(null, data.units.concat([2]));
     var chart = window.echarts.init(box, null, { renderer: "svg" });
     chart.setOption({
+      animation: false,
       title: { text: data.title, left: "center", textStyle: { fontSize: 14, fontWeight: 600 } },
       grid: { left: 40, right: 24, top: 48, bottom: 56, containLabel: false },
       tooltip: {

@@ -1,0 +1,95 @@
+"""Work-report slides (PPT述职): uploads checked by content, size and name."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingyi.appraisal.models import Event, Presentation
+from pingyi.core.audit import audit_log
+
+PDF = "application/pdf"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+EXTENSIONS = {PDF: "pdf", PPTX: "pptx"}
+
+
+class SlidesError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    content_type: str
+    extension: str
+
+
+def sniff_slides(fh: IO[bytes]) -> Sniffed:
+    """The real type of an upload, from its bytes (never from its name or the browser)."""
+    fh.seek(0)
+    head = fh.read(8)
+    fh.seek(0)
+    if head.startswith(b"%PDF-"):
+        return Sniffed(PDF, "pdf")
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fh) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        finally:
+            fh.seek(0)
+        if "[Content_Types].xml" in names and any(n.startswith("ppt/") for n in names):
+            return Sniffed(PPTX, "pptx")
+    raise SlidesError(_("Slides must be a PDF or a PowerPoint (.pptx) file."))
+
+
+def safe_filename(name: str, extension: str) -> str:
+    """A name that is safe on any file system and in a header: letters (Chinese too),
+    digits, dot, dash, underscore; no path; the sniffed extension."""
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.replace("\\", "/").rsplit("/", 1)[-1])
+    stem = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._")[:80] or "slides"
+    return f"{stem}.{extension}"
+
+
+@transaction.atomic
+def slides_upload(
+    *, event: Event, track: str, unit: str, upload: File, actor: str | None = None
+) -> Presentation:
+    spec = event.spec
+    track_spec = spec.track(track)
+    if track_spec is None or track_spec.unit(unit) is None:
+        raise SlidesError(
+            _("Event “%(event)s” has no unit “%(unit)s” in track “%(track)s”.")
+            % {"event": event.key, "unit": unit, "track": track}
+        )
+    limit = settings.PINGYI_SLIDES_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise SlidesError(
+            _("The file is %(size)d MB; slides may be at most %(limit)d MB.")
+            % {"size": upload.size // 2**20, "limit": limit // 2**20}
+        )
+    sniffed = sniff_slides(upload.file)
+    presentation, _created = Presentation.objects.get_or_create(
+        event=event,
+        track=track,
+        unit=unit,
+        defaults={"order": [u.key for u in track_spec.units].index(unit) + 1},
+    )
+    if presentation.slides:
+        presentation.slides.delete(save=False)
+    name = safe_filename(upload.name or "slides", sniffed.extension)
+    presentation.slides.save(f"{event.key}/{track}/{unit}/{name}", upload, save=True)
+    audit_log(
+        actor=actor,
+        action="appraisal.slides.uploaded",
+        target=f"event:{event.key}",
+        data={"track": track, "unit": unit, "file": name},
+    )
+    return presentation
