@@ -128,7 +128,11 @@ def test_cli_verify_names_the_row(trail: list[AuditEntry]) -> None:
     def verify() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "pingyi", "audit", "verify"],
-            capture_output=True, text=True, env=env, timeout=60, check=False,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
         )
 
     assert verify().returncode == 0

@@ -34,8 +34,8 @@ def _django() -> None:
 def cli_language() -> str:
     """Messages follow ``PINGYI_LANGUAGE``, else the locale (``LANG``): Chinese on a Chinese
     system, English elsewhere."""
-    chosen = os.environ.get("PINGYI_LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get(
-        "LANG", ""
+    chosen = (
+        os.environ.get("PINGYI_LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get("LANG", "")
     )
     return "zh-hans" if chosen.lower().startswith("zh") else "en"
 
@@ -120,8 +120,7 @@ def cmd_units_import(args: argparse.Namespace) -> int:
             print(f"  {error}", file=sys.stderr)
         return 2
     print(
-        f"created {summary.created}, updated {summary.updated}, "
-        f"new groups {summary.groups_created}"
+        f"created {summary.created}, updated {summary.updated}, new groups {summary.groups_created}"
     )
     return 0
 

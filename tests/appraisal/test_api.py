@@ -83,7 +83,9 @@ def test_broken_event_json_is_422_with_the_path(client: Any, office_user: Any) -
     broken = json.loads(json.dumps(EVENT))
     broken["panels"][0]["weight"] = "heavy"
     response = client.post(
-        "/api/v1/events", data=json.dumps(broken), content_type="application/json",
+        "/api/v1/events",
+        data=json.dumps(broken),
+        content_type="application/json",
         **basic(office_user),
     )
     assert response.status_code == 422
@@ -97,7 +99,10 @@ def test_unpublished_events_are_hidden_from_the_public(client: Any, office_user:
     client.force_login(office_user)
     assert [e["key"] for e in client.get("/api/v1/events").json()] == ["t1"]
     assert client.get("/api/v1/events/t1/units").json()[0] == {
-        "track": "counties", "unit": "hualong", "name": "华龙区", "order": 1
+        "track": "counties",
+        "unit": "hualong",
+        "name": "华龙区",
+        "order": 1,
     }
 
 

@@ -165,19 +165,40 @@ def test_unknown_card_is_403(client: Any, open_event: Event) -> None:
 @pytest.mark.parametrize(
     ("mutate", "code", "unit"),
     [
-        (lambda s: s + [{"track": "counties", "unit": "nowhere", "item": "results", "value": 1}],
-         "unknown_unit", None),
+        (
+            lambda s: [*s, {"track": "counties", "unit": "nowhere", "item": "results", "value": 1}],
+            "unknown_unit",
+            None,
+        ),
         (lambda s: [r for r in s if r["unit"] != "puyang"], "missing_unit", "puyang"),
-        (lambda s: [{**r, "value": 50.25} if r["item"] == "results" else r for r in s],
-         "off_step", "hualong"),
-        (lambda s: [{**r, "value": 61} if r["item"] == "results" else r for r in s],
-         "out_of_range", "hualong"),
-        (lambda s: [{**r, "value": True} if r["item"] == "results" else r for r in s],
-         "bad_value", "hualong"),
-        (lambda s: [{**r, "value": "good"} if r["track"] == "leads" and r["item"] == "grade"
-                    else r for r in s], "quota_exceeded", None),
-        (lambda s: [{**r, "value": "excellent"} if r["unit"] == "fgw" else r for r in s],
-         "unknown_grade", "fgw"),
+        (
+            lambda s: [{**r, "value": 50.25} if r["item"] == "results" else r for r in s],
+            "off_step",
+            "hualong",
+        ),
+        (
+            lambda s: [{**r, "value": 61} if r["item"] == "results" else r for r in s],
+            "out_of_range",
+            "hualong",
+        ),
+        (
+            lambda s: [{**r, "value": True} if r["item"] == "results" else r for r in s],
+            "bad_value",
+            "hualong",
+        ),
+        (
+            lambda s: [
+                {**r, "value": "good"} if r["track"] == "leads" and r["item"] == "grade" else r
+                for r in s
+            ],
+            "quota_exceeded",
+            None,
+        ),
+        (
+            lambda s: [{**r, "value": "excellent"} if r["unit"] == "fgw" else r for r in s],
+            "unknown_grade",
+            "fgw",
+        ),
     ],
 )
 def test_broken_rules_are_refused_naming_the_unit(
@@ -281,11 +302,10 @@ def test_ballot_table_holds_nothing_that_identifies(open_event: Event) -> None:
         assert field.get_internal_type() not in ("DateTimeField", "TimeField"), field.name
     with connection.cursor() as cursor:
         columns = [
-            c.name for c in connection.introspection.get_table_description(cursor, "appraisal_ballot")
+            c.name
+            for c in connection.introspection.get_table_description(cursor, "appraisal_ballot")
         ]
-    assert sorted(columns) == sorted(
-        ["id", "event_id", "panel", "receipt", "payload", "rehearsal"]
-    )
+    assert sorted(columns) == sorted(["id", "event_id", "panel", "receipt", "payload", "rehearsal"])
 
 
 def test_stored_order_does_not_follow_voting_order(open_event: Event) -> None:

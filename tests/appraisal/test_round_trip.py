@@ -53,12 +53,19 @@ def random_ballot(rng: random.Random, bound: str | None) -> list[dict[str, Any]]
     for unit in ("hualong", "puyang", "qingfeng"):
         if unit == bound:
             continue
-        rows.append({"track": "counties", "unit": unit, "item": "results",
-                     "value": rng.randrange(0, 121) / 2})
-        rows.append({"track": "counties", "unit": unit, "item": "style",
-                     "value": rng.randrange(0, 81) / 2})
+        rows.append(
+            {
+                "track": "counties",
+                "unit": unit,
+                "item": "results",
+                "value": rng.randrange(0, 121) / 2,
+            }
+        )
+        rows.append(
+            {"track": "counties", "unit": unit, "item": "style", "value": rng.randrange(0, 81) / 2}
+        )
     leads = ["fgw", "gxj", "kjj", "swj"]
-    abstain = rng.choice(leads + [None, None])
+    abstain = rng.choice([*leads, None, None])
     graded = [u for u in leads if u != abstain]
     goods = rng.randrange(0, int(0.3 * len(graded)) + 1)
     for i, unit in enumerate(leads):
@@ -84,7 +91,11 @@ def test_export_then_tally_reproduces_results(client: Any, tmp_path: Path, pack:
     else:
         assert pingyi("event", "import", str(source)).stdout.strip() == "t1"
     cards: list[tuple[str, str]] = []
-    for panel, n, unit in (("leaders", 6, None), ("attendees", 9, None), ("attendees", 3, "puyang")):
+    for panel, n, unit in (
+        ("leaders", 6, None),
+        ("attendees", 9, None),
+        ("attendees", 3, "puyang"),
+    ):
         args = ["tokens", "t1", "--panel", panel, "--count", str(n)]
         if unit:
             args += ["--unit", unit]

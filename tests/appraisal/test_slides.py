@@ -39,10 +39,13 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 def test_pdf_and_pptx_are_accepted(event: Event, settings: Any) -> None:
     settings.MEDIA_ROOT = settings.DATA_DIR / "uploads-test"
-    p = slides_upload(event=event, track="counties", unit="hualong", upload=upload("a.pdf", PDF_BYTES))
+    p = slides_upload(
+        event=event, track="counties", unit="hualong", upload=upload("a.pdf", PDF_BYTES)
+    )
     assert p.slides.name.endswith(".pdf")
-    p = slides_upload(event=event, track="counties", unit="hualong",
-                      upload=upload("述职.pptx", pptx_bytes()))
+    p = slides_upload(
+        event=event, track="counties", unit="hualong", upload=upload("述职.pptx", pptx_bytes())
+    )
     assert p.slides.name.endswith("述职.pptx")
     assert Presentation.objects.count() == 1
 
@@ -64,13 +67,19 @@ def test_wrong_content_is_refused_whatever_the_name(event: Event, name: str, dat
 def test_size_is_capped(event: Event, settings: Any) -> None:
     settings.PINGYI_SLIDES_MAX_BYTES = 100
     with pytest.raises(SlidesError, match="MB"):
-        slides_upload(event=event, track="counties", unit="hualong",
-                      upload=upload("big.pdf", PDF_BYTES + b"0" * 200))
+        slides_upload(
+            event=event,
+            track="counties",
+            unit="hualong",
+            upload=upload("big.pdf", PDF_BYTES + b"0" * 200),
+        )
 
 
 def test_unknown_unit_is_refused(event: Event) -> None:
     with pytest.raises(SlidesError, match="nowhere"):
-        slides_upload(event=event, track="counties", unit="nowhere", upload=upload("a.pdf", PDF_BYTES))
+        slides_upload(
+            event=event, track="counties", unit="nowhere", upload=upload("a.pdf", PDF_BYTES)
+        )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +111,9 @@ def test_a_liaison_uploads_only_for_its_own_unit(
     assert client.get("/slides/t1/counties/hualong/file").status_code == 200
 
 
-def test_slides_are_public_only_while_voting_is_open(client: Any, event: Event, settings: Any) -> None:
+def test_slides_are_public_only_while_voting_is_open(
+    client: Any, event: Event, settings: Any
+) -> None:
     settings.MEDIA_ROOT = settings.DATA_DIR / "uploads-test"
     slides_upload(event=event, track="counties", unit="hualong", upload=upload("a.pdf", PDF_BYTES))
     assert client.get("/slides/t1/counties/hualong/file").status_code == 404

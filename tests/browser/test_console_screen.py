@@ -109,6 +109,7 @@ def test_console_and_screen_run_a_meeting(
     lang: str,
 ) -> None:
     settings.PINGYI_LIVE_HEARTBEAT = 2  # streams of closed pages end quickly after the test
+    settings.PINGYI_LIVE_STREAM_SECONDS = 4  # and every stream ends and reconnects often
     base = live_server.url
     short = "zh" if lang == "zh-hans" else "en"
 
@@ -149,7 +150,7 @@ def test_console_and_screen_run_a_meeting(
             watch(console, 'tr[data-panel="_total"] [data-field="cast"]', str(n))
             watch(screen, "#total-cast", str(n))
             sent = time.time() * 1000
-            status, body = api(base, "/api/v1/ballots", {"token": token, "scores": full_scores(35 + 5 * n)})
+            status, body = api(base, "/api/v1/ballots", {"token": token, "scores": full_scores(30 + 4 * n)})
             acked = time.time() * 1000
             assert status == 201, body
             latencies_console.append(seen_at(console) - acked)
@@ -169,7 +170,8 @@ def test_console_and_screen_run_a_meeting(
         shot(console, screenshot_dir, f"console-{short}-during.png")
         shot(screen, screenshot_dir, f"screen-{short}-during.png")
 
-        # The connection drops and comes back by itself.
+        # The connection drops (the stream ends while the network is away) and comes back
+        # by itself.
         screen_ctx.set_offline(True)
         screen.wait_for_selector("#conn", state="visible", timeout=10_000)
         screen_ctx.set_offline(False)

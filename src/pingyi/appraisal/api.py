@@ -156,7 +156,9 @@ def cast_ballot(request: HttpRequest) -> Any:
         return problem(400, _("The body must be a JSON object."), "bad_request")
     token, scores = body.get("token"), body.get("scores")
     if not isinstance(token, str) or not token.strip():
-        return problem(400, _("“token” is missing: scan the card's QR or type its code."), "no_token")
+        return problem(
+            400, _("“token” is missing: scan the card's QR or type its code."), "no_token"
+        )
     if not isinstance(scores, list):
         return problem(400, _("“scores” must be a list."), "bad_request")
     if not all(isinstance(row, dict) for row in scores):
@@ -253,9 +255,7 @@ def get_results(request: HttpRequest, key: str) -> Any:
 )
 def get_counts(request: HttpRequest, key: str) -> Any:
     event = get_object_or_404(Event, key=key)
-    return [
-        {**c.__dict__, "quorum_met": c.quorum_met} for c in selectors.panel_counts(event=event)
-    ]
+    return [{**c.__dict__, "quorum_met": c.quorum_met} for c in selectors.panel_counts(event=event)]
 
 
 @router.get("/events/{key}/receipts", auth=None, response=list[str], summary="Published receipts")
@@ -322,11 +322,12 @@ def issue_cards(request: HttpRequest, key: str, payload: CardsIn) -> Any:
         )
     except services.AppraisalError as exc:
         return refusal(exc)
-    return Status(201, {
-        "cards": [
-            {"token": c.token, "code": c.code, "panel": c.panel, "unit": c.bound_unit}
-            for c in issued
-        ]
-    })
-
-
+    return Status(
+        201,
+        {
+            "cards": [
+                {"token": c.token, "code": c.code, "panel": c.panel, "unit": c.bound_unit}
+                for c in issued
+            ]
+        },
+    )

@@ -235,6 +235,7 @@ class _Feed:
     snapshot: dict[str, Any] | None = None
     due: bool = True
     last_read: float = 0.0
+    failing: bool = False
     cache: _Cache = field(default_factory=_Cache)
 
 
@@ -271,7 +272,9 @@ class Hub:
                 self._thread.start()
             if _redis_url() and (self._listener is None or not self._listener.is_alive()):
                 self._listener = threading.Thread(
-                    target=self._listen, args=(_redis_url(),), name="pingyi-live-redis",
+                    target=self._listen,
+                    args=(_redis_url(),),
+                    name="pingyi-live-redis",
                     daemon=True,
                 )
                 self._listener.start()
@@ -285,9 +288,7 @@ class Hub:
                 del self._feeds[feed.key]
         self._wake.set()
 
-    def wait(
-        self, feed: _Feed, seen: int, timeout: float
-    ) -> tuple[int, dict[str, Any] | None]:
+    def wait(self, feed: _Feed, seen: int, timeout: float) -> tuple[int, dict[str, Any] | None]:
         """Block until the feed moves past version ``seen`` (or ``timeout``)."""
         with self._cond:
             self._cond.wait_for(lambda: feed.version != seen, timeout=max(timeout, 0))
@@ -348,10 +349,16 @@ class Hub:
                 try:
                     snapshot = read_snapshot(feed.key, feed.cache)
                 except Exception as exc:
-                    logger.warning("live: reading %s failed: %s", feed.key, exc)
+                    # Said once per failure spell, not four times a second.
+                    (logger.debug if feed.failing else logger.warning)(
+                        "live: reading %s failed: %s", feed.key, exc
+                    )
+                    feed.failing = True
                     snapshot = feed.snapshot
                     with contextlib.suppress(Exception):
                         connection.close()
+                else:
+                    feed.failing = False
                 with self._cond:
                     self.reads += 1
                     feed.last_read = time.monotonic()
@@ -389,7 +396,7 @@ class Hub:
                         name = message["channel"]
                         if isinstance(name, bytes):
                             name = name.decode("utf-8", "replace")
-                        self.wake(name[len(CHANNEL_PREFIX):])
+                        self.wake(name[len(CHANNEL_PREFIX) :])
                     with self._cond:
                         if not self._feeds:
                             self._listener = None

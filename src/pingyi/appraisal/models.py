@@ -62,7 +62,9 @@ class Event(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("The earlier event whose ranks the rank changes (争先进位) are measured against."),
+        help_text=_(
+            "The earlier event whose ranks the rank changes (争先进位) are measured against."
+        ),
     )
     results_json = models.TextField(_("results.json"), blank=True)
     revealed_tracks = models.JSONField(_("revealed tracks"), default=list, blank=True)
@@ -111,6 +113,9 @@ class Presentation(models.Model):
         verbose_name = _("presentation")
         verbose_name_plural = _("presentations")
 
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.track}/{self.unit}"
+
 
 class BallotCard(models.Model):
     """A one-use anonymous credential. Only keyed hashes of its secrets are stored."""
@@ -134,6 +139,9 @@ class BallotCard(models.Model):
         verbose_name = _("ballot card")
         verbose_name_plural = _("ballot cards")
 
+    def __str__(self) -> str:
+        return f"card {self.pk} ({self.panel})"
+
 
 def random_ballot_id() -> int:
     """A random positive 63-bit id: the stored order of ballots says nothing about time."""
@@ -156,3 +164,6 @@ class Ballot(models.Model):
         ]
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return f"ballot {self.receipt}"

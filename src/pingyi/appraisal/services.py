@@ -419,9 +419,7 @@ def _event_state_shared(event_id: int) -> str:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT state FROM appraisal_event WHERE id = %s FOR SHARE", [event_id]
-            )
+            cursor.execute("SELECT state FROM appraisal_event WHERE id = %s FOR SHARE", [event_id])
             row = cursor.fetchone()
         return str(row[0]) if row else ""
     return str(Event.objects.filter(pk=event_id).values_list("state", flat=True).get())

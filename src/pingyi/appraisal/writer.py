@@ -66,7 +66,9 @@ class BallotWriter:
                 return
             self._queue = queue.Queue()  # a forked child must not share the parent's queue
             self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="pingyi-ballot-writer", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, name="pingyi-ballot-writer", daemon=True
+            )
             self._thread.start()
 
     def _run(self) -> None:

@@ -118,9 +118,7 @@ def verify_chain(rows: Iterable[Any], head: tuple[int, str] | None) -> list[Audi
             data=row.data,
         )
         if digest != row.hash:
-            problems.append(
-                AuditProblem(row.seq, "edited", "its content does not match its hash")
-            )
+            problems.append(AuditProblem(row.seq, "edited", "its content does not match its hash"))
         elif row.prev_hash != expected_prev:
             problems.append(
                 AuditProblem(

@@ -32,8 +32,8 @@ JS_MESSAGES = [
     gettext_noop("All units are scored. Check, then submit."),
     gettext_noop("Appraisal ballot"),
     gettext_noop(
-        "At most %(limit)s units in %(track)s may be given %(grade)s (%(share)s of the units "
-        "graded). Choose another grade for %(unit)s, or change one already given."
+        "At most %(limit)s units here may be given %(grade)s (%(share)s of the units graded). "
+        "Choose another grade for %(unit)s, or change one already given."
     ),
     gettext_noop("At most %(share)s of the units graded may be given %(grade)s."),
     gettext_noop("Cannot reach the server. Check the network, then try again."),

@@ -72,11 +72,7 @@ def slides_file(request: HttpRequest, key: str, track: str, unit: str) -> HttpRe
     """Slides are shown to evaluators during the meeting, and to signed-in readers."""
     event = get_object_or_404(Event, key=key)
     user = request.user
-    allowed = (
-        event.state == EventState.OPEN
-        or reads_all_units(user)
-        or _may_upload(user, unit)
-    )
+    allowed = event.state == EventState.OPEN or reads_all_units(user) or _may_upload(user, unit)
     presentation = Presentation.objects.filter(event=event, track=track, unit=unit).first()
     if not allowed or presentation is None or not presentation.slides:
         raise Http404

@@ -62,6 +62,18 @@
 
   function show(el, visible) { if (el) el.hidden = !visible; }
 
+  function fitBar() {
+    // The fixed submit bar changes height (reason, status, confirmation): keep the page's end
+    // (the last unit, the footer) scrollable above it.
+    const bar = document.getElementById('bar');
+    document.body.style.paddingBottom = bar && !bar.hidden ? (bar.offsetHeight + 16) + 'px' : '';
+  }
+
+  function syncBar() {
+    show(document.getElementById('bar-reason-wrap'), !S.sending && !S.confirming);
+    fitBar();
+  }
+
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
   // --- storage on the holder's own phone -------------------------------------------------------
@@ -228,8 +240,8 @@
   function screen(name) {
     SCREENS.forEach(function (id) { show($(id), id === name); });
     show($('bar'), name === 'ballot');
-    document.body.classList.toggle('with-bar', name === 'ballot');
-    show($('other-card'), name !== 'code-screen' && name !== 'loading');
+    show($('other-card'), name === 'ballot');
+    fitBar();
   }
 
   function loading(text, retry) {
@@ -565,7 +577,10 @@
         h('div', { className: 'track-head' }, [
           h('h2', { id: 'track-' + track.index + '-name', text: track.name }),
           h('p', { className: 'rubric-note', text: rubricNote(track) }),
+        ]),
+        h('div', { className: 'track-status' }, [
           h('div', { className: 'counters', id: statusId, 'aria-live': 'polite', 'aria-atomic': 'true' }, [
+            h('span', { className: 'track-short', 'aria-hidden': 'true', text: track.name }),
             h('span', { className: 'counter progress', id: statusId + '-progress' }),
             h('span', { className: 'counter quota', id: statusId + '-quota', hidden: true }),
           ]),
@@ -755,8 +770,9 @@
     reason.disabled = !result.target;
     if (!S.sending) {
       $('submit').disabled = !result.ok;
-      if (!result.ok) confirmStep(false);
+      if (!result.ok && S.confirming) confirmStep(false);
     }
+    fitBar();
     return result;
   }
 
@@ -857,8 +873,8 @@
             quota.classList.remove('flash');
             void quota.offsetWidth;  // restart the animation
             quota.classList.add('flash');
-            trackMessage(track, t('At most %(limit)s units in %(track)s may be given %(grade)s (%(share)s of the units graded). Choose another grade for %(unit)s, or change one already given.', {
-              limit: summary.limit, track: track.name, grade: r.grades[0].name, share: percent(q), unit: unit.name,
+            trackMessage(track, t('At most %(limit)s units here may be given %(grade)s (%(share)s of the units graded). Choose another grade for %(unit)s, or change one already given.', {
+              limit: summary.limit, grade: r.grades[0].name, share: percent(q), unit: unit.name,
             }));
             return;
           }
@@ -902,7 +918,8 @@
   function confirmStep(on) {
     S.confirming = on;
     show($('confirm'), on);
-    show($('submit'), !on);
+    show($('submit'), !on && !S.sending);
+    syncBar();
     if (on) $('confirm-yes').focus();
   }
 
@@ -912,6 +929,7 @@
     el.className = 'bar-status' + (kind ? ' ' + kind : '');
     show(el, !!text);
     show($('retry'), !!retry);
+    syncBar();
   }
 
   function onSubmitClick() {
@@ -953,6 +971,7 @@
     }
     S.sending = false;
     show($('submit'), true);
+    syncBar();
     if (answer.status === 201 && answer.data.receipt) {
       const kept = {
         receipt: answer.data.receipt,
@@ -1047,6 +1066,7 @@
     tracks.addEventListener('change', onChange);
     window.addEventListener('offline', function () { if (!S.sending) banner('warn', t('You are offline. Your scores are kept on this phone.')); });
     window.addEventListener('online', function () { banner('', ''); if (S.retryNow) S.retryNow(); });
+    window.addEventListener('resize', fitBar);
     window.addEventListener('hashchange', function () { if (location.hash.length > 1) location.reload(); });
 
     const secret = secretFromHash() || store.get('sessionStorage', 'card') || store.get('localStorage', 'card');
