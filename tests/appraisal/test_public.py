@@ -341,6 +341,7 @@ def test_diagnostics_page_is_for_office_and_leaders(
 # --------------------------------------------------------------------------- browser
 
 WIDEST = """() => [...document.querySelectorAll('main *')]
+  .filter(e => !e.closest('.scroll'))
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 30))"""
 

@@ -46,7 +46,4 @@ class AuditHead(models.Model):
     hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
-        return f"audit tip #{self.seq}"
-
-    def __str__(self) -> str:
         return f"{self.seq}:{self.hash[:12]}"
