@@ -19,6 +19,7 @@ still outstanding, then voting is closed and:
 
 from __future__ import annotations
 
+import http.client
 import json
 import queue
 import random
@@ -83,9 +84,9 @@ def _post(url: str, body: dict[str, Any], timeout: float = 30) -> tuple[str, Any
     except urllib.error.HTTPError as exc:
         try:
             return "status", (exc.code, exc.read().decode("utf-8", "replace"))
-        except OSError as inner:  # the body was cut by the kill
+        except (OSError, http.client.HTTPException) as inner:  # the body was cut by the kill
             return "died", repr(inner)
-    except (OSError, ValueError) as exc:  # refused, reset, cut mid-answer, timed out
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, reset, cut
         return "died", repr(exc)
     try:
         answer = json.loads(raw)
@@ -182,6 +183,7 @@ def crash_loops(
     report = CrashReport(loops=loops)
     pingyi_cli(env, "migrate")
     cards = prepare_event(env, KEY, loops * per_loop + per_loop // 2, workdir=workdir)
+    log(f"  prepared {len(cards)} cards in {time.monotonic() - started:.1f} s")
     bodies = ballot_bodies(cards, seed=seed)
     report.cards = len(cards)
     receipts: dict[int, str] = {}  # card index -> the one receipt it was answered
@@ -207,6 +209,7 @@ def crash_loops(
     try:
         for loop in range(loops + 1):
             final = loop == loops
+            t0 = time.monotonic()
             server = pingyi_server(env, workers=workers, log_path=log_path).start()
             url = base_url(server)
             retries, outstanding = outstanding, []
@@ -217,7 +220,9 @@ def crash_loops(
             items = retries + batch
             burst = _Burst(url + "/api/v1/ballots", bodies, items, threads)
             kill_after = None if final else max(1, int(len(items) * rng.uniform(0.2, 0.7)))
+            t1 = time.monotonic()
             burst.run(kill_after=kill_after, kill=server.kill)
+            t2 = time.monotonic()
             for i in items:
                 outcome = burst.results.get(i, ("died", "not sent before the kill"))
                 if not final:
@@ -233,7 +238,7 @@ def crash_loops(
                 stored = _count_rows(env, data_dir)[2]
                 report.retry_found_stored += stored - len(receipts)
                 line += f", kill -9 after {kill_after}; {stored - len(receipts)} stored unanswered"
-            log(line)
+            log(f"{line} (start {t1 - t0:.1f} s, burst {t2 - t1:.1f} s)")
         assert server is not None
         if outstanding:
             report.problems.append(f"{len(outstanding)} requests still unanswered at the end")

@@ -456,7 +456,9 @@ def test_cli_workbook_and_report(tmp_path: Path) -> None:
     names = {r[1] for r in sheet_rows(wb.worksheets[0])}
     assert {"华龙区", "濮阳县", "清丰县", EVIL} <= names
     assert run_pingyi("report", "cli2", "--out", str(pdf)).stdout.strip() == str(pdf)
-    assert "华龙区" in pdf_text(pdf.read_bytes(), tmp_path)
+    report_text = pdf_text(pdf.read_bytes(), tmp_path)
+    assert "华龙区" in report_text
+    assert "Kendall" in report_text  # the rater diagnostics are in the report
     services.event_import(data=event_json("cli3"))
     early = run_pingyi("workbook", "cli3", "--out", str(tmp_path / "no.xlsx"), check=False)
     assert early.returncode == 2 and "cli3" in early.stderr

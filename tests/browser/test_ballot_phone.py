@@ -5,7 +5,8 @@ Browser scenario: a phone opens a card's QR address (token in the fragment), sco
 its draft, loses the network on submit, recovers and gets the receipt the database holds; the
 same card on another phone is refused; a bound card shows its own unit excluded; a typed short
 code opens the ballot. Screenshots in Chinese and English go to
-``test-artifacts/screenshots/ballot-*.png``; the page weight to ``test-artifacts/ballot-page-weight.json``.
+``test-artifacts/screenshots/ballot-*.png``; the page weight to
+``test-artifacts/ballot-page-weight.json``.
 
 Without a browser: the page has no inline script, its data islands are JSON, the script's
 strings are all in the translated catalogue, and the script never puts the card's secret in
@@ -120,7 +121,11 @@ GRADES = {
 def make_event() -> Event:
     event = services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
     Presentation.objects.create(
-        event=event, track="counties", unit="puyang", order=1, presenter="张三",
+        event=event,
+        track="counties",
+        unit="puyang",
+        order=1,
+        presenter="张三",
         slides="slides/2026/puyang.pdf",
     )
     Presentation.objects.create(
@@ -226,7 +231,9 @@ def test_page_has_no_inline_script_and_follows_the_language(client: Any) -> None
     executable = [s for s in page.scripts if s.get("type") != "application/json"]
     assert [s.get("src") for s in executable] == ["/static/pingyi/ballot.js"]
     assert all(not (s["body"] or "").strip() for s in executable)
-    islands = {s.get("id"): json.loads(s["body"] or "") for s in page.scripts if s not in executable}
+    islands = {
+        s.get("id"): json.loads(s["body"] or "") for s in page.scripts if s not in executable
+    }
     assert set(islands) == {"ballot-i18n", "ballot-config"}
     assert islands["ballot-config"]["urls"] == {
         "lookup": "/api/v1/cards/lookup",
@@ -268,12 +275,45 @@ def test_the_script_never_puts_the_secret_in_an_address() -> None:
         ("postJSON", "URLS.lookup"),
     ], calls
     assert "token: secret" in code and "token: S.secret" in code  # in the JSON bodies
-    for forbidden in ("XMLHttpRequest", "sendBeacon", "location.search =", "?token", "&token",
-                      "location.href =", "location.assign", "new Image", "WebSocket",
-                      "EventSource", "eval(", "new Function", "?."):
+    for forbidden in (
+        "XMLHttpRequest",
+        "sendBeacon",
+        "location.search =",
+        "?token",
+        "&token",
+        "location.href =",
+        "location.assign",
+        "new Image",
+        "WebSocket",
+        "EventSource",
+        "eval(",
+        "new Function",
+        "?.",
+    ):
         assert forbidden not in code, forbidden
     # The fragment is stripped from the address bar before anything is sent.
     assert code.index("history.replaceState") < code.index("postJSON(URLS.lookup")
+
+
+def test_the_script_stays_within_es2017() -> None:
+    """Old Android WebViews and the WeChat browser: no syntax newer than ES2017."""
+    source = (STATIC / "ballot.js").read_text(encoding="utf-8")
+    for newer in (
+        "?.",
+        "??",
+        "...",
+        "catch {",
+        "(?<",
+        ".flat(",
+        "fromEntries",
+        ".finally(",
+        "replaceAll",
+        "matchAll",
+        "globalThis",
+        "import(",
+        "class ",
+    ):
+        assert newer not in source, newer
 
 
 @pytest.mark.django_db
@@ -341,7 +381,10 @@ def measure_weight(page: Page, responses: list[Any], base_url: str) -> dict[str,
 
 @pytest.mark.browser
 def test_phone_ballot_end_to_end(
-    live_server: Any, browser: Browser, meeting: dict[str, Any], phones: list[BrowserContext],
+    live_server: Any,
+    browser: Browser,
+    meeting: dict[str, Any],
+    phones: list[BrowserContext],
     screenshot_dir: Path,
 ) -> None:
     from playwright.sync_api import expect
@@ -421,7 +464,9 @@ def test_phone_ballot_end_to_end(
         choose(page, name, "好")
     expect(quota(page)).to_have_text("好 3/3")
     unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True).click()
-    expect(unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True)).not_to_be_checked()
+    expect(
+        unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True)
+    ).not_to_be_checked()
     expect(quota(page)).to_have_text("好 3/3")
     expect(page.locator("#track-1-status-msg")).to_contain_text("市商务局")
     page.locator("#track-1-status-msg").scroll_into_view_if_needed()
@@ -465,6 +510,11 @@ def test_phone_ballot_end_to_end(
     expect(unit(page, 0, "华龙区").locator("input.score").first).to_be_disabled()
     shot(page, screenshot_dir, "zh-retrying")
     assert Ballot.objects.count() == 0
+    # A reload (or a locked screen that killed the page) resumes the same submission.
+    page.reload()
+    expect(page.locator("#bar-status")).to_have_class(re.compile(r"\berror\b"))
+    expect(page.locator("#retry")).to_be_visible()
+    assert Ballot.objects.count() == 0
     page.context.unroute("**/api/v1/ballots")
     page.locator("#retry").click()
     expect(page.locator("#receipt")).to_be_visible()
@@ -506,7 +556,10 @@ def test_phone_ballot_end_to_end(
 
 @pytest.mark.browser
 def test_bound_card_and_typed_code(
-    live_server: Any, browser: Browser, meeting: dict[str, Any], phones: list[BrowserContext],
+    live_server: Any,
+    browser: Browser,
+    meeting: dict[str, Any],
+    phones: list[BrowserContext],
     screenshot_dir: Path,
 ) -> None:
     from playwright.sync_api import expect
@@ -546,7 +599,8 @@ def test_bound_card_and_typed_code(
     # A reload keeps the card (this tab's storage), without the code in the address.
     typed.reload()
     expect(typed.locator("#track-0")).to_be_visible()
-    assert "/b/" == typed.evaluate("location.pathname") and typed.evaluate("location.hash") == ""
+    assert typed.evaluate("location.pathname") == "/b/"
+    assert typed.evaluate("location.hash") == ""
 
     # A card code that does not exist is refused in words.
     typed.locator("#other-card").click()
@@ -557,7 +611,10 @@ def test_bound_card_and_typed_code(
 
 @pytest.mark.browser
 def test_english_screens(
-    live_server: Any, browser: Browser, meeting: dict[str, Any], phones: list[BrowserContext],
+    live_server: Any,
+    browser: Browser,
+    meeting: dict[str, Any],
+    phones: list[BrowserContext],
     screenshot_dir: Path,
 ) -> None:
     from playwright.sync_api import expect
@@ -585,6 +642,24 @@ def test_english_screens(
     for name, grade in list(GRADES.items())[3:]:
         choose(page, name, grade)
     expect(page.locator("#submit")).to_be_enabled()
+
+    # A refusal names the unit and the rule: the unit is highlighted and the reason shown.
+    # (The page validates the same rules first, so the server's answer is stood in for here.)
+    refusal = {
+        "detail": "市商务局 (swj): at most 3 of the 10 units graded may be given 好.",
+        "code": "quota_exceeded",
+        "track": "leads",
+        "unit": "swj",
+    }
+    context.route("**/api/v1/ballots", lambda route: route.fulfill(status=422, json=refusal))
+    page.locator("#submit").click()
+    page.locator("#confirm-yes").click()
+    expect(unit(page, 1, "市商务局")).to_have_class(re.compile(r"\brefused\b"))
+    expect(page.locator("#bar-status")).to_contain_text("市商务局 (swj)")
+    shot(page, screenshot_dir, "en-refused")
+    context.unroute("**/api/v1/ballots")
+    assert Ballot.objects.count() == 0
+
     page.locator("#submit").click()
     expect(page.locator("#confirm")).to_be_visible()
     shot(page, screenshot_dir, "en-confirm")
@@ -605,8 +680,10 @@ def test_gzip_weight_over_http_is_under_the_limit(live_server: Any, transactiona
     """The page's own files fetched over HTTP, measured as sent and as gzip would send them."""
     total_raw = total_gzip = 0
     for path in ("/b/", "/static/pingyi/ballot.js", "/static/pingyi/ballot.css"):
-        request = urllib.request.Request(live_server.url + path, headers={"Accept-Encoding": "gzip"})
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local server
+        request = urllib.request.Request(
+            live_server.url + path, headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
             if response.headers.get("Content-Encoding") == "gzip":
                 body = gzip.decompress(body)

@@ -50,7 +50,9 @@ def api(base: str, path: str, body: Any = None) -> tuple[int, Any]:
         return exc.code, json.loads(exc.read() or b"null")
 
 
-def context_for(browser: Browser, user: Any, base: str, viewport: dict, lang: str) -> BrowserContext:
+def context_for(
+    browser: Browser, user: Any, base: str, viewport: dict, lang: str
+) -> BrowserContext:
     client = Client()
     client.force_login(user)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
@@ -70,7 +72,9 @@ def context_for(browser: Browser, user: Any, base: str, viewport: dict, lang: st
 WATCH_JS = """([selector, expected]) => {
   const node = document.querySelector(selector);
   window.__seenAt = null;
-  const check = () => { if (!window.__seenAt && node.textContent.trim() === expected) window.__seenAt = Date.now(); };
+  const check = () => {
+    if (!window.__seenAt && node.textContent.trim() === expected) window.__seenAt = Date.now();
+  };
   new MutationObserver(check).observe(node, {childList: true, characterData: true, subtree: true});
   check();
 }"""
@@ -93,7 +97,17 @@ def dom_ranking(page: Page) -> list[tuple[int | None, str, str | None]]:
     return [(int(r) if r else None, u, s or None) for r, u, s in rows]
 
 
+def scores(order: dict[str, float]) -> list[dict[str, Any]]:
+    """A whole ballot: ``order`` gives each county's "results" score; leads as full_scores."""
+    rows = [r for r in full_scores() if r["track"] == "leads"]
+    for unit, value in order.items():
+        rows.append({"track": "counties", "unit": unit, "item": "results", "value": value})
+        rows.append({"track": "counties", "unit": unit, "item": "style", "value": 30.5})
+    return rows
+
+
 def shot(page: Page, directory: Path, name: str) -> None:
+    page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(150)
     page.screenshot(path=directory / name)
 
@@ -118,7 +132,10 @@ def test_console_and_screen_run_a_meeting(
     old_tokens = issue(before, count=3)
     services.event_open(key="t0")
     for i, token in enumerate(old_tokens):
-        services.ballot_cast(token=token, scores=full_scores(30 + 10 * i, skip=None))
+        # before: 清丰县 first, 华龙区 second, 濮阳县 third
+        services.ballot_cast(
+            token=token, scores=scores({"qingfeng": 55 - i, "hualong": 50 - i, "puyang": 40})
+        )
     services.event_close(key="t0")
     event = make_event(KEY, name="2026年上半年工作述职评议", previous="t0")
     tokens = issue(event, panel="attendees", count=4) + issue(event, panel="leaders", count=2)
@@ -150,7 +167,8 @@ def test_console_and_screen_run_a_meeting(
             watch(console, 'tr[data-panel="_total"] [data-field="cast"]', str(n))
             watch(screen, "#total-cast", str(n))
             sent = time.time() * 1000
-            status, body = api(base, "/api/v1/ballots", {"token": token, "scores": full_scores(30 + 4 * n)})
+            ballot = scores({"hualong": 50 + n, "puyang": 44 + n, "qingfeng": 44 + n})
+            status, body = api(base, "/api/v1/ballots", {"token": token, "scores": ballot})
             acked = time.time() * 1000
             assert status == 201, body
             latencies_console.append(seen_at(console) - acked)
@@ -192,8 +210,12 @@ def test_console_and_screen_run_a_meeting(
         assert status == 200
         expected = next(t for t in results["tracks"] if t["key"] == "counties")["ranking"]
         assert dom_ranking(screen) == [(u["rank"], u["unit"], u["score"]) for u in expected]
-        changes = screen.eval_on_selector_all("#ranking-list li", "l => l.map(li => li.dataset.change)")
-        assert all(c != "" for c in changes)  # every unit was ranked before: an arrow each
+        # now: 华龙区 first (▲1), 濮阳县 and 清丰县 tied second (▲1, ▼1)
+        assert [u["rank"] for u in expected] == [1, 2, 2]
+        changes = screen.eval_on_selector_all(
+            "#ranking-list li", "l => l.map(li => [li.dataset.unit, li.dataset.change])"
+        )
+        assert changes == [["hualong", "1"], ["puyang", "1"], ["qingfeng", "-1"]]
         screen.wait_for_timeout(2200)  # the bars have grown
         shot(console, screenshot_dir, f"console-{short}-after.png")
         shot(screen, screenshot_dir, f"screen-{short}-after.png")

@@ -285,10 +285,10 @@ def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
 
                 data = build_workbook(event=event)
             else:
-                from pingyi.appraisal.report import build_report
+                from pingyi.appraisal.report import build_report, event_diagnostics
 
-                # The rater diagnostics join here once pingyi.appraisal.diagnostics exists.
-                data = build_report(event=event, diagnostics=[])
+                intro, sections = event_diagnostics(event) if event.has_results else ("", [])
+                data = build_report(event=event, diagnostics=sections, diagnostics_intro=intro)
         except (OutputsNotReady, PdfFontMissing) as exc:
             return _fail(what, str(exc))
         out = Path(args.out)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -192,9 +192,9 @@ class Diagnostics:
         return _worst(t.level for t in self.tracks)
 
 
-def _worst(levels: Sequence[Level] | object) -> Level:
+def _worst(levels: Iterable[Level]) -> Level:
     order = {"ok": 0, "note": 1, "warning": 2}
-    found = list(levels)  # type: ignore[call-overload]
+    found: list[Level] = list(levels)
     return max(found, key=order.__getitem__) if found else "ok"
 
 

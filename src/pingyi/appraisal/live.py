@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -64,7 +65,11 @@ def _redis_url() -> str:
 
 
 def _setting(name: str, default: float) -> float:
-    return float(getattr(settings, name, default))
+    """A tuning knob: Django setting ``name``, else the environment variable, else default."""
+    value = getattr(settings, name, None)
+    if value is None:
+        value = os.environ.get(name) or default
+    return float(value)
 
 
 # --- notifications (called on commit) -----------------------------------------------------
@@ -143,7 +148,8 @@ def read_snapshot(event_key: str, cache: _Cache | None = None) -> dict[str, Any]
         cache.spec_text, cache.spec = event.spec_json, event.spec
     event.__dict__["spec"] = cache.spec
     counts = panel_counts(event=event)
-    expected = [c.expected for c in counts if c.expected]
+    # A total expected (应到) only when every panel declares one: "6 / 3" would mislead.
+    expected = [c.expected for c in counts]
     snapshot: dict[str, Any] = {
         "event": event.key,
         "name": event.name,
@@ -163,7 +169,7 @@ def read_snapshot(event_key: str, cache: _Cache | None = None) -> dict[str, Any]
             ],
             "issued": sum(c.issued for c in counts),
             "cast": sum(c.cast for c in counts),
-            "expected": sum(expected) if expected else None,
+            "expected": sum(expected) if expected and all(expected) else None,
         },
         "revealed": [],
         "current": None,

@@ -245,7 +245,12 @@ def _draw_card(
         x + PAD, top, inner_w,
     )
     # the QR on the left, the code on the right
-    hint_h = _paragraph_height(canvas, instruction, styles["hint"], inner_w)
+    hint = styles["hint"]
+    size = hint.fontSize
+    while size > 6.5 and pdfmetrics.stringWidth(instruction, font, size) > inner_w:
+        size -= 0.25  # one line if it fits at a readable size, else wrapped
+    hint = ParagraphStyle("hint-fit", parent=hint, fontSize=size, leading=size + 2)
+    hint_h = _paragraph_height(canvas, instruction, hint, inner_w)
     bottom = y + PAD + hint_h + 1.5 * mm
     qr_size = max(24 * mm, min(QR_SIZE, top - bottom - 1.5 * mm))
     qr_top = top - 1.5 * mm
@@ -269,7 +274,7 @@ def _draw_card(
         }
         _paragraph(canvas, text, styles["bound"], right_x, line, right_w)
     # the instruction along the bottom
-    _paragraph(canvas, instruction, styles["hint"], x + PAD, y + PAD + hint_h, inner_w)
+    _paragraph(canvas, instruction, hint, x + PAD, y + PAD + hint_h, inner_w)
 
 
 def _paragraph_height(canvas: Canvas, text: str, style: ParagraphStyle, width: float) -> float:
@@ -347,7 +352,11 @@ def _page_footer(canvas: Canvas, font: str, event_name: str, page: int, pages: i
         "page": page,
         "pages": pages,
     }
-    canvas.drawCentredString(PAGE_W / 2, MARGIN / 2 - 1.5, text)
+    # between the first two cut marks, clear of them
+    room = CARD_W - 6 * mm
+    while text and pdfmetrics.stringWidth(text, font, 6.5) > room:
+        text = text[:-2] + "…"
+    canvas.drawString(MARGIN + 3 * mm, MARGIN / 2 - 1.5, text)
 
 
 # --- issuing and printing together ----------------------------------------------------------

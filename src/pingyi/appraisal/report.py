@@ -7,9 +7,10 @@ diagnostics, and the method applied. Every page has the event name in its header
 "page x of y" in its footer. Chinese is set in the TrueType font found by
 :func:`pingyi.appraisal.printing.cjk_font`; charts are reportlab graphics (no matplotlib).
 
-Rater diagnostics are computed elsewhere; the caller passes them in as
-:class:`DiagnosticSection` items (or plain ``(title, explanation, rows)`` /
-``(title, explanation, rows, header)`` tuples), and an empty list prints a short note.
+Rater diagnostics are computed by :mod:`pingyi.appraisal.diagnostics`; the caller passes
+them in as :class:`DiagnosticSection` items (:func:`event_diagnostics` makes them from an
+event; plain ``(title, explanation, rows[, header])`` tuples work too), and an empty list
+prints a short note.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from pingyi.appraisal.diagnostics import Diagnostics
 from pingyi.appraisal.models import Event
 from pingyi.appraisal.printing import cjk_font
 from pingyi.appraisal.spec import EventSpec, format_number
@@ -65,16 +67,47 @@ class DiagnosticSection(NamedTuple):
     """One finding of the rater diagnostics: a title, plain words, and a table.
 
     ``header`` names the columns of ``rows``; with no header the rows print as they are.
+    ``summary`` is the verdict in one sentence; ``level`` ("ok", "note", "warning") colours it.
     """
 
     title: str
     explanation: str
     rows: Sequence[Sequence[Any]] = ()
     header: Sequence[str] = ()
+    summary: str = ""
+    level: str = ""
 
 
 def as_sections(items: Sequence[Any]) -> list[DiagnosticSection]:
     return [i if isinstance(i, DiagnosticSection) else DiagnosticSection(*i) for i in items]
+
+
+def sections_from_diagnostics(diagnostics: Diagnostics) -> list[DiagnosticSection]:
+    """The checks of :func:`pingyi.appraisal.diagnostics.diagnose`, one section each."""
+    sections = []
+    for track in diagnostics.tracks:
+        for check in track.checks:
+            explanation = check.explanation + (f" {check.note}" if check.note else "")
+            sections.append(
+                DiagnosticSection(
+                    title=f"{track.name} · {check.title}",
+                    explanation=explanation,
+                    rows=check.rows,
+                    header=check.columns,
+                    summary=check.summary,
+                    level=check.level,
+                )
+            )
+    return sections
+
+
+def event_diagnostics(event: Event) -> tuple[str, list[DiagnosticSection]]:
+    """Rater diagnostics of a closed event for the report: (introduction, sections)."""
+    from pingyi.appraisal import selectors
+    from pingyi.appraisal.diagnostics import diagnose
+
+    found = diagnose(event.spec, selectors.ballot_matrix(event=event))
+    return found.explanation, sections_from_diagnostics(found)
 
 
 PAGE_W, PAGE_H = A4
@@ -292,10 +325,12 @@ def build_report(
     *,
     event: Event,
     diagnostics: Sequence[Any] = (),
+    diagnostics_intro: str = "",
     results: Results | None = None,
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The PDF report of a closed event. ``diagnostics``: :class:`DiagnosticSection` items."""
+    """The PDF report of a closed event. ``diagnostics``: :class:`DiagnosticSection` items
+    (see :func:`event_diagnostics`), ``diagnostics_intro``: a paragraph before them."""
     from pingyi.appraisal import selectors
 
     require_results(event)
@@ -314,8 +349,9 @@ def build_report(
         story += _track_section(number, spec, track, changes.get(track.key, {}), styles, font)
     story.append(PageBreak())
     story += _changes_section(event, results, changes, styles)
-    story += _diagnostics_section(as_sections(diagnostics), styles)
+    story += _diagnostics_section(as_sections(diagnostics), diagnostics_intro, styles)
     story.append(CondPageBreak(60 * mm))
+    story.append(Spacer(1, 6 * mm))
     story += _method_section(spec, styles)
 
     buffer = io.BytesIO()
@@ -525,23 +561,44 @@ def _changes_section(
 
 
 def _diagnostics_section(
-    sections: list[DiagnosticSection], styles: dict[str, ParagraphStyle]
+    sections: list[DiagnosticSection], intro: str, styles: dict[str, ParagraphStyle]
 ) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, 6 * mm), _p(_("Rater diagnostics"), styles["h1"])]
+    if intro:
+        story.append(_p(intro, styles["base"]))
     if not sections:
         story.append(_p(_("No rater diagnostics were supplied for this report."),
                         styles["base"]))
         return story
+    colours = {"warning": ACCENT, "note": HexColor("#9A6700")}
     for section in sections:
-        story.append(_p(section.title, styles["h2"]))
-        story.append(_p(section.explanation, styles["base"]))
+        colour = colours.get(section.level, INK)
+        heading = ParagraphStyle("dh", parent=styles["h2"], textColor=colour)
+        block: list[Flowable] = [_p(section.title, heading)]
+        if section.summary:
+            block.append(_p(section.summary, ParagraphStyle("ds", parent=styles["base"],
+                                                            textColor=colour)))
+        block.append(_p(section.explanation, styles["small"]))
+        story.append(KeepTogether(block))
         if section.rows:
-            cols = max(len(section.header), *(len(r) for r in section.rows))
-            widths = [WIDTH / cols] * cols
+            rows = [list(r) for r in section.rows]
             story.append(Spacer(1, 2 * mm))
-            story.append(_table(list(section.header), [list(r) for r in section.rows], widths,
-                                styles, left_columns=(0,)))
+            story.append(_table(list(section.header), rows, _widths(section.header, rows),
+                                styles, left_columns=(0, len(rows[0]) - 1)))
     return story
+
+
+def _widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Column widths in proportion to their longest text (Chinese counts double)."""
+    columns = max([len(header)] + [len(r) for r in rows])
+    need = [4.0] * columns
+    for row in [list(header), *rows]:
+        for j, value in enumerate(row):
+            text = "" if value is None else str(value)
+            size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+            need[j] = max(need[j], min(float(size), 60.0))
+    total = sum(need)
+    return [WIDTH * n / total for n in need]
 
 
 def _method_section(spec: EventSpec, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -556,4 +613,11 @@ def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-__all__ = ["DiagnosticSection", "as_sections", "build_report", "ranking_chart"]
+__all__ = [
+    "DiagnosticSection",
+    "as_sections",
+    "build_report",
+    "event_diagnostics",
+    "ranking_chart",
+    "sections_from_diagnostics",
+]

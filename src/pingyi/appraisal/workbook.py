@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -84,10 +85,14 @@ def change_text(change: int | None) -> str:
 # --- the method, in words (the report states the same) ------------------------------------------
 
 
+def list_separator() -> str:
+    return str(pgettext("separator between items of a list in a sentence", "; "))
+
+
 def rubric_statement(rubric: RubricSpec) -> str:
     step = format_number(rubric.step)
     if rubric.kind == "criteria":
-        parts = "; ".join(
+        parts = list_separator().join(
             _("%(name)s %(max)s points") % {"name": c.name, "max": format_number(c.max)}
             for c in rubric.criteria
         )
@@ -97,7 +102,7 @@ def rubric_statement(rubric: RubricSpec) -> str:
             "steps of %(step)s."
         ) % {"parts": parts, "total": total, "step": step}
     else:
-        parts = "; ".join(
+        parts = list_separator().join(
             _("%(name)s = %(points)s points") % {"name": g.name, "points": format_number(g.points)}
             for g in rubric.grades
         )
@@ -121,7 +126,7 @@ def rubric_statement(rubric: RubricSpec) -> str:
 def method_statement(spec: EventSpec) -> list[tuple[str, str]]:
     """The rules applied to this event, as (topic, plain words) pairs."""
     m = spec.method
-    weights = "; ".join(f"{p.name} {format_number(p.weight)}" for p in spec.panels)
+    weights = list_separator().join(f"{p.name} {format_number(p.weight)}" for p in spec.panels)
     if m.weighting == "panels":
         weighting = _(
             "By panel: each panel's trimmed mean is multiplied by the panel's weight; the "
@@ -446,7 +451,7 @@ def _method_sheet(ws: Worksheet, event: Event, now: dt.datetime | None) -> None:
         facts.append((_("Compared with"), event.previous.name))
     facts.append((_("Generated"), _local(now)))
     facts += method_statement(spec)
-    columns = [Column(_("Item"), None, 22), Column(_("Rule applied"), None, 100)]
+    columns = [Column(_("Item")), Column(_("Rule applied"), None, 100)]
     write_table(ws, _("Method — %(event)s") % {"event": event.name}, columns, facts)
     for row in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=2, max_col=2):
         for cell in row:

@@ -84,6 +84,11 @@ def _join_url(request: HttpRequest) -> str:
     return f"{base}/b/"
 
 
+def _short_url(url: str) -> str:
+    """The join address as people type it: no scheme."""
+    return url.split("://", 1)[-1]
+
+
 @login_required
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -199,12 +204,12 @@ def _order(request: HttpRequest, key: str) -> str:
 
 
 ACTIONS: dict[str, tuple[Callable[[HttpRequest, str], str], str]] = {
-    # action: (handler, anchor on the console to come back to)
-    "open": (_open, "state"),
-    "close": (_close, "state"),
-    "publish": (_publish, "state"),
-    "purge": (_purge, "state"),
-    "rehearsal": (_rehearsal, "state"),
+    # action: (handler, anchor on the console to come back to; none: the top)
+    "open": (_open, ""),
+    "close": (_close, ""),
+    "publish": (_publish, ""),
+    "purge": (_purge, ""),
+    "rehearsal": (_rehearsal, ""),
     "reveal": (_reveal, "reveal"),
     "clear": (_clear, "reveal"),
     "previous": (_previous, "reveal"),
@@ -226,7 +231,8 @@ def console_action(request: HttpRequest, key: str, action: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return redirect(f"{reverse('meeting:console', args=[key])}#{anchor}")
+    url = reverse("meeting:console", args=[key])
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 @login_required
@@ -242,6 +248,7 @@ def screen(request: HttpRequest, key: str) -> HttpResponse:
         {
             "event": event,
             "join_url": join_url,
+            "join_text": _short_url(join_url),
             "snapshot": snapshot,
             "live_config": {
                 "stream": reverse("meeting:stream", args=[key]),

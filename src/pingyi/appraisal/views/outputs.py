@@ -94,12 +94,12 @@ def workbook_download(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("appraisal.download_outputs", raise_exception=True)
 @require_GET
 def report_download(request: HttpRequest, key: str) -> HttpResponse:
-    from pingyi.appraisal.report import build_report
+    from pingyi.appraisal.report import build_report, event_diagnostics
 
     event = _closed_event(key)
     try:
-        # The rater diagnostics join here once pingyi.appraisal.diagnostics exists.
-        data = build_report(event=event, diagnostics=[])
+        intro, sections = event_diagnostics(event)
+        data = build_report(event=event, diagnostics=sections, diagnostics_intro=intro)
     except PdfFontMissing as exc:
         return _font_problem(request, exc)
     return _attachment(data, "application/pdf", f"report-{event.key}.pdf")

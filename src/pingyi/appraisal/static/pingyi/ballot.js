@@ -70,7 +70,8 @@
   }
 
   function syncBar() {
-    show(document.getElementById('bar-reason-wrap'), !S.sending && !S.confirming);
+    const status = document.getElementById('bar-status');
+    show(document.getElementById('bar-reason-wrap'), !S.sending && !S.confirming && status.hidden);
     fitBar();
   }
 
@@ -780,7 +781,7 @@
     if (!target) return;
     const el = target.unit ? $(unitId(target.track, target.unit)) : $('track-' + target.track.index);
     if (!el) return;
-    el.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el.scrollIntoView({ block: 'center' });
     const focusable = target.unit ? el.querySelector('input:not([disabled]), h3') : el.querySelector('h2');
     if (focusable) {
       if (focusable.tagName === 'H2') focusable.setAttribute('tabindex', '-1');
@@ -799,6 +800,7 @@
 
   function changed(track, unit) {
     if (S.refused && S.refused.track === track.key && S.refused.unit === unit.key) S.refused = null;
+    if (!S.sending) barStatus('', '', false);
     saveDraft();
     refresh();
   }

@@ -1,0 +1,5 @@
+from django.db import models
+
+
+class Row(models.Model):
+    body = models.TextField()
