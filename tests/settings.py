@@ -12,6 +12,12 @@ reads the environment at import time, so the choices are made here:
   (pytest-django creates and drops ``test_<name>``), and the Redis cache when ``REDIS_URL`` is
   set, under a key prefix of its own. Without the URL the settings stay on SQLite and
   ``tests/conftest.py`` decides: skip the PostgreSQL tests on a laptop, fail under CI.
+
+A process that a test starts (``pingyi …`` in a subprocess) inherits
+``DJANGO_SETTINGS_MODULE=tests.settings`` from pytest-django. Such a process is configured
+by the environment the test gives it (``PINGYI_DATA_DIR``, ``DATABASE_URL``): nothing here
+changes it. After the import, ``DATABASE_URL`` is removed from the test session's own
+environment, so a subprocess never lands in the server's non-test database by inheritance.
 """
 
 from __future__ import annotations
@@ -20,38 +26,49 @@ import os
 import tempfile
 import uuid
 
+_OWNER_ENV = "PINGYI_TEST_SETTINGS_PID"
+_owner = os.environ.get(_OWNER_ENV)
+#: A process started by a test (not pytest itself, nor one of its xdist workers).
+STARTED_BY_A_TEST = (
+    _owner is not None and _owner != str(os.getpid()) and "PYTEST_XDIST_WORKER" not in os.environ
+)
+
 TEST_DB = os.environ.get("PINGYI_TEST_DB", "sqlite").strip().lower() or "sqlite"
 if TEST_DB not in {"sqlite", "postgres"}:
     raise RuntimeError(f"PINGYI_TEST_DB must be 'sqlite' or 'postgres', not {TEST_DB!r}")
-
-os.environ["PINGYI_DATA_DIR"] = tempfile.mkdtemp(prefix="pingyi-test-")
 _TEST_DATABASE_URL = os.environ.get("PINGYI_TEST_DATABASE_URL", "")
-# A developer's own scaled-mode settings must never reach the tests.
-os.environ.pop("DATABASE_URL", None)
-if TEST_DB == "postgres" and _TEST_DATABASE_URL:
-    os.environ["DATABASE_URL"] = _TEST_DATABASE_URL
 _REDIS_URL = os.environ.get("REDIS_URL", "")
-os.environ.pop("REDIS_URL", None)  # settings below decide; REDIS_URL itself is restored after
+
+if not STARTED_BY_A_TEST:
+    os.environ[_OWNER_ENV] = str(os.getpid())
+    os.environ["PINGYI_DATA_DIR"] = tempfile.mkdtemp(prefix="pingyi-test-")
+    # A developer's own scaled-mode settings must never reach the tests.
+    os.environ.pop("DATABASE_URL", None)
+    if TEST_DB == "postgres" and _TEST_DATABASE_URL:
+        os.environ["DATABASE_URL"] = _TEST_DATABASE_URL
+    os.environ.pop("REDIS_URL", None)  # decided below; restored after the import
 
 from pingyi.settings import *  # noqa: E402, F403
-
-if _REDIS_URL:
-    os.environ["REDIS_URL"] = _REDIS_URL  # for tests that talk to Redis directly
 
 #: True when this session really runs on PostgreSQL.
 PINGYI_TEST_POSTGRES = TEST_DB == "postgres" and bool(_TEST_DATABASE_URL)
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
-elif _REDIS_URL:
-    REDIS_URL = _REDIS_URL
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _REDIS_URL,
-            "KEY_PREFIX": f"pingyi-test-{uuid.uuid4().hex[:12]}",
+if not STARTED_BY_A_TEST:
+    os.environ.pop("DATABASE_URL", None)
+    if _REDIS_URL:
+        os.environ["REDIS_URL"] = _REDIS_URL  # for tests that talk to Redis directly
+
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+    elif _REDIS_URL:
+        REDIS_URL = _REDIS_URL
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": _REDIS_URL,
+                "KEY_PREFIX": f"pingyi-test-{uuid.uuid4().hex[:12]}",
+            }
         }
-    }
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing
 

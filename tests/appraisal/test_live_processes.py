@@ -91,7 +91,7 @@ class Server:
             env["REDIS_URL"] = redis_url
         self.log = Path(settings.DATA_DIR) / f"server-{name}-{self.port}.log"
         self._log = self.log.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [*pingyi_command(), "serve"], env=env, stdout=self._log, stderr=subprocess.STDOUT
         )
         started = time.monotonic()
@@ -208,8 +208,9 @@ def run_two_servers(servers: list[Server], viewer: Any, redis_url: str | None) -
         latencies = []
         for n, token in enumerate(tokens, start=1):
             time.sleep(0.3)  # ballots apart: each one's latency is measured on its own
-            status, body = post_json(f"{a.url}/api/v1/ballots", {"token": token,
-                                                                 "scores": full_scores(40 + n)})
+            status, body = post_json(
+                f"{a.url}/api/v1/ballots", {"token": token, "scores": full_scores(40 + n)}
+            )
             acked = time.time()
             assert status == 201, body
             at, data = stream.wait_for(
@@ -231,7 +232,9 @@ def run_two_servers(servers: list[Server], viewer: Any, redis_url: str | None) -
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_two_servers_postgres_redis(servers: list[Server], viewer_user: Any, redis_url: str) -> None:
+def test_two_servers_postgres_redis(
+    servers: list[Server], viewer_user: Any, redis_url: str
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs the PostgreSQL session (PINGYI_TEST_DB=postgres)")
     latencies = run_two_servers(servers, viewer_user, redis_url)

@@ -98,8 +98,12 @@ EXPECTED = {
 
 @pytest.fixture
 def accounts(office_user: Any, leader_user: Any, viewer_user: Any, liaison_a: Any) -> dict:
-    return {"office": office_user, "leader": leader_user, "viewer": viewer_user,
-            "liaison": liaison_a}
+    return {
+        "office": office_user,
+        "leader": leader_user,
+        "viewer": viewer_user,
+        "liaison": liaison_a,
+    }
 
 
 def client_for(role: str, accounts: dict) -> Client:
@@ -130,8 +134,14 @@ def test_only_the_office_may_change_the_meeting(role: str, accounts: dict) -> No
     make_event()
     client = client_for(role, accounts)
     for action, data in [
-        ("open", {}), ("close", {}), ("publish", {}), ("purge", {}), ("rehearsal", {"on": "1"}),
-        ("reveal", {"track": "counties"}), ("clear", {}), ("previous", {"previous": ""}),
+        ("open", {}),
+        ("close", {}),
+        ("publish", {}),
+        ("purge", {}),
+        ("rehearsal", {"on": "1"}),
+        ("reveal", {"track": "counties"}),
+        ("clear", {}),
+        ("previous", {"previous": ""}),
         ("order", {"track": "counties"}),
     ]:
         response = client.post(f"/meeting/{KEY}/console/{action}", data)
@@ -234,7 +244,11 @@ def test_rehearsal_toggle_banner_and_purge(office_user: Any) -> None:
     client.post(f"/meeting/{KEY}/console/purge")
     event.refresh_from_db()
     assert (event.state, event.revealed_tracks, event.cards.count(), event.ballots.count()) == (
-        "draft", [], 0, 0)
+        "draft",
+        [],
+        0,
+        0,
+    )
     meeting.rehearsal_set(key=KEY, on=False)
     event.refresh_from_db()
     assert not event.rehearsal
@@ -260,11 +274,18 @@ def test_running_order_presenters_and_notes(office_user: Any) -> None:
     assert response.status_code == 302
     order = meeting.running_order(event=event)["counties"]
     assert [(r.unit.key, r.order, r.presenter) for r in order] == [
-        ("puyang", 1, "李四"), ("qingfeng", 2, ""), ("hualong", 3, "张三")]
+        ("puyang", 1, "李四"),
+        ("qingfeng", 2, ""),
+        ("hualong", 3, "张三"),
+    ]
     assert Presentation.objects.get(event=event, unit="hualong").comment_notes == "讲评：实绩突出"
     # untouched track keeps the event's order
     assert [r.unit.key for r in meeting.running_order(event=event)["leads"]] == [
-        "fgw", "gxj", "kjj", "swj"]
+        "fgw",
+        "gxj",
+        "kjj",
+        "swj",
+    ]
     for bad in (
         [{"unit": "fgw", "order": 1}],  # not in this track
         [{"unit": "hualong", "order": 0}],
@@ -352,7 +373,8 @@ def test_stream_never_carries_a_score_before_a_reveal(
     expected = next(t for t in results["tracks"] if t["key"] == "counties")["ranking"]
     shown = reveal["tracks"][0]["ranking"]
     assert [(u["rank"], u["unit"], u["score"]) for u in shown] == [
-        (u["rank"], u["unit"], u["score"]) for u in expected]
+        (u["rank"], u["unit"], u["score"]) for u in expected
+    ]
     assert all(isinstance(u["score"], str) for u in shown)
     assert shown[0]["panels"] == expected[0]["panels"]
     # the track not revealed is not sent

@@ -181,6 +181,23 @@ def progress(page: Page, track: int) -> Locator:
     return page.locator(f"#track-{track}-status-progress")
 
 
+TARGETS = "button, input.score, .grade span, .abstain-toggle, a, #code-input"
+
+
+def assert_phone_friendly(page: Page) -> None:
+    """Nothing wider than the phone; every visible control at least 44×44 CSS px."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    small = page.evaluate(
+        """(selector) => Array.from(document.querySelectorAll(selector))
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => [el.id || el.className || el.tagName, el.getBoundingClientRect()])
+            .filter(([, r]) => r.width < 44 || r.height < 44)
+            .map(([name, r]) => `${name} ${Math.round(r.width)}x${Math.round(r.height)}`)""",
+        TARGETS,
+    )
+    assert not small, small
+
+
 def shot(page: Page, directory: Path, name: str) -> None:
     page.screenshot(path=directory / f"ballot-{name}.png", full_page=False)
 
@@ -326,7 +343,7 @@ def test_running_order_endpoint_answers_open_events_only(client: Any) -> None:
     rows = response.json()["presentations"]
     counties = [(r["unit"], r["order"], r["presenter"]) for r in rows if r["track"] == "counties"]
     assert counties == [("puyang", 1, "张三"), ("hualong", 2, "李四"), ("qingfeng", 3, "王五")]
-    assert rows[0]["slides"] == "/media/slides/2026/puyang.pdf"
+    assert rows[0]["slides"] == "/slides/phone-2026/counties/puyang/file"
     assert [r["unit"] for r in rows if r["track"] == "leads"] == [k for k, _ in LEADS]
     assert client.get("/b/presentations/nope").status_code == 404
 
@@ -427,7 +444,7 @@ def test_phone_ballot_end_to_end(
     assert names == ["濮阳县", "华龙区", "清丰县"]
     expect(unit(page, 0, "濮阳县").locator(".meta")).to_contain_text("张三")
     expect(unit(page, 0, "濮阳县").locator("a.slides")).to_have_attribute(
-        "href", "/media/slides/2026/puyang.pdf"
+        "href", "/slides/phone-2026/counties/puyang/file"
     )
     expect(unit(page, 0, "清丰县").locator(".meta")).to_contain_text("王五")
     expect(progress(page, 0)).to_have_text(re.compile(r"0/3"))
@@ -435,6 +452,7 @@ def test_phone_ballot_end_to_end(
     expect(quota(page)).to_have_text("好 0/3")
     expect(page.locator("#submit")).to_be_disabled()
     shot(page, screenshot_dir, "zh-start")
+    assert_phone_friendly(page)
 
     rival.goto(f"{base}/b/#{token}")
     expect(rival.locator("#track-0")).to_be_visible()
@@ -591,6 +609,7 @@ def test_bound_card_and_typed_code(
     typed.locator("#code-form button[type=submit]").click()
     expect(typed.locator("#code-error")).to_be_visible()
     shot(typed, screenshot_dir, "zh-code")
+    assert_phone_friendly(typed)
     code = meeting["typed"].code
     code_input.fill(f"{code[:5].lower()}-{code[5:].lower()}")
     typed.locator("#code-form button[type=submit]").click()
@@ -637,6 +656,7 @@ def test_english_screens(
         choose(page, name, "好")
     unit(page, 1, "市商务局").get_by_role("radio", name="好", exact=True).click()
     expect(page.locator("#track-1-status-msg")).to_contain_text("At most 3")
+    assert_phone_friendly(page)
     page.locator("#track-1").scroll_into_view_if_needed()
     shot(page, screenshot_dir, "en-quota")
     for name, grade in list(GRADES.items())[3:]:
@@ -666,6 +686,7 @@ def test_english_screens(
     page.locator("#confirm-yes").click()
     expect(page.locator("#receipt")).to_be_visible()
     shot(page, screenshot_dir, "en-receipt")
+    assert_phone_friendly(page)
 
     # The language switch on the page itself: back to Chinese, the receipt stays.
     page.locator("#lang button[lang='zh-hans']").click()

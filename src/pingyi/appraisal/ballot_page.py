@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import NoReverseMatch, reverse
+
 from pingyi.appraisal.models import Event, EventState, Presentation
+
+
+def _slides_url(event: str, track: str, unit: str) -> str | None:
+    """The slides' address: the slides view (served to evaluators while voting is open)."""
+    try:
+        return reverse("slides:file", kwargs={"key": event, "track": track, "unit": unit})
+    except NoReverseMatch:  # the slides pages are not installed
+        return None
 
 
 def open_event(*, key: str) -> Event | None:
@@ -22,7 +32,7 @@ def presentations(*, event: Event) -> list[dict[str, Any]]:
 
     Units with a :class:`Presentation` come first, by its ``order``; the others follow in
     the order of ``event.json``. The presenter is the presentation's, else the one named in
-    ``event.json``; ``slides`` is the uploaded file's address or None.
+    ``event.json``; ``slides`` is the address of the uploaded slides, or None.
     """
     stored = {
         (p.track, p.unit): p
@@ -38,10 +48,7 @@ def presentations(*, event: Event) -> list[dict[str, Any]]:
             presenter = (presentation.presenter if presentation else "") or unit.presenter or ""
             slides = None
             if presentation is not None and presentation.slides:
-                try:
-                    slides = presentation.slides.url
-                except ValueError:  # no file attached after all
-                    slides = None
+                slides = _slides_url(event.key, track.key, unit.key)
             sort_key = (0, presentation.order, index) if presentation else (1, 0, index)
             rows.append(
                 (

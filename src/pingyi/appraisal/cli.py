@@ -217,24 +217,33 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     out = Path(args.out)
     with _language(args):
         if out.exists():
-            return _fail("cards", _("%(out)s exists; choose a new file name.") % {"out": out}
-                         + " " + nothing)
+            return _fail(
+                "cards", _("%(out)s exists; choose a new file name.") % {"out": out} + " " + nothing
+            )
         event = Event.objects.filter(key=args.key).first()
         if event is None:
             return _fail("cards", _("No event “%(key)s”.") % {"key": args.key})
         if event.state not in (EventState.DRAFT, EventState.OPEN):
             return _fail(
                 "cards",
-                _("Voting for “%(key)s” has closed (%(state)s): cards can be issued only "
-                  "before voting closes.") % {"key": event.key, "state": event.get_state_display()}
-                + " " + nothing,
+                _(
+                    "Voting for “%(key)s” has closed (%(state)s): cards can be issued only "
+                    "before voting closes."
+                )
+                % {"key": event.key, "state": event.get_state_display()}
+                + " "
+                + nothing,
             )
         public_url = (args.public_url or settings.PUBLIC_URL or "").rstrip("/")
         if not public_url.startswith(("http://", "https://")):
             return _fail(
                 "cards",
-                _("The cards' QR needs the address phones open: set PINGYI_PUBLIC_URL or pass "
-                  "--public-url https://….") + " " + nothing,
+                _(
+                    "The cards' QR needs the address phones open: set PINGYI_PUBLIC_URL or pass "
+                    "--public-url https://…."
+                )
+                + " "
+                + nothing,
             )
         try:
             printed = issue_cards_pdf(
@@ -250,20 +259,32 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
         except PdfFontMissing as exc:
             return _fail("cards", f"{exc} {nothing}")
         except OSError as exc:
-            return _fail("cards", _("Cannot write %(out)s: %(error)s.")
-                         % {"out": out, "error": exc} + " " + nothing)
+            return _fail(
+                "cards",
+                _("Cannot write %(out)s: %(error)s.") % {"out": out, "error": exc} + " " + nothing,
+            )
         panel = next(p.name for p in event.spec.panels if p.key == args.panel)
         print(
-            _("Issued %(count)d cards for %(panel)s of “%(event)s”: %(out)s (%(pages)d pages, "
-              "8 cards a page, shuffled).")
-            % {"count": printed.count, "panel": panel, "event": event.name, "out": out,
-               "pages": printed.pages}
+            _(
+                "Issued %(count)d cards for %(panel)s of “%(event)s”: %(out)s (%(pages)d pages, "
+                "8 cards a page, shuffled)."
+            )
+            % {
+                "count": printed.count,
+                "panel": panel,
+                "event": event.name,
+                "out": out,
+                "pages": printed.pages,
+            }
         )
         if args.unit:
-            print(_("The cards are bound to unit %(unit)s: it is not scored on them.")
-                  % {"unit": args.unit})
-        print(_("The secrets exist only in this PDF: keep it safe. Printing again issues new "
-                "cards."))
+            print(
+                _("The cards are bound to unit %(unit)s: it is not scored on them.")
+                % {"unit": args.unit}
+            )
+        print(
+            _("The secrets exist only in this PDF: keep it safe. Printing again issues new cards.")
+        )
     return 0
 
 

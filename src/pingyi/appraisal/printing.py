@@ -204,15 +204,21 @@ def _card_styles(font: str) -> dict[str, ParagraphStyle]:
             "bound", fontName=font, fontSize=8.5, leading=10.5, wordWrap="CJK", textColor=ACCENT
         ),
         "hint": ParagraphStyle(
-            "hint", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK", textColor=GREY,
+            "hint",
+            fontName=font,
+            fontSize=7.5,
+            leading=9.5,
+            wordWrap="CJK",
+            textColor=GREY,
             alignment=TA_CENTER,
         ),
         "label": ParagraphStyle("label", fontName=font, fontSize=8, leading=10, textColor=GREY),
     }
 
 
-def _paragraph(canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: float,
-               width: float) -> float:
+def _paragraph(
+    canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: float, width: float
+) -> float:
     """Draw ``text`` wrapped to ``width`` with its top at ``top``; return its height."""
     from xml.sax.saxutils import escape
 
@@ -241,8 +247,12 @@ def _draw_card(
     top -= _paragraph(canvas, event_name, styles["event"], x + PAD, top, inner_w)
     top -= 0.8 * mm
     top -= _paragraph(
-        canvas, _("Panel: %(panel)s") % {"panel": card.panel_name}, styles["panel"],
-        x + PAD, top, inner_w,
+        canvas,
+        _("Panel: %(panel)s") % {"panel": card.panel_name},
+        styles["panel"],
+        x + PAD,
+        top,
+        inner_w,
     )
     # the QR on the left, the code on the right
     hint = styles["hint"]
@@ -269,9 +279,7 @@ def _draw_card(
     canvas.drawString(right_x, line, code)
     line -= 4 * mm
     if card.bound_unit_name:
-        text = _("Your unit: %(unit)s (not scored on this card)") % {
-            "unit": card.bound_unit_name
-        }
+        text = _("Your unit: %(unit)s (not scored on this card)") % {"unit": card.bound_unit_name}
         _paragraph(canvas, text, styles["bound"], right_x, line, right_w)
     # the instruction along the bottom
     _paragraph(canvas, instruction, hint, x + PAD, y + PAD + hint_h, inner_w)

@@ -126,23 +126,45 @@ BAR_FIRST = HexColor("#8E1B12")
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=font, fontSize=10, leading=15, textColor=INK,
-                          wordWrap="CJK")
+    base = ParagraphStyle(
+        "base", fontName=font, fontSize=10, leading=15, textColor=INK, wordWrap="CJK"
+    )
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12, textColor=GREY),
         "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=12),
-        "cellc": ParagraphStyle("cellc", parent=base, fontSize=9, leading=12,
-                                alignment=TA_CENTER),
+        "cellc": ParagraphStyle("cellc", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
         "head": ParagraphStyle("head", parent=base, fontSize=9, leading=12, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=base, fontSize=24, leading=34,
-                                alignment=TA_CENTER, spaceAfter=6),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=15, leading=22,
-                                   alignment=TA_CENTER, textColor=ACCENT, spaceAfter=18),
-        "h1": ParagraphStyle("h1", parent=base, fontSize=16, leading=22, spaceBefore=4,
-                             spaceAfter=8, textColor=ACCENT),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=12, leading=17, spaceBefore=10,
-                             spaceAfter=5, alignment=TA_LEFT),
+        "title": ParagraphStyle(
+            "title", parent=base, fontSize=24, leading=34, alignment=TA_CENTER, spaceAfter=6
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle",
+            parent=base,
+            fontSize=15,
+            leading=22,
+            alignment=TA_CENTER,
+            textColor=ACCENT,
+            spaceAfter=18,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontSize=16,
+            leading=22,
+            spaceBefore=4,
+            spaceAfter=8,
+            textColor=ACCENT,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=12,
+            leading=17,
+            spaceBefore=10,
+            spaceAfter=5,
+            alignment=TA_LEFT,
+        ),
     }
 
 
@@ -164,8 +186,10 @@ def _table(
         data.append([_p(h, styles["head"]) for h in header])
     for row in rows:
         data.append(
-            [_p(v, styles["cell"] if j in left_columns else styles["cellc"])
-             for j, v in enumerate(row)]
+            [
+                _p(v, styles["cell"] if j in left_columns else styles["cellc"])
+                for j, v in enumerate(row)
+            ]
         )
     table = Table(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
@@ -311,8 +335,9 @@ def _canvas_class(font: str, event_name: str, title: str) -> type[Canvas]:
                 self.setStrokeColor(ACCENT)
                 self.setLineWidth(0.6)
                 self.line(MARGIN_X, y - 2.5 * mm, PAGE_W - MARGIN_X, y - 2.5 * mm)
-            self.drawCentredString(PAGE_W / 2, MARGIN_BOTTOM - 10 * mm,
-                                   page_of % {"page": page, "pages": total})
+            self.drawCentredString(
+                PAGE_W / 2, MARGIN_BOTTOM - 10 * mm, page_of % {"page": page, "pages": total}
+            )
             self.restoreState()
 
     return NumberedCanvas
@@ -367,8 +392,17 @@ def build_report(
         creator="pingyi",
         subject=title,
     )
-    frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        MARGIN_X,
+        MARGIN_BOTTOM,
+        WIDTH,
+        PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=_canvas_class(font, event.name, title))
     return buffer.getvalue()
@@ -384,8 +418,11 @@ def _cover(
 ) -> list[Flowable]:
     from pingyi.appraisal import selectors
 
-    story: list[Flowable] = [Spacer(1, 30 * mm), _p(event.name, styles["title"]),
-                             _p(title, styles["subtitle"])]
+    story: list[Flowable] = [
+        Spacer(1, 30 * mm),
+        _p(event.name, styles["title"]),
+        _p(title, styles["subtitle"]),
+    ]
     facts: list[tuple[str, Any]] = [
         (_("Held on"), spec.held_on or "—"),
         (_("State"), event.get_state_display()),
@@ -404,28 +441,40 @@ def _cover(
     warnings = []
     for count in selectors.panel_counts(event=event):
         met = count.quorum_met
-        rows.append([
-            count.name,
-            format_number(weights[count.key]),
-            _dash(count.expected),
-            count.issued,
-            count.cast,
-            results.ballots_per_panel.get(count.key, 0),
-            "—" if met is None else (_("yes") if met else _("NO")),
-        ])
+        rows.append(
+            [
+                count.name,
+                format_number(weights[count.key]),
+                _dash(count.expected),
+                count.issued,
+                count.cast,
+                results.ballots_per_panel.get(count.key, 0),
+                "—" if met is None else (_("yes") if met else _("NO")),
+            ]
+        )
         if met is False:
             warnings.append(count.name)
-    header = [_("Panel"), _("Weight"), _("Expected (应到)"), _("Cards issued"),
-              _("Ballots cast (实到)"), _("Ballots counted"), _("Quorum met")]
-    story.append(_table(header, rows, [38 * mm] + [(WIDTH - 38 * mm) / 6] * 6, styles,
-                        left_columns=(0,)))
+    header = [
+        _("Panel"),
+        _("Weight"),
+        _("Expected (应到)"),
+        _("Cards issued"),
+        _("Ballots cast (实到)"),
+        _("Ballots counted"),
+        _("Quorum met"),
+    ]
+    story.append(
+        _table(header, rows, [38 * mm] + [(WIDTH - 38 * mm) / 6] * 6, styles, left_columns=(0,))
+    )
     if warnings:
         story.append(Spacer(1, 3 * mm))
-        story.append(_p(
-            _("Quorum not met (no more than half of those expected voted): %(panels)s.")
-            % {"panels": "、".join(warnings)},
-            ParagraphStyle("warn", parent=styles["base"], textColor=ACCENT),
-        ))
+        story.append(
+            _p(
+                _("Quorum not met (no more than half of those expected voted): %(panels)s.")
+                % {"panels": "、".join(warnings)},
+                ParagraphStyle("warn", parent=styles["base"], textColor=ACCENT),
+            )
+        )
 
     story.append(_p(_("Results at a glance"), styles["h2"]))
     glance = []
@@ -433,15 +482,18 @@ def _cover(
         firsts = [u.name for u in track.ranking if u.rank == 1]
         ranked = sum(1 for u in track.ranking if u.rank is not None)
         top_score = next((u.text for u in track.ranking if u.rank == 1), None)
-        glance.append([track.name, len(track.ranking), ranked, "、".join(firsts) or "—",
-                       _dash(top_score)])
-    story.append(_table(
-        [_("Track"), _("Units"), _("Ranked"), _("First place"), _("Score")],
-        glance,
-        [40 * mm, 18 * mm, 18 * mm, WIDTH - 100 * mm, 24 * mm],
-        styles,
-        left_columns=(0, 3),
-    ))
+        glance.append(
+            [track.name, len(track.ranking), ranked, "、".join(firsts) or "—", _dash(top_score)]
+        )
+    story.append(
+        _table(
+            [_("Track"), _("Units"), _("Ranked"), _("First place"), _("Score")],
+            glance,
+            [40 * mm, 18 * mm, 18 * mm, WIDTH - 100 * mm, 24 * mm],
+            styles,
+            left_columns=(0, 3),
+        )
+    )
     return story
 
 
@@ -463,12 +515,24 @@ def _track_section(
         _p(_("Ranking"), styles["h2"]),
     ]
     rows = [
-        [_dash(u.rank), u.name, _dash(u.text), u.ballots, u.abstentions,
-         change_text(changes.get(u.key))]
+        [
+            _dash(u.rank),
+            u.name,
+            _dash(u.text),
+            u.ballots,
+            u.abstentions,
+            change_text(changes.get(u.key)),
+        ]
         for u in track.ranking
     ]
-    header = [_("Rank"), _("Unit"), _("Score"), _("Ballots counted"),
-              _("Abstentions (don't know)"), _("Rank change")]
+    header = [
+        _("Rank"),
+        _("Unit"),
+        _("Score"),
+        _("Ballots counted"),
+        _("Abstentions (don't know)"),
+        _("Rank change"),
+    ]
     widths = [16 * mm, WIDTH - 112 * mm, 22 * mm, 22 * mm, 26 * mm, 26 * mm]
     story.append(_table(header, rows, widths, styles, highlight_first=True))
     chart = ranking_chart(track, font, d)
@@ -491,44 +555,75 @@ def _track_section(
         panel_rows.append(cells)
     n = len(spec.panels)
     rest = (WIDTH - 16 * mm - 45 * mm) / max(n, 1)
-    story.append(KeepTogether([
-        _p(_("Scores by panel"), styles["h2"]),
-        _table(panel_header, panel_rows, [16 * mm, 45 * mm] + [rest] * n, styles),
-    ]))
+    story.append(
+        KeepTogether(
+            [
+                _p(_("Scores by panel"), styles["h2"]),
+                _table(panel_header, panel_rows, [16 * mm, 45 * mm] + [rest] * n, styles),
+            ]
+        )
+    )
     if spec.method.weighting == "pooled":
-        story.append(_p(_("The score pools every evaluator's total; panel scores are shown for "
-                          "information."), styles["small"]))
+        story.append(
+            _p(
+                _(
+                    "The score pools every evaluator's total; panel scores are shown for "
+                    "information."
+                ),
+                styles["small"],
+            )
+        )
 
     if rubric.kind == "criteria":
-        head = [_("Rank"), _("Unit")] + [
-            _("%(criterion)s (of %(max)s)") % {"criterion": c.name, "max": format_number(c.max)}
-            for c in rubric.criteria
-        ] + [_("Score")]
+        head = (
+            [_("Rank"), _("Unit")]
+            + [
+                _("%(criterion)s (of %(max)s)") % {"criterion": c.name, "max": format_number(c.max)}
+                for c in rubric.criteria
+            ]
+            + [_("Score")]
+        )
         body = []
         for u in track.ranking:
             means = [_dash(None if m is None else str(rounded(m, d))) for m in u.criterion_means]
             body.append([_dash(u.rank), u.name, *means, _dash(u.text)])
         k = len(rubric.criteria)
         rest = (WIDTH - 16 * mm - 45 * mm - 22 * mm) / max(k, 1)
-        story.append(KeepTogether([
-            _p(_("Criterion means"), styles["h2"]),
-            _table(head, body, [16 * mm, 45 * mm] + [rest] * k + [22 * mm], styles),
-        ]))
+        story.append(
+            KeepTogether(
+                [
+                    _p(_("Criterion means"), styles["h2"]),
+                    _table(head, body, [16 * mm, 45 * mm] + [rest] * k + [22 * mm], styles),
+                ]
+            )
+        )
     else:
-        head = [_("Rank"), _("Unit")] + [g.name for g in rubric.grades] + [
-            _("Top-grade rate (“%(grade)s”)") % {"grade": rubric.grades[0].name}
-        ]
+        head = (
+            [_("Rank"), _("Unit")]
+            + [g.name for g in rubric.grades]
+            + [_("Top-grade rate (“%(grade)s”)") % {"grade": rubric.grades[0].name}]
+        )
         body = []
         for u in track.ranking:
             rate = grade_rate(u)
-            body.append([_dash(u.rank), u.name, *u.grade_counts,
-                         "—" if rate is None else f"{rate * 100:.1f}%"])
+            body.append(
+                [
+                    _dash(u.rank),
+                    u.name,
+                    *u.grade_counts,
+                    "—" if rate is None else f"{rate * 100:.1f}%",
+                ]
+            )
         k = len(rubric.grades)
         rest = (WIDTH - 16 * mm - 45 * mm - 30 * mm) / max(k, 1)
-        story.append(KeepTogether([
-            _p(_("Grade distribution"), styles["h2"]),
-            _table(head, body, [16 * mm, 45 * mm] + [rest] * k + [30 * mm], styles),
-        ]))
+        story.append(
+            KeepTogether(
+                [
+                    _p(_("Grade distribution"), styles["h2"]),
+                    _table(head, body, [16 * mm, 45 * mm] + [rest] * k + [30 * mm], styles),
+                ]
+            )
+        )
     return story
 
 
@@ -540,11 +635,23 @@ def _changes_section(
 ) -> list[Flowable]:
     story: list[Flowable] = [_p(_("Rank changes (争先进位)"), styles["h1"])]
     if event.previous is None:
-        story.append(_p(_("This event names no previous event to compare with, so no rank "
-                          "changes are shown."), styles["base"]))
+        story.append(
+            _p(
+                _(
+                    "This event names no previous event to compare with, so no rank "
+                    "changes are shown."
+                ),
+                styles["base"],
+            )
+        )
         return story
-    story.append(_p(_("Compared with “%(previous)s”: places gained (↑) or lost (↓).")
-                    % {"previous": event.previous.name}, styles["base"]))
+    story.append(
+        _p(
+            _("Compared with “%(previous)s”: places gained (↑) or lost (↓).")
+            % {"previous": event.previous.name},
+            styles["base"],
+        )
+    )
     for track in results.tracks:
         moves = changes.get(track.key, {})
         rows = []
@@ -552,11 +659,20 @@ def _changes_section(
             change = moves.get(u.key)
             before = None if change is None or u.rank is None else u.rank + change
             rows.append([u.name, _dash(before), _dash(u.rank), change_text(change)])
-        story.append(KeepTogether([
-            _p(track.name, styles["h2"]),
-            _table([_("Unit"), _("Previous rank"), _("Rank"), _("Change")], rows,
-                   [WIDTH - 90 * mm, 30 * mm, 30 * mm, 30 * mm], styles, left_columns=(0,)),
-        ]))
+        story.append(
+            KeepTogether(
+                [
+                    _p(track.name, styles["h2"]),
+                    _table(
+                        [_("Unit"), _("Previous rank"), _("Rank"), _("Change")],
+                        rows,
+                        [WIDTH - 90 * mm, 30 * mm, 30 * mm, 30 * mm],
+                        styles,
+                        left_columns=(0,),
+                    ),
+                ]
+            )
+        )
     return story
 
 
@@ -567,8 +683,7 @@ def _diagnostics_section(
     if intro:
         story.append(_p(intro, styles["base"]))
     if not sections:
-        story.append(_p(_("No rater diagnostics were supplied for this report."),
-                        styles["base"]))
+        story.append(_p(_("No rater diagnostics were supplied for this report."), styles["base"]))
         return story
     colours = {"warning": ACCENT, "note": HexColor("#9A6700")}
     for section in sections:
@@ -576,15 +691,23 @@ def _diagnostics_section(
         heading = ParagraphStyle("dh", parent=styles["h2"], textColor=colour)
         block: list[Flowable] = [_p(section.title, heading)]
         if section.summary:
-            block.append(_p(section.summary, ParagraphStyle("ds", parent=styles["base"],
-                                                            textColor=colour)))
+            block.append(
+                _p(section.summary, ParagraphStyle("ds", parent=styles["base"], textColor=colour))
+            )
         block.append(_p(section.explanation, styles["small"]))
         story.append(KeepTogether(block))
         if section.rows:
             rows = [list(r) for r in section.rows]
             story.append(Spacer(1, 2 * mm))
-            story.append(_table(list(section.header), rows, _widths(section.header, rows),
-                                styles, left_columns=(0, len(rows[0]) - 1)))
+            story.append(
+                _table(
+                    list(section.header),
+                    rows,
+                    _widths(section.header, rows),
+                    styles,
+                    left_columns=(0, len(rows[0]) - 1),
+                )
+            )
     return story
 
 

@@ -373,8 +373,10 @@ def build_workbook(
         assert ws is not None
         first = False
         ws.title = sheet_title(track.name, taken)
-        note = _("Scores are rounded half-up to %(decimals)d places; the rules are on the "
-                 "“Method” sheet.") % {"decimals": spec.method.decimals}
+        note = _(
+            "Scores are rounded half-up to %(decimals)d places; the rules are on the "
+            "“Method” sheet."
+        ) % {"decimals": spec.method.decimals}
         if event.previous is not None:
             note += " " + _("Rank change: places gained (+) or lost (−) since “%(previous)s”.") % {
                 "previous": event.previous.name
@@ -428,11 +430,21 @@ def _attendance_sheet(ws: Worksheet, event: Event, results: Results) -> None:
     ]
     rows = attendance_rows(event, results)
     note = _("A panel meets its quorum when more than half of those expected cast a ballot.")
-    last = write_table(ws, _("Attendance — %(event)s") % {"event": event.name}, columns, rows,
-                       freeze_columns=1, note=note)
+    last = write_table(
+        ws,
+        _("Attendance — %(event)s") % {"event": event.name},
+        columns,
+        rows,
+        freeze_columns=1,
+        note=note,
+    )
+    for r, row in enumerate(rows, start=HEADER_ROW + 1):
+        if row[-1] == _("NO"):
+            ws.cell(row=r, column=len(row)).font = Font(bold=True, color="B21C1C")
     total = last + 1
     put(ws, total, 1, _("Total")).font = HEADER_FONT
-    for j in (4, 5, 6):
+    summed = (3, 4, 5, 6) if all(r[2] is not None for r in rows) else (4, 5, 6)
+    for j in summed:
         put(ws, total, j, sum(int(r[j - 1] or 0) for r in rows), "0").font = HEADER_FONT
 
 

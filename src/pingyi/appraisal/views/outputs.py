@@ -55,9 +55,7 @@ def _attachment(data: bytes, content_type: str, filename: str, *, secret: bool =
 
 
 def _font_problem(request: HttpRequest, exc: PdfFontMissing) -> HttpResponse:
-    return render(
-        request, "appraisal/outputs_problem.html", {"problem": str(exc)}, status=503
-    )
+    return render(request, "appraisal/outputs_problem.html", {"problem": str(exc)}, status=503)
 
 
 @login_required
@@ -126,11 +124,15 @@ class CardsForm(forms.Form):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         spec = event.spec
-        self.fields["panel"].choices = [(p.key, p.name) for p in spec.panels]
+        panel = self.fields["panel"]
+        assert isinstance(panel, forms.ChoiceField)
+        panel.choices = [(p.key, p.name) for p in spec.panels]
         units: list[Any] = [("", _("— none —"))]
         for track in spec.tracks:
             units.append((track.name, [(u.key, u.name) for u in track.units]))
-        self.fields["unit"].choices = units
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = units
 
 
 def _public_url(request: HttpRequest) -> str:

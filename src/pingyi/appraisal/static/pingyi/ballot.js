@@ -575,18 +575,17 @@
     S.tracks.forEach(function (track) {
       const statusId = 'track-' + track.index + '-status';
       root.appendChild(h('section', { className: 'track', id: 'track-' + track.index, 'aria-labelledby': 'track-' + track.index + '-name' }, [
-        h('div', { className: 'track-head' }, [
-          h('h2', { id: 'track-' + track.index + '-name', text: track.name }),
-          h('p', { className: 'rubric-note', text: rubricNote(track) }),
-        ]),
         h('div', { className: 'track-status' }, [
-          h('div', { className: 'counters', id: statusId, 'aria-live': 'polite', 'aria-atomic': 'true' }, [
-            h('span', { className: 'track-short', 'aria-hidden': 'true', text: track.name }),
-            h('span', { className: 'counter progress', id: statusId + '-progress' }),
-            h('span', { className: 'counter quota', id: statusId + '-quota', hidden: true }),
+          h('div', { className: 'track-line' }, [
+            h('h2', { id: 'track-' + track.index + '-name', text: track.name }),
+            h('div', { className: 'counters', id: statusId, 'aria-live': 'polite', 'aria-atomic': 'true' }, [
+              h('span', { className: 'counter progress', id: statusId + '-progress' }),
+              h('span', { className: 'counter quota', id: statusId + '-quota', hidden: true }),
+            ]),
           ]),
           h('p', { className: 'track-msg', id: statusId + '-msg', role: 'alert' }),
         ]),
+        h('p', { className: 'rubric-note', text: rubricNote(track) }),
         h('ol', { className: 'units' }, track.units.map(function (unit) { return renderUnit(track, unit); })),
       ]));
     });
