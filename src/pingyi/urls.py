@@ -12,6 +12,7 @@ urlpatterns = [
     path("meeting/", include("pingyi.appraisal.urls_meeting")),
     path("results/", include("pingyi.appraisal.urls_public")),
     path("slides/", include("pingyi.appraisal.urls_slides")),
+    path("outputs/", include("pingyi.appraisal.urls_outputs")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import socket
 import sys
 import zipfile
 from collections.abc import Callable
@@ -235,15 +236,21 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
                 + nothing,
             )
         public_url = (args.public_url or settings.PUBLIC_URL or "").rstrip("/")
+        if not public_url:
+            public_url = f"http://{socket.gethostname()}:{os.environ.get('PINGYI_PORT', 8000)}"
+            print(
+                "pingyi cards: "
+                + _(
+                    "no PINGYI_PUBLIC_URL or --public-url: the QR codes point at %(url)s, "
+                    "check that phones in the hall can open it."
+                )
+                % {"url": public_url},
+                file=sys.stderr,
+            )
         if not public_url.startswith(("http://", "https://")):
             return _fail(
                 "cards",
-                _(
-                    "The cards' QR needs the address phones open: set PINGYI_PUBLIC_URL or pass "
-                    "--public-url https://…."
-                )
-                + " "
-                + nothing,
+                _("The public address must start with http:// or https://.") + " " + nothing,
             )
         try:
             printed = issue_cards_pdf(

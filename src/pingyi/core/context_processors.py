@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("core:home", _("Home"), "core.view_home"),
     ("orgs:unit_list", _("Units"), "orgs.list_units"),
+    ("meeting:list", _("Appraisal events"), "accounts.manage_accounts"),
+    ("results:index", _("Results"), None),
     ("orgs:unit_import", _("Import units"), "orgs.manage_units"),
     ("admin:index", _("Administration"), "accounts.manage_accounts"),
 ]
