@@ -473,19 +473,19 @@ def test_cli_cards_issue_what_they_print(tmp_path: Path) -> None:
         check=False,
     )
     assert again.returncode == 2 and str(out) in again.stderr
-    # no address for the QR: refused, nothing issued
+    # no address for the QR: the host name is used, with a warning naming the setting
     nowhere = run_pingyi(
-        "cards",
-        "cli1",
-        "--panel",
-        "leaders",
-        "--count",
-        "2",
-        "--out",
-        str(tmp_path / "x.pdf"),
-        check=False,
+        "cards", "cli1", "--panel", "leaders", "--count", "2", "--out", str(tmp_path / "x.pdf")
     )
-    assert nowhere.returncode == 2 and "PINGYI_PUBLIC_URL" in nowhere.stderr
+    assert "PINGYI_PUBLIC_URL" in nowhere.stderr
+    assert BallotCard.objects.filter(event__key="cli1").count() == 11
+    # a malformed address: refused, nothing issued
+    bad = run_pingyi(
+        "cards", "cli1", "--panel", "leaders", "--count", "2", "--out", str(tmp_path / "y.pdf"),
+        "--public-url", "pingyi.local", check=False,
+    )
+    assert bad.returncode == 2 and not (tmp_path / "y.pdf").exists()
+    assert BallotCard.objects.filter(event__key="cli1").count() == 11
     unknown = run_pingyi(
         "cards",
         "cli1",
@@ -521,7 +521,7 @@ def test_cli_cards_issue_what_they_print(tmp_path: Path) -> None:
     assert closed.returncode == 2
     assert "cli1" in closed.stderr  # says which event and why (in the site's language)
     assert not (tmp_path / "z.pdf").exists()
-    assert BallotCard.objects.filter(event__key="cli1").count() == 9
+    assert BallotCard.objects.filter(event__key="cli1").count() == 11
 
 
 @needs_poppler
