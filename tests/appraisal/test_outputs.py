@@ -501,7 +501,7 @@ def test_cli_cards_issue_what_they_print(tmp_path: Path) -> None:
     )
     assert unknown.returncode == 2 and "nobody" in unknown.stderr
     assert not (tmp_path / "y.pdf").exists()
-    assert BallotCard.objects.filter(event__key="cli1").count() == 9
+    assert BallotCard.objects.filter(event__key="cli1").count() == 11
     # once voting has closed: refused, says why, nothing issued
     services.event_open(key="cli1")
     services.event_close(key="cli1")
