@@ -472,8 +472,16 @@ def chinese_client(client: Any) -> Any:
 
 
 @pytest.mark.django_db
-def test_sign_in_page_is_chinese_by_default(client: Any) -> None:
-    """No Accept-Language at all: the default language, 简体中文."""
+def test_sign_in_page_is_chinese_by_default(client: Any, settings: Any) -> None:
+    """No Accept-Language at all: the product's default language, 简体中文.
+
+    The default is read from ``pingyi.settings`` itself, so that this holds whatever the test
+    settings choose for the other tests.
+    """
+    from pingyi import settings as product
+
+    assert product.LANGUAGE_CODE == "zh-hans"
+    settings.LANGUAGE_CODE = product.LANGUAGE_CODE
     response = client.get("/accounts/login/")
     assert response.status_code == 200
     html = response.content.decode()

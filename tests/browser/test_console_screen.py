@@ -248,3 +248,24 @@ def test_console_and_screen_run_a_meeting(
     finally:
         console_ctx.close()
         screen_ctx.close()
+
+
+def test_rehearsal_banner_on_console_and_screen(
+    live_server: Any, browser: Browser, screenshot_dir: Path, office_user: Any
+) -> None:
+    from pingyi.appraisal import meeting
+
+    make_event(KEY, name="2026年上半年工作述职评议")
+    meeting.rehearsal_set(key=KEY, on=True)
+    context = context_for(browser, office_user, live_server.url, CONSOLE, "zh-hans")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/meeting/{KEY}/console")
+        assert page.locator("#rehearsal-banner").is_visible()
+        shot(page, screenshot_dir, "console-zh-rehearsal.png")
+        page.set_viewport_size(SCREEN)
+        page.goto(f"{live_server.url}/meeting/{KEY}/screen")
+        assert page.locator("#rehearsal-strip").is_visible()
+        shot(page, screenshot_dir, "screen-zh-rehearsal.png")
+    finally:
+        context.close()

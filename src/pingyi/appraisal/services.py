@@ -127,6 +127,13 @@ _TRANSITIONS: dict[str, tuple[str, str]] = {
 }
 
 
+def _notify_screens(event_key: str) -> None:
+    """After the commit, wake the live screens and consoles of this event (all processes)."""
+    from pingyi.appraisal.live import event_changed
+
+    transaction.on_commit(lambda: event_changed(event_key=event_key))
+
+
 def _event_kind(data: bytes | str) -> str:
     """``"kind": "observation"`` marks a quarterly site visit (季观摩); default: a meeting."""
     kind = json.loads(data).get("kind")
@@ -169,6 +176,7 @@ def _transition(event_key: str, action: str, actor: str) -> Event:
             event.published_at = now
         event.save()
         audit_log(actor=actor, action=_AUDIT_ACTIONS[action], target=f"event:{event.key}")
+        _notify_screens(event.key)
     return event
 
 
@@ -205,6 +213,7 @@ def rehearsal_purge(*, key: str, actor: str | None = None) -> int:
         target=f"event:{event.key}",
         data={"rows": deleted},
     )
+    _notify_screens(event.key)
     return deleted
 
 
@@ -254,6 +263,7 @@ def tokens_issue(
             target=f"event:{event.key}",
             data={"panel": panel, "count": count, "unit": unit or None},
         )
+        _notify_screens(event.key)
     return [IssuedCard(s.token, s.code, panel, unit or "") for s in issued]
 
 
