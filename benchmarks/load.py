@@ -235,7 +235,7 @@ async def _run_raw(
         try:
             head = heads[which] + str(len(bodies[i])).encode() + b"\r\n\r\n"
             status, raw = await asyncio.wait_for(conn.request(head, bodies[i]), TIMEOUT)
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError) as exc:
+        except (TimeoutError, OSError, ValueError, IndexError) as exc:
             conn.close()
             result.statuses[type(exc).__name__] += 1
             return

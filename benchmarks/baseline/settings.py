@@ -7,7 +7,7 @@ import dj_database_url
 
 DATA_DIR = Path(os.environ.get("BASELINE_DATA_DIR", "baseline-data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-SECRET_KEY = "baseline-benchmark-only"  # noqa: S105 - a loopback benchmark
+SECRET_KEY = "baseline-benchmark-only"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [

@@ -528,7 +528,7 @@ class _BallotReader:
         panels: dict[int, int] = {}
         for i in range(b.rows.size):
             row = int(b.rows[i])
-            where = {"file": self.name, "row": row}
+            where: dict[str, Any] = {"file": self.name, "row": row}
             if b.empty_id[i]:
                 raise BundleError(_("the ballot id is empty"), column="ballot", **where)
             gid = int(b.ballot[i])

@@ -59,7 +59,7 @@ class SlotLayout:
 
     def labels(self, spec: EventSpec) -> list[tuple[str, str, str]]:
         """``(track, unit, criterion-or-"grade")`` for every slot, in slot order."""
-        out = []
+        out: list[tuple[str, str, str]] = []
         for track in spec.tracks:
             for unit in track.units:
                 out.extend((track.key, unit.key, item) for item in track.rubric.items)

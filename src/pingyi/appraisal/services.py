@@ -147,7 +147,7 @@ _AUDIT_ACTIONS = {
 }
 
 
-def _transition(event_key: str, action: str, actor: str) -> Event:
+def _transition(event_key: str, action: str, actor: str | None) -> Event:
     source, target = _TRANSITIONS[action]
     with transaction.atomic():
         event = Event.objects.select_for_update().filter(key=event_key).first()
@@ -414,11 +414,12 @@ def store_ballots(
         return [False]
     from pingyi.appraisal.live import ballot_accepted
 
+    def announce(item: PendingBallot) -> Callable[[], None]:
+        return lambda: ballot_accepted(event_key=item.event_key, panel=item.panel)
+
     for item, outcome in zip(pending, outcomes, strict=True):
         if outcome is True:
-            transaction.on_commit(
-                lambda item=item: ballot_accepted(event_key=item.event_key, panel=item.panel)
-            )
+            transaction.on_commit(announce(item))
     return outcomes
 
 

@@ -75,6 +75,8 @@ def slides_upload(
             _("The file is %(size)d MB; slides may be at most %(limit)d MB.")
             % {"size": upload.size // 2**20, "limit": limit // 2**20}
         )
+    if upload.file is None:
+        raise SlidesError(_("The upload is empty."))
     sniffed = sniff_slides(upload.file)
     presentation, _created = Presentation.objects.get_or_create(
         event=event,

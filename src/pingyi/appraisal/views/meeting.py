@@ -23,6 +23,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -265,7 +266,7 @@ def _may_watch(request: HttpRequest) -> bool:
 
 
 @require_GET
-def stream(request: HttpRequest, key: str) -> HttpResponse:
+def stream(request: HttpRequest, key: str) -> HttpResponseBase:
     """Server-Sent Events of the event (see :func:`pingyi.appraisal.live.sse_stream`)."""
     if not _may_watch(request):
         return HttpResponseForbidden(_("Sign in as office, leader or viewer to watch the meeting."))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,7 +69,7 @@ def slides_upload_view(request: HttpRequest, key: str, track: str, unit: str) ->
     return redirect("slides:list", key=key)
 
 
-def slides_file(request: HttpRequest, key: str, track: str, unit: str) -> HttpResponse:
+def slides_file(request: HttpRequest, key: str, track: str, unit: str) -> HttpResponseBase:
     """Slides are shown to evaluators during the meeting, and to signed-in readers."""
     event = get_object_or_404(Event, key=key)
     user = request.user

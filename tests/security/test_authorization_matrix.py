@@ -1,0 +1,449 @@
+"""Authorization matrix: EVERY route of the URL resolver × every role, with the expected answer.
+
+Roles (``tests/security/conftest.py``): anonymous; evaluator (no account, holds a valid ballot
+card of the open event); the liaisons of unit A (hualong) and unit B (puyang); leader; viewer;
+office. An evaluator is an anonymous visitor everywhere except where the card counts (the
+ballot and card lookup API), so its answer defaults to the anonymous one unless stated.
+
+Answers: an HTTP status (200, 201, 302 …), ``LOGIN`` (302 to the sign-in form with ``next``)
+``SIGNED_OUT`` (302 to the sign-in form, session ended) or ``REDIRECT`` (302 elsewhere). A route that the resolver knows but this table does not
+fails ``test_every_route_is_in_the_table``: a new route ships only with a decision about who
+may reach it. The admin's per-model routes are covered generically from the admin registry
+(office 200, other signed-in roles 403, anonymous to sign in).
+
+The world (events in each state, slides, cards, ballots) is built once per module and every
+request runs in a savepoint, so office actions here (open, close, publish, import) change
+nothing for the next case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import PDF_BYTES, ROLES, World, event_json, full_scores
+
+LOGIN = "login"  # 302 to the sign-in form, coming back afterwards
+REDIRECT = "redirect"  # 302 somewhere else (the page's own next step)
+SIGNED_OUT = "signed-out"  # 302 to the sign-in form, signed out
+Outcome = int | str
+
+
+def expect(default: Outcome | None = None, **per_role: Outcome) -> dict[str, Outcome]:
+    """Every role's answer: ``default`` unless named; the evaluator answers as anonymous."""
+    table: dict[str, Outcome] = {}
+    for role in ROLES:
+        if role in per_role:
+            table[role] = per_role[role]
+        elif role == "evaluator" and "anonymous" in per_role:
+            table[role] = per_role["anonymous"]
+        elif default is not None:
+            table[role] = default
+    missing = set(ROLES) - set(table)
+    assert not missing, f"no answer for {sorted(missing)}"
+    return table
+
+
+PUBLIC = expect(200)
+SIGNED_IN = expect(200, anonymous=LOGIN)
+OFFICE_PAGE = expect(403, anonymous=LOGIN, office=200)
+READERS_PAGE = expect(200, anonymous=LOGIN, liaison_a=403, liaison_b=403)
+READERS_ONLY_404 = expect(404, leader=200, viewer=200, office=200)  # unpublished: readers only
+API_OFFICE_401 = expect(401)  # the API refuses without naming the reason (no office auth)
+
+
+@dataclass(frozen=True)
+class Case:
+    route: str  # URL name, or the resolver's pattern for an unnamed route
+    expected: dict[str, Outcome]
+    kwargs: dict[str, str] = field(default_factory=dict)  # "@open" → key of the open event
+    method: str = "get"
+    path: str | None = None  # for unnamed routes
+    query: str = ""
+    body: Callable[[World, str], dict[str, Any]] | None = None  # (world, role) → client kwargs
+    label: str = ""
+
+
+# --- request bodies ----------------------------------------------------------------------------
+
+
+def ballot_body(world: World, role: str) -> dict[str, Any]:
+    token = world.evaluator_token if role == "evaluator" else "not-a-real-card-token-000"
+    payload = {"token": token, "scores": full_scores()}
+    return {"data": json.dumps(payload), "content_type": "application/json"}
+
+
+def lookup_body(world: World, role: str) -> dict[str, Any]:
+    token = world.evaluator_token if role == "evaluator" else "not-a-real-card-token-000"
+    return {"data": json.dumps({"token": token}), "content_type": "application/json"}
+
+
+def new_event_body(world: World, role: str) -> dict[str, Any]:
+    return {"data": event_json("sx-new"), "content_type": "application/json"}
+
+
+def cards_body(world: World, role: str) -> dict[str, Any]:
+    return {"data": json.dumps({"panel": "leaders", "count": 2}), "content_type": "application/json"}
+
+
+def slides_body(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"slides": SimpleUploadedFile("述职.pdf", PDF_BYTES, "application/pdf")}}
+
+
+def cards_form_body(world: World, role: str) -> dict[str, Any]:
+    return {"data": {"panel": "leaders", "count": "2", "unit": ""}}
+
+
+def form(**data: str) -> Callable[[World, str], dict[str, Any]]:
+    return lambda world, role: {"data": dict(data)}
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+CASES: list[Case] = [
+    # core, accounts, i18n
+    Case("core:home", SIGNED_IN),
+    Case("core:health", PUBLIC),
+    Case("accounts:login", expect(REDIRECT, anonymous=200)),
+    Case("accounts:logout", expect(SIGNED_OUT), method="post"),
+    Case("accounts:password_change", SIGNED_IN),
+    Case("set_language", expect(REDIRECT), method="post", body=form(language="en", next="/")),
+    Case("javascript-catalog", PUBLIC),
+    # units
+    Case("orgs:unit_list", SIGNED_IN),
+    Case("orgs:unit_import", OFFICE_PAGE),
+    Case("orgs:unit_import", OFFICE_PAGE, method="post", body=form()),
+    Case("orgs:unit_detail", expect(200, anonymous=LOGIN, liaison_b=403), {"code": "hualong"}),
+    Case("orgs:unit_detail", expect(200, anonymous=LOGIN, liaison_a=403), {"code": "puyang"}),
+    Case("orgs:unit_detail", expect(404, anonymous=LOGIN), {"code": "no-such-unit"}),
+    # the phone ballot page and its running order (public meeting information)
+    Case("ballot", PUBLIC),
+    Case("ballot-presentations", PUBLIC, {"event_key": "@open"}),
+    Case("ballot-presentations", expect(404), {"event_key": "@draft"}),
+    Case("ballot-presentations", expect(404), {"event_key": "@closed"}),
+    # the meeting: console (office), screen and stream (office, leaders, viewers)
+    Case("meeting:list", READERS_PAGE),
+    Case("meeting:console", OFFICE_PAGE, {"key": "@open"}),
+    Case("meeting:console", expect(403, anonymous=LOGIN, office=404), {"key": "no-such-event"}),
+    Case("meeting:action", expect(403, anonymous=LOGIN, office=REDIRECT),
+         {"key": "@draft", "action": "open"}, method="post"),
+    Case("meeting:action", expect(403, anonymous=LOGIN, office=REDIRECT),
+         {"key": "@open", "action": "close"}, method="post"),
+    Case("meeting:action", expect(403, anonymous=LOGIN, office=REDIRECT),
+         {"key": "@closed", "action": "publish"}, method="post"),
+    Case("meeting:action", expect(403, anonymous=LOGIN, office=404),
+         {"key": "@open", "action": "no-such-action"}, method="post"),
+    Case("meeting:action", expect(405, anonymous=LOGIN), {"key": "@draft", "action": "open"},
+         label="GET is not an action"),
+    Case("meeting:screen", READERS_PAGE, {"key": "@open"}),
+    Case("meeting:stream", expect(200, anonymous=403, liaison_a=403, liaison_b=403),
+         {"key": "@open"}),
+    Case("meeting:live_json", expect(200, anonymous=403, liaison_a=403, liaison_b=403),
+         {"key": "@open"}),
+    # public results: published for everyone; closed is a preview for readers only
+    Case("results:index", PUBLIC),
+    Case("results:unit_history", PUBLIC, {"unit_key": "hualong"}),
+    Case("results:unit_history", expect(404), {"unit_key": "nowhere"}),
+    Case("results:event", PUBLIC, {"key": "@published"}),
+    Case("results:event", READERS_ONLY_404, {"key": "@closed"}),
+    Case("results:event", expect(404), {"key": "@open"}),
+    Case("results:event", expect(404), {"key": "@draft"}),
+    Case("results:receipt", PUBLIC, {"key": "@published"}, query="code=ABCD-EFGH"),
+    Case("results:receipt", READERS_ONLY_404, {"key": "@closed"}, query="code=ABCD-EFGH"),
+    Case("results:receipt", expect(404), {"key": "@open"}),
+    Case("results:bundle", PUBLIC, {"key": "@published"}),
+    Case("results:bundle", READERS_ONLY_404, {"key": "@closed"}),
+    Case("results:bundle", expect(404), {"key": "@open"}),
+    Case("results:diagnostics", expect(403, anonymous=LOGIN, leader=200, office=200),
+         {"key": "@published"}),
+    Case("results:diagnostics", expect(403, anonymous=LOGIN, leader=200, office=200),
+         {"key": "@closed"}),
+    Case("results:diagnostics", expect(403, anonymous=LOGIN, leader=404, office=404),
+         {"key": "@open"}),
+    # slides: liaisons upload their own unit's, before voting closes; shown while voting is open
+    Case("slides:list", SIGNED_IN, {"key": "@open"}),
+    Case("slides:upload", expect(403, anonymous=LOGIN, liaison_a=REDIRECT, office=REDIRECT),
+         {"key": "@open", "track": "counties", "unit": "hualong"}, method="post", body=slides_body),
+    Case("slides:upload", expect(403, anonymous=LOGIN, liaison_b=REDIRECT, office=REDIRECT),
+         {"key": "@open", "track": "counties", "unit": "puyang"}, method="post", body=slides_body),
+    Case("slides:upload", expect(403, anonymous=LOGIN),
+         {"key": "@closed", "track": "counties", "unit": "hualong"}, method="post",
+         body=slides_body),
+    Case("slides:upload", expect(405, anonymous=LOGIN),
+         {"key": "@open", "track": "counties", "unit": "hualong"}, label="GET is not an upload"),
+    Case("slides:file", PUBLIC, {"key": "@open", "track": "counties", "unit": "hualong"}),
+    Case("slides:file", expect(200, anonymous=404, liaison_b=404),
+         {"key": "@closed", "track": "counties", "unit": "hualong"}),
+    Case("slides:file", expect(404), {"key": "@open", "track": "counties", "unit": "puyang"}),
+    # office outputs
+    Case("outputs:event", OFFICE_PAGE, {"key": "@open"}),
+    Case("outputs:workbook", OFFICE_PAGE, {"key": "@closed"}),
+    Case("outputs:workbook", expect(403, anonymous=LOGIN), {"key": "@open"}),
+    Case("outputs:report", OFFICE_PAGE, {"key": "@published"}),
+    Case("outputs:cards", OFFICE_PAGE, {"key": "@open"}),
+    Case("outputs:cards", expect(403, anonymous=LOGIN, office=409), {"key": "@closed"},
+         method="post", body=cards_form_body),
+    # the API: evaluators with a card; reading; office (session or HTTP Basic)
+    Case("api:openapi-json", PUBLIC),
+    Case("api:openapi-view", PUBLIC),
+    Case("api:api-root", expect(404)),
+    Case("api:cast_ballot", expect(403, evaluator=201), method="post", body=ballot_body),
+    Case("api:lookup_card", expect(403, evaluator=200), method="post", body=lookup_body),
+    Case("api:list_events", PUBLIC),
+    Case("api:get_event", PUBLIC, {"key": "@published"}),
+    Case("api:get_event", READERS_ONLY_404, {"key": "@draft"}),
+    Case("api:get_tracks", PUBLIC, {"key": "@published"}),
+    Case("api:get_tracks", READERS_ONLY_404, {"key": "@open"}),
+    Case("api:get_units", PUBLIC, {"key": "@published"}),
+    Case("api:get_units", READERS_ONLY_404, {"key": "@closed"}),
+    Case("api:get_results", PUBLIC, {"key": "@published"}),
+    # DESIGN.md, Contracts: results.json "once closed" — before publication too (see report)
+    Case("api:get_results", PUBLIC, {"key": "@closed"}),
+    Case("api:get_results", expect(403), {"key": "@open"}),
+    Case("api:get_counts", expect(200, anonymous=401, liaison_a=401, liaison_b=401),
+         {"key": "@open"}),
+    Case("api:get_receipts", PUBLIC, {"key": "@published"}),
+    Case("api:get_receipts", expect(404), {"key": "@closed"}),
+    Case("api:import_event", expect(401, office=201), method="post", body=new_event_body),
+    Case("api:event_open", expect(401, office=200), {"key": "@draft"}, method="post"),
+    Case("api:event_open", expect(401, office=409), {"key": "@published"}, method="post"),
+    Case("api:event_close", expect(401, office=200), {"key": "@open"}, method="post"),
+    Case("api:event_publish", expect(401, office=200), {"key": "@closed"}, method="post"),
+    Case("api:issue_cards", expect(401, office=201), {"key": "@open"}, method="post",
+         body=cards_body),
+    # the admin (office only); per-model routes are added from the registry below
+    Case("admin:index", OFFICE_PAGE),
+    Case("admin:login", expect(403, anonymous=LOGIN, office=REDIRECT)),
+    Case("admin:logout", expect(403, anonymous=LOGIN, office=SIGNED_OUT), method="post"),
+    Case("admin:password_change", OFFICE_PAGE),
+    Case("admin:password_change_done", OFFICE_PAGE),
+    # Django answers 403 to an autocomplete request without a registered autocomplete field
+    Case("admin:autocomplete", expect(403, anonymous=LOGIN)),
+    Case("admin:jsi18n", OFFICE_PAGE),
+    Case("admin:view_on_site", expect(403, anonymous=LOGIN, office=404),
+         {"content_type_id": "@ct_unit", "object_id": "@unit_pk"}),
+    Case("admin:auth_user_password_change", OFFICE_PAGE, {"id": "@office_pk"}),
+    Case("admin:app_list", OFFICE_PAGE, {"app_label": "accounts"}),
+    Case("admin:app_list", OFFICE_PAGE, {"app_label": "orgs"}),
+    Case("admin/(?P<url>.*)$", expect(403, anonymous=LOGIN, office=404),
+         path="/admin/no-such-page/"),
+]
+
+
+# --- the admin's per-model routes, from its registry --------------------------------------------
+
+ADMIN_MODEL_VIEWS = ("changelist", "add", "history", "change", "delete")
+
+
+def admin_models() -> list[tuple[str, str]]:
+    from pingyi.core.admin_site import admin_site
+
+    return sorted((m._meta.app_label, m._meta.model_name) for m in admin_site._registry)
+
+
+def admin_model_cases() -> list[Case]:
+    cases = []
+    for app, model in admin_models():
+        for view in ADMIN_MODEL_VIEWS:
+            kwargs = {} if view in ("changelist", "add") else {"object_id": f"@obj:{app}.{model}"}
+            cases.append(Case(f"admin:{app}_{model}_{view}", OFFICE_PAGE, kwargs))
+        # Django's redirect from <object_id>/ to <object_id>/change/
+        cases.append(
+            Case(
+                f"admin/{app}/{model}/<path:object_id>/",
+                expect(403, anonymous=LOGIN, office=REDIRECT),
+                path=f"/admin/{app}/{model}/@obj:{app}.{model}/",
+            )
+        )
+    return cases
+
+
+ALL_CASES = CASES + admin_model_cases()
+
+
+# --- the resolver ------------------------------------------------------------------------------
+
+
+def resolver_routes(patterns: Any = None, prefix: str = "", ns: str = "") -> Iterator[str]:
+    """The key of every route: its namespaced name, or its full pattern when unnamed."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+            yield from resolver_routes(p.url_patterns, prefix + str(p.pattern), inner)
+        else:
+            assert isinstance(p, URLPattern)
+            if p.name:
+                yield f"{ns}:{p.name}" if ns else p.name
+            else:
+                yield prefix + str(p.pattern)
+
+
+def test_every_route_is_in_the_table() -> None:
+    routes = set(resolver_routes())
+    table = {case.route for case in ALL_CASES}
+    missing = routes - table
+    assert not missing, f"add these routes to the authorization matrix: {sorted(missing)}"
+    stale = table - routes
+    assert not stale, f"these routes are gone from the resolver: {sorted(stale)}"
+    for case in ALL_CASES:
+        assert set(case.expected) == set(ROLES), case
+
+
+def test_admin_registry_is_covered_generically() -> None:
+    assert ("orgs", "unit") in admin_models()
+    assert len(admin_model_cases()) == len(admin_models()) * (len(ADMIN_MODEL_VIEWS) + 1)
+
+
+# --- the requests ------------------------------------------------------------------------------
+
+
+def resolve_value(world: World, value: str) -> str:
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    if not value.startswith("@"):
+        return value
+    name = value[1:]
+    if name in world.events:
+        return world.key(name)
+    if name == "ct_unit":
+        return str(ContentType.objects.get_for_model(world.units["hualong"]).pk)
+    if name == "unit_pk":
+        return str(world.units["hualong"].pk)
+    if name == "office_pk":
+        return str(world.users["office"].pk)
+    if name.startswith("obj:"):
+        model = apps.get_model(name[4:])
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            from pingyi.orgs.models import UnitGroup
+
+            assert model is UnitGroup, f"the security world has no {model.__name__}"
+            obj = UnitGroup.objects.create(code="sx-group", name="安全测试组")
+        return str(obj.pk)
+    raise AssertionError(value)
+
+
+def url_of(world: World, case: Case) -> str:
+    if case.path is not None:
+        url = "/".join(resolve_value(world, part) for part in case.path.split("/"))
+    else:
+        kwargs = {k: resolve_value(world, v) for k, v in case.kwargs.items()}
+        url = reverse(case.route, kwargs=kwargs)
+    return f"{url}?{case.query}" if case.query else url
+
+
+def client_for(world: World, role: str, **options: Any) -> Client:
+    client = Client(**options)
+    if role in world.users:
+        client.force_login(world.users[role])
+    return client
+
+
+def case_id(case: Case) -> str:
+    where = ",".join(f"{v}" for v in case.kwargs.values())
+    return f"{case.method}-{case.route}-{where}{'-' + case.label if case.label else ''}"
+
+
+PARAMS = [
+    pytest.param(case, role, id=f"{case_id(case)}-{role}") for case in ALL_CASES for role in ROLES
+]
+
+
+def check(response: Any, expected: Outcome, where: str) -> None:
+    status = response.status_code
+    assert status < 500, f"{where}: server error {status}"
+    if expected == LOGIN:
+        assert status == 302, f"{where}: {status}, expected a redirect to sign in"
+        assert response["Location"].startswith(reverse("accounts:login")), where
+        assert "next=" in response["Location"], where
+    elif expected == SIGNED_OUT:
+        assert status == 302, f"{where}: {status}, expected a redirect to sign in"
+        assert response["Location"].startswith(reverse("accounts:login")), where
+        assert "_auth_user_id" not in response.wsgi_request.session, where
+    elif expected == REDIRECT:
+        assert status in (301, 302, 303), f"{where}: {status}, expected a redirect"
+        assert not response["Location"].startswith(reverse("accounts:login")), where
+    else:
+        assert status == expected, f"{where}: {status}, expected {expected}"
+
+
+@pytest.mark.parametrize(("case", "role"), PARAMS)
+def test_route_answers_each_role(world: World, case: Case, role: str) -> None:
+    url = url_of(world, case)
+    client = client_for(world, role)
+    options = case.body(world, role) if case.body else {}
+    response = getattr(client, case.method)(url, **options)
+    try:
+        check(response, case.expected[role], f"{case.method.upper()} {url} as {role}")
+    finally:
+        close_streaming(response)
+
+
+def close_streaming(response: Any) -> None:
+    """Close a streaming response (the live stream is endless) without the request_finished
+    handler closing the test's database connection."""
+    if not getattr(response, "streaming", False):
+        return
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+# --- the API by HTTP Basic, and CSRF on the API's session auth -----------------------------------
+
+
+def basic(username: str, password: str) -> dict[str, str]:
+    import base64
+
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+@pytest.mark.parametrize(
+    ("role", "password_ok", "counts", "open_"),
+    [
+        ("office", True, 200, 200),
+        ("leader", True, 200, 401),
+        ("viewer", True, 200, 401),
+        ("liaison_a", True, 401, 401),
+        ("office", False, 401, 401),
+    ],
+)
+def test_api_basic_auth_by_role(world: World, role, password_ok, counts, open_) -> None:
+    from tests.conftest import STRONG_PASSWORD
+
+    user = world.users[role]
+    auth = basic(user.username, STRONG_PASSWORD if password_ok else "wrong-password-1!")
+    client = Client()
+    url = reverse("api:get_counts", kwargs={"key": world.key("open")})
+    assert client.get(url, **auth).status_code == counts
+    url = reverse("api:event_open", kwargs={"key": world.key("draft")})
+    assert client.post(url, **auth).status_code == open_
+
+
+def test_api_session_post_needs_csrf_token(world: World) -> None:
+    """A signed-in office's browser cannot be made to open voting by another site."""
+    client = client_for(world, "office", enforce_csrf_checks=True)
+    response = client.post(reverse("api:event_open", kwargs={"key": world.key("draft")}))
+    assert response.status_code in (401, 403), response.status_code
+    world.events["draft"].refresh_from_db()
+    assert world.events["draft"].state == "draft"
+
+
+def test_console_action_needs_csrf_token(world: World) -> None:
+    client = client_for(world, "office", enforce_csrf_checks=True)
+    url = reverse("meeting:action", kwargs={"key": world.key("draft"), "action": "open"})
+    assert client.post(url).status_code == 403
