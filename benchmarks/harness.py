@@ -115,7 +115,9 @@ def http_json(
         return status, raw.decode("utf-8", "replace")
 
 
-def wait_healthy(url: str, *, timeout: float = 60, proc: subprocess.Popen[Any] | None = None) -> None:
+def wait_healthy(
+    url: str, *, timeout: float = 60, proc: subprocess.Popen[Any] | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:

@@ -79,7 +79,9 @@ class BurstResult:
             "p95_ms": round(self.percentile(95) * 1000, 1),
             "p99_ms": round(self.percentile(99) * 1000, 1),
             "max_ms": round(max(self.latencies, default=float("nan")) * 1000, 1),
-            "mean_ms": round(statistics.fmean(self.latencies) * 1000, 1) if self.latencies else None,
+            "mean_ms": (
+                round(statistics.fmean(self.latencies) * 1000, 1) if self.latencies else None
+            ),
         }
 
 
@@ -138,7 +140,9 @@ async def _run_httpx(
     return result
 
 
-def _record(result: BurstResult, i: int, press: float, status: int, raw: bytes, on_ack: Any) -> None:
+def _record(
+    result: BurstResult, i: int, press: float, status: int, raw: bytes, on_ack: Any
+) -> None:
     end = time.monotonic()
     result.latencies.append(end - press)
     result.statuses[str(status)] += 1

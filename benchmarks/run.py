@@ -277,7 +277,9 @@ def run_bursts(
             for v, key, bodies in plan:
                 if v != variant:
                     continue
-                result = load.burst(urls, bodies, window=variant, pool=args.pool, client=args.client)
+                result = load.burst(
+                    urls, bodies, window=variant, pool=args.pool, client=args.client
+                )
                 figures = result.figures()
                 figures["verified"] = verify_burst(setup.env, key, result)
                 log(f"  {label} window={variant}s: {_short(figures)}")
@@ -524,8 +526,15 @@ EMBEDDED_CONFIGS = {
     ],
     "1 worker x 32 threads, writer": [{"workers": 1, "threads": 32}],
     "2 workers x 4 threads, writer": [{"workers": 2, "threads": 4}],
+    "2 workers x 16 threads, writer, persistent connections (proposed)": [
+        {"workers": 2, "threads": 16, "env": {
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings_persistent", "PYTHONPATH": str(ROOT)}}
+    ],
 }
-QUICK_EMBEDDED = ["2 workers x 16 threads, writer (default)", "2 workers x 16 threads, direct writes"]
+QUICK_EMBEDDED = [
+    "2 workers x 16 threads, writer (default)",
+    "2 workers x 16 threads, direct writes",
+]
 
 
 def bench_embedded(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -608,7 +617,9 @@ def bench_crash(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--phones", type=int, default=2000)
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument("--modes", default="embedded,scaled")
@@ -639,7 +650,9 @@ def main(argv: list[str] | None = None) -> int:
 
         body = ballot_bodies([Card("x" * 43, "attendees")])[0]
         report: dict[str, Any] = {
-            "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
+            "command": " ".join(
+                ["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]
+            ),
             "machine": machine(),
             "settings": {k: getattr(args, k) for k in (
                 "phones", "window", "repeat", "pool", "client", "crash_loops", "tally_ballots")},

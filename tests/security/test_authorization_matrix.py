@@ -447,3 +447,17 @@ def test_console_action_needs_csrf_token(world: World) -> None:
     client = client_for(world, "office", enforce_csrf_checks=True)
     url = reverse("meeting:action", kwargs={"key": world.key("draft"), "action": "open"})
     assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("with_session", [False, True])
+def test_api_basic_auth_is_not_refused_by_csrf(world: World, with_session: bool) -> None:
+    """A script posting with HTTP Basic has no session cookie: no CSRF check applies. A
+    request that carries a session cookie is still checked (see the test above)."""
+    from tests.conftest import STRONG_PASSWORD
+
+    client = Client(enforce_csrf_checks=True)
+    if with_session:
+        client.force_login(world.users["leader"])
+    auth = basic(world.users["office"].username, STRONG_PASSWORD)
+    url = reverse("api:event_open", kwargs={"key": world.key("draft")})
+    assert client.post(url, **auth).status_code == (403 if with_session else 200)
