@@ -110,3 +110,24 @@ def test_openapi_schema_is_served(client: Any) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/ballots" in schema["paths"]
     assert "/api/v1/events/{key}/results" in schema["paths"]
+
+
+def test_office_imports_an_event_in_the_browser(client: Any, office_user: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(office_user)
+    assert client.get("/meeting/import").status_code == 200
+    upload = SimpleUploadedFile("event.json", json.dumps(EVENT).encode(), "application/json")
+    response = client.post("/meeting/import", {"file": upload})
+    assert response.status_code == 302 and response["Location"].endswith("/meeting/t1/console")
+    broken = json.loads(json.dumps(EVENT))
+    broken["method"]["trim"] = -1
+    bad = SimpleUploadedFile("event.json", json.dumps(broken).encode(), "application/json")
+    again = client.post("/meeting/import", {"file": bad, "replace": "on"})
+    assert again.status_code == 200 and "method.trim" in again.content.decode()
+    assert Event.objects.get().spec.method.trim == 1
+
+
+def test_liaisons_cannot_import_events(client: Any, liaison_a: Any) -> None:
+    client.force_login(liaison_a)
+    assert client.get("/meeting/import").status_code == 403
