@@ -1,6 +1,6 @@
 """The REST API under /api/v1/ with its OpenAPI schema at /api/v1/openapi.json."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 
@@ -25,3 +25,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
         status=exc.status_code,
     )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """A missing object answers in the same shape (django-ninja's default has no ``code``)."""
+    return api.create_response(request, {"detail": "Not Found", "code": "not_found"}, status=404)

@@ -233,6 +233,16 @@ if _env_bool("PINGYI_HTTPS", False):
     SECURE_HSTS_PRELOAD = _env_bool("PINGYI_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# `manage.py check --deploy` warnings that are decisions (docs/security.md):
+# - axes.W006: sign-in failures lock the *account* whatever the address, user agent or cookie,
+#   so rotating them gains nothing; locking by address would lock out a whole office behind
+#   one NAT address after five typos by different people.
+# - security.W021: HSTS preload commits the whole domain and its subdomains to HTTPS in every
+#   browser for months; that is the operator's choice (PINGYI_HSTS_PRELOAD), not a default.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+if not (_env_bool("PINGYI_HTTPS", False) and _env_bool("PINGYI_HSTS_PRELOAD", False)):
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

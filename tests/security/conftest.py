@@ -143,7 +143,12 @@ def build_world(prefix: str = "sx", names: dict[str, str] | None = None) -> Worl
     ):
         world.units[code], _ = Unit.objects.get_or_create(
             code=code,
-            defaults={"name": name, "short_name": name[:40], "kind": UnitKind.COUNTY, "order": order},
+            defaults={
+                "name": name,
+                "short_name": name[:40],
+                "kind": UnitKind.COUNTY,
+                "order": order,
+            },
         )
     for role, db_role in ACCOUNT_ROLES.items():
         unit = {"liaison_a": "hualong", "liaison_b": "puyang"}.get(role)

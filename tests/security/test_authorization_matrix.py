@@ -5,10 +5,11 @@ card of the open event); the liaisons of unit A (hualong) and unit B (puyang); l
 office. An evaluator is an anonymous visitor everywhere except where the card counts (the
 ballot and card lookup API), so its answer defaults to the anonymous one unless stated.
 
-Answers: an HTTP status (200, 201, 302 …), ``LOGIN`` (302 to the sign-in form with ``next``)
-``SIGNED_OUT`` (302 to the sign-in form, session ended) or ``REDIRECT`` (302 elsewhere). A route that the resolver knows but this table does not
-fails ``test_every_route_is_in_the_table``: a new route ships only with a decision about who
-may reach it. The admin's per-model routes are covered generically from the admin registry
+Answers: an HTTP status (200, 201, 302 …), ``LOGIN`` (302 to the sign-in form with ``next``),
+``SIGNED_OUT`` (302 to the sign-in form, session ended) or ``REDIRECT`` (302 elsewhere). A
+route that the resolver knows but this table does not fails
+``test_every_route_is_in_the_table``: a new route ships only with a decision about who may
+reach it. The admin's per-model routes are covered generically from the admin registry
 (office 200, other signed-in roles 403, anonymous to sign in).
 
 The world (events in each state, slides, cards, ballots) is built once per module and every
@@ -89,8 +90,16 @@ def new_event_body(world: World, role: str) -> dict[str, Any]:
     return {"data": event_json("sx-new"), "content_type": "application/json"}
 
 
+def event_upload_body(world: World, role: str) -> dict[str, Any]:
+    upload = SimpleUploadedFile("event.json", event_json("sx-upload").encode(), "application/json")
+    return {"data": {"file": upload}}
+
+
 def cards_body(world: World, role: str) -> dict[str, Any]:
-    return {"data": json.dumps({"panel": "leaders", "count": 2}), "content_type": "application/json"}
+    return {
+        "data": json.dumps({"panel": "leaders", "count": 2}),
+        "content_type": "application/json",
+    }
 
 
 def slides_body(world: World, role: str) -> dict[str, Any]:
@@ -132,21 +141,52 @@ CASES: list[Case] = [
     Case("meeting:list", READERS_PAGE),
     Case("meeting:console", OFFICE_PAGE, {"key": "@open"}),
     Case("meeting:console", expect(403, anonymous=LOGIN, office=404), {"key": "no-such-event"}),
-    Case("meeting:action", expect(403, anonymous=LOGIN, office=REDIRECT),
-         {"key": "@draft", "action": "open"}, method="post"),
-    Case("meeting:action", expect(403, anonymous=LOGIN, office=REDIRECT),
-         {"key": "@open", "action": "close"}, method="post"),
-    Case("meeting:action", expect(403, anonymous=LOGIN, office=REDIRECT),
-         {"key": "@closed", "action": "publish"}, method="post"),
-    Case("meeting:action", expect(403, anonymous=LOGIN, office=404),
-         {"key": "@open", "action": "no-such-action"}, method="post"),
-    Case("meeting:action", expect(405, anonymous=LOGIN), {"key": "@draft", "action": "open"},
-         label="GET is not an action"),
+    Case(
+        "meeting:action",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        {"key": "@draft", "action": "open"},
+        method="post",
+    ),
+    Case(
+        "meeting:action",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        {"key": "@open", "action": "close"},
+        method="post",
+    ),
+    Case(
+        "meeting:action",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        {"key": "@closed", "action": "publish"},
+        method="post",
+    ),
+    Case(
+        "meeting:action",
+        expect(403, anonymous=LOGIN, office=404),
+        {"key": "@open", "action": "no-such-action"},
+        method="post",
+    ),
+    Case(
+        "meeting:action",
+        expect(405, anonymous=LOGIN),
+        {"key": "@draft", "action": "open"},
+        label="GET is not an action",
+    ),
+    Case("meeting:import", OFFICE_PAGE),
+    Case(
+        "meeting:import",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        method="post",
+        body=event_upload_body,
+    ),
     Case("meeting:screen", READERS_PAGE, {"key": "@open"}),
-    Case("meeting:stream", expect(200, anonymous=403, liaison_a=403, liaison_b=403),
-         {"key": "@open"}),
-    Case("meeting:live_json", expect(200, anonymous=403, liaison_a=403, liaison_b=403),
-         {"key": "@open"}),
+    Case(
+        "meeting:stream", expect(200, anonymous=403, liaison_a=403, liaison_b=403), {"key": "@open"}
+    ),
+    Case(
+        "meeting:live_json",
+        expect(200, anonymous=403, liaison_a=403, liaison_b=403),
+        {"key": "@open"},
+    ),
     # public results: published for everyone; closed is a preview for readers only
     Case("results:index", PUBLIC),
     Case("results:unit_history", PUBLIC, {"unit_key": "hualong"}),
@@ -161,26 +201,56 @@ CASES: list[Case] = [
     Case("results:bundle", PUBLIC, {"key": "@published"}),
     Case("results:bundle", READERS_ONLY_404, {"key": "@closed"}),
     Case("results:bundle", expect(404), {"key": "@open"}),
-    Case("results:diagnostics", expect(403, anonymous=LOGIN, leader=200, office=200),
-         {"key": "@published"}),
-    Case("results:diagnostics", expect(403, anonymous=LOGIN, leader=200, office=200),
-         {"key": "@closed"}),
-    Case("results:diagnostics", expect(403, anonymous=LOGIN, leader=404, office=404),
-         {"key": "@open"}),
+    Case(
+        "results:diagnostics",
+        expect(403, anonymous=LOGIN, leader=200, office=200),
+        {"key": "@published"},
+    ),
+    Case(
+        "results:diagnostics",
+        expect(403, anonymous=LOGIN, leader=200, office=200),
+        {"key": "@closed"},
+    ),
+    Case(
+        "results:diagnostics",
+        expect(403, anonymous=LOGIN, leader=404, office=404),
+        {"key": "@open"},
+    ),
     # slides: liaisons upload their own unit's, before voting closes; shown while voting is open
     Case("slides:list", SIGNED_IN, {"key": "@open"}),
-    Case("slides:upload", expect(403, anonymous=LOGIN, liaison_a=REDIRECT, office=REDIRECT),
-         {"key": "@open", "track": "counties", "unit": "hualong"}, method="post", body=slides_body),
-    Case("slides:upload", expect(403, anonymous=LOGIN, liaison_b=REDIRECT, office=REDIRECT),
-         {"key": "@open", "track": "counties", "unit": "puyang"}, method="post", body=slides_body),
-    Case("slides:upload", expect(403, anonymous=LOGIN),
-         {"key": "@closed", "track": "counties", "unit": "hualong"}, method="post",
-         body=slides_body),
-    Case("slides:upload", expect(405, anonymous=LOGIN),
-         {"key": "@open", "track": "counties", "unit": "hualong"}, label="GET is not an upload"),
+    Case(
+        "slides:upload",
+        expect(403, anonymous=LOGIN, liaison_a=REDIRECT, office=REDIRECT),
+        {"key": "@open", "track": "counties", "unit": "hualong"},
+        method="post",
+        body=slides_body,
+    ),
+    Case(
+        "slides:upload",
+        expect(403, anonymous=LOGIN, liaison_b=REDIRECT, office=REDIRECT),
+        {"key": "@open", "track": "counties", "unit": "puyang"},
+        method="post",
+        body=slides_body,
+    ),
+    Case(
+        "slides:upload",
+        expect(403, anonymous=LOGIN),
+        {"key": "@closed", "track": "counties", "unit": "hualong"},
+        method="post",
+        body=slides_body,
+    ),
+    Case(
+        "slides:upload",
+        expect(405, anonymous=LOGIN),
+        {"key": "@open", "track": "counties", "unit": "hualong"},
+        label="GET is not an upload",
+    ),
     Case("slides:file", PUBLIC, {"key": "@open", "track": "counties", "unit": "hualong"}),
-    Case("slides:file", expect(200, anonymous=404, liaison_b=404),
-         {"key": "@closed", "track": "counties", "unit": "hualong"}),
+    Case(
+        "slides:file",
+        expect(200, anonymous=404, liaison_b=404),
+        {"key": "@closed", "track": "counties", "unit": "hualong"},
+    ),
     Case("slides:file", expect(404), {"key": "@open", "track": "counties", "unit": "puyang"}),
     # office outputs
     Case("outputs:event", OFFICE_PAGE, {"key": "@open"}),
@@ -188,8 +258,13 @@ CASES: list[Case] = [
     Case("outputs:workbook", expect(403, anonymous=LOGIN), {"key": "@open"}),
     Case("outputs:report", OFFICE_PAGE, {"key": "@published"}),
     Case("outputs:cards", OFFICE_PAGE, {"key": "@open"}),
-    Case("outputs:cards", expect(403, anonymous=LOGIN, office=409), {"key": "@closed"},
-         method="post", body=cards_form_body),
+    Case(
+        "outputs:cards",
+        expect(403, anonymous=LOGIN, office=409),
+        {"key": "@closed"},
+        method="post",
+        body=cards_form_body,
+    ),
     # the API: evaluators with a card; reading; office (session or HTTP Basic)
     Case("api:openapi-json", PUBLIC),
     Case("api:openapi-view", PUBLIC),
@@ -207,8 +282,9 @@ CASES: list[Case] = [
     # DESIGN.md, Contracts: results.json "once closed" — before publication too (see report)
     Case("api:get_results", PUBLIC, {"key": "@closed"}),
     Case("api:get_results", expect(403), {"key": "@open"}),
-    Case("api:get_counts", expect(200, anonymous=401, liaison_a=401, liaison_b=401),
-         {"key": "@open"}),
+    Case(
+        "api:get_counts", expect(200, anonymous=401, liaison_a=401, liaison_b=401), {"key": "@open"}
+    ),
     Case("api:get_receipts", PUBLIC, {"key": "@published"}),
     Case("api:get_receipts", expect(404), {"key": "@closed"}),
     Case("api:import_event", expect(401, office=201), method="post", body=new_event_body),
@@ -216,8 +292,9 @@ CASES: list[Case] = [
     Case("api:event_open", expect(401, office=409), {"key": "@published"}, method="post"),
     Case("api:event_close", expect(401, office=200), {"key": "@open"}, method="post"),
     Case("api:event_publish", expect(401, office=200), {"key": "@closed"}, method="post"),
-    Case("api:issue_cards", expect(401, office=201), {"key": "@open"}, method="post",
-         body=cards_body),
+    Case(
+        "api:issue_cards", expect(401, office=201), {"key": "@open"}, method="post", body=cards_body
+    ),
     # the admin (office only); per-model routes are added from the registry below
     Case("admin:index", OFFICE_PAGE),
     Case("admin:login", expect(403, anonymous=LOGIN, office=REDIRECT)),
@@ -227,13 +304,17 @@ CASES: list[Case] = [
     # Django answers 403 to an autocomplete request without a registered autocomplete field
     Case("admin:autocomplete", expect(403, anonymous=LOGIN)),
     Case("admin:jsi18n", OFFICE_PAGE),
-    Case("admin:view_on_site", expect(403, anonymous=LOGIN, office=404),
-         {"content_type_id": "@ct_unit", "object_id": "@unit_pk"}),
+    Case(
+        "admin:view_on_site",
+        expect(403, anonymous=LOGIN, office=404),
+        {"content_type_id": "@ct_unit", "object_id": "@unit_pk"},
+    ),
     Case("admin:auth_user_password_change", OFFICE_PAGE, {"id": "@office_pk"}),
     Case("admin:app_list", OFFICE_PAGE, {"app_label": "accounts"}),
     Case("admin:app_list", OFFICE_PAGE, {"app_label": "orgs"}),
-    Case("admin/(?P<url>.*)$", expect(403, anonymous=LOGIN, office=404),
-         path="/admin/no-such-page/"),
+    Case(
+        "admin/(?P<url>.*)$", expect(403, anonymous=LOGIN, office=404), path="/admin/no-such-page/"
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -26,8 +27,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from django.urls import reverse
 
 from pingyi.wsgi import application
 from tests.conftest import STRONG_PASSWORD
@@ -42,7 +41,7 @@ OFFICE = f"{PREFIX}-office"
 
 def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
     """Half of the generated event keys are replaced by a real event's key."""
-    if "key" not in path_parameters:
+    if not isinstance(path_parameters, dict) or "key" not in path_parameters:
         return st.just(path_parameters)
     return st.sampled_from([*KEYS, path_parameters["key"], path_parameters["key"]]).map(
         lambda key: {**path_parameters, "key": key}
@@ -81,7 +80,7 @@ def office_headers() -> dict[str, str]:
 @schema.parametrize()
 @schema.given(as_office=st.booleans())
 @settings(
-    max_examples=40,
+    max_examples=50,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

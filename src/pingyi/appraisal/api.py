@@ -31,6 +31,12 @@ class Problem(Schema):
     unit: str | None = None
 
 
+class ValidationProblem(Schema):
+    """A request body that does not match its schema (django-ninja's validation errors)."""
+
+    detail: list[dict[str, Any]]
+
+
 class Receipt(Schema):
     receipt: str
 
@@ -177,7 +183,7 @@ class CardIn(Schema):
 @router.post(
     "/cards/lookup",
     auth=None,
-    response={200: dict, 403: Problem},
+    response={200: dict, 400: Problem, 403: Problem, 422: ValidationProblem},
     summary="What a ballot card is for: its event, panel, bound unit, tracks and rubrics",
 )
 def lookup_card(request: HttpRequest, payload: CardIn) -> Any:
@@ -210,18 +216,33 @@ def list_events(request: HttpRequest) -> Any:
     return [_event_out(e) for e in events]
 
 
-@router.get("/events/{key}", auth=None, summary="One event with its tracks, panels and method")
+@router.get(
+    "/events/{key}",
+    auth=None,
+    response={200: dict, 404: Problem},
+    summary="One event with its tracks, panels and method",
+)
 def get_event(request: HttpRequest, key: str) -> Any:
     event = _visible_event(request, key)
     return {**_event_out(event), "event": spec_to_json(event.spec)}
 
 
-@router.get("/events/{key}/tracks", auth=None, summary="The event's tracks and their units")
+@router.get(
+    "/events/{key}/tracks",
+    auth=None,
+    response={200: list, 404: Problem},
+    summary="The event's tracks and their units",
+)
 def get_tracks(request: HttpRequest, key: str) -> Any:
     return spec_to_json(_visible_event(request, key).spec)["tracks"]
 
 
-@router.get("/events/{key}/units", auth=None, summary="Every unit of the event, by track")
+@router.get(
+    "/events/{key}/units",
+    auth=None,
+    response={200: list, 404: Problem},
+    summary="Every unit of the event, by track",
+)
 def get_units(request: HttpRequest, key: str) -> Any:
     spec = _visible_event(request, key).spec
     return [
@@ -250,7 +271,7 @@ def get_results(request: HttpRequest, key: str) -> Any:
 @router.get(
     "/events/{key}/counts",
     auth=OfficeAuth(readers=True),
-    response=list[PanelCountOut],
+    response={200: list[PanelCountOut], 401: Problem, 403: Problem, 404: Problem},
     summary="Cards issued and ballots cast per panel (live)",
 )
 def get_counts(request: HttpRequest, key: str) -> Any:
@@ -258,7 +279,12 @@ def get_counts(request: HttpRequest, key: str) -> Any:
     return [{**c.__dict__, "quorum_met": c.quorum_met} for c in selectors.panel_counts(event=event)]
 
 
-@router.get("/events/{key}/receipts", auth=None, response=list[str], summary="Published receipts")
+@router.get(
+    "/events/{key}/receipts",
+    auth=None,
+    response={200: list[str], 404: Problem},
+    summary="Published receipts",
+)
 def get_receipts(request: HttpRequest, key: str) -> Any:
     event = get_object_or_404(Event, key=key, state=selectors.EventState.PUBLISHED)
     return selectors.receipts(event=event)
@@ -270,7 +296,7 @@ def get_receipts(request: HttpRequest, key: str) -> Any:
 @router.post(
     "/events",
     auth=office_auth,
-    response={201: EventOut, 400: Problem, 409: Problem, 422: Problem},
+    response={201: EventOut, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -303,7 +329,14 @@ for _action in ("open", "close", "publish"):
     router.post(
         f"/events/{{key}}/{_action}",
         auth=office_auth,
-        response={200: EventOut, 400: Problem, 409: Problem},
+        response={
+            200: EventOut,
+            400: Problem,
+            401: Problem,
+            403: Problem,
+            404: Problem,
+            409: Problem,
+        },
         summary=f"{_action.capitalize()} the event (office)",
     )(_state_change(_action))
 
@@ -311,7 +344,15 @@ for _action in ("open", "close", "publish"):
 @router.post(
     "/events/{key}/cards",
     auth=office_auth,
-    response={201: CardsOut, 400: Problem, 409: Problem},
+    response={
+        201: CardsOut,
+        400: Problem,
+        401: Problem,
+        403: Problem,
+        404: Problem,
+        409: Problem,
+        422: ValidationProblem,
+    },
     summary="Issue one-use ballot cards for a panel (office)",
 )
 def issue_cards(request: HttpRequest, key: str, payload: CardsIn) -> Any:

@@ -288,7 +288,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 def track_columns(spec: EventSpec, track: TrackResult) -> list[Column]:
     track_spec = spec.track(track.key)
-    assert track_spec is not None
+    assert track_spec is not None  # nosec B101 # type narrowing
     fmt = score_format(spec.method.decimals)
     columns = [
         Column(_("Rank"), "0", 7),
@@ -328,7 +328,7 @@ def track_rows(
     spec: EventSpec, track: TrackResult, changes: dict[str, int | None]
 ) -> list[list[Any]]:
     track_spec = spec.track(track.key)
-    assert track_spec is not None
+    assert track_spec is not None  # nosec B101 # type narrowing
     d = spec.method.decimals
     rows = []
     for unit in track.ranking:
@@ -370,7 +370,7 @@ def build_workbook(
     first = True
     for track in results.tracks:
         ws = wb.active if first else wb.create_sheet()
-        assert ws is not None
+        assert ws is not None  # nosec B101 # type narrowing
         first = False
         ws.title = sheet_title(track.name, taken)
         note = _(

@@ -10,7 +10,7 @@ from django.db import transaction
 from pingyi.accounts.models import Role, User
 from pingyi.orgs.models import Unit, UnitGroup, UnitKind
 
-DEMO_PASSWORD = "Pingyi-demo-2026"  # noqa: S105 - published demo sign-in, demo data only
+DEMO_PASSWORD = "Pingyi-demo-2026"  # noqa: S105  # nosec B105 # published demo sign-in, demo data only
 
 COUNTIES: list[tuple[str, str, str, str]] = [
     ("hualong", "华龙区", "华龙区", UnitKind.COUNTY),

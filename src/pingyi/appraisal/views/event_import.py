@@ -39,7 +39,13 @@ class EventImportForm(forms.Form):
                     names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == "event.json"]
                     if not names:
                         raise forms.ValidationError(_("The .zip holds no event.json."))
-                    data = zf.read(min(names, key=len))
+                    info = zf.getinfo(min(names, key=len))
+                    if info.file_size > MAX_BYTES:
+                        raise forms.ValidationError(_("The event.json in the .zip is too large."))
+                    with zf.open(info) as member:
+                        data = member.read(MAX_BYTES + 1)
+                    if len(data) > MAX_BYTES:
+                        raise forms.ValidationError(_("The event.json in the .zip is too large."))
             except zipfile.BadZipFile as exc:
                 raise forms.ValidationError(_("The .zip file is damaged.")) from exc
         return data

@@ -125,13 +125,13 @@ class CardsForm(forms.Form):
         super().__init__(*args, **kwargs)
         spec = event.spec
         panel = self.fields["panel"]
-        assert isinstance(panel, forms.ChoiceField)
+        assert isinstance(panel, forms.ChoiceField)  # nosec B101 # type narrowing
         panel.choices = [(p.key, p.name) for p in spec.panels]
         units: list[Any] = [("", _("— none —"))]
         for track in spec.tracks:
             units.append((track.name, [(u.key, u.name) for u in track.units]))
         unit = self.fields["unit"]
-        assert isinstance(unit, forms.ChoiceField)
+        assert isinstance(unit, forms.ChoiceField)  # nosec B101 # type narrowing
         unit.choices = units
 
 

@@ -16,9 +16,10 @@
       tooltip: {
         trigger: "axis",
         formatter: function (items) {
-          var i = items[0].dataIndex;
-          return data.labels[i] + "<br>" + data.rankLabel + " " + (data.ranks[i] === null ? "–" : data.ranks[i]) +
-            (data.scores[i] ? " · " + data.scores[i] : "");
+          var i = items[0].dataIndex, esc = window.echarts.format.encodeHTML;
+          return esc(data.labels[i]) + "<br>" + esc(data.rankLabel) + " " +
+            (data.ranks[i] === null ? "–" : data.ranks[i]) +
+            (data.scores[i] ? " · " + esc(data.scores[i]) : "");
         }
       },
       xAxis: {
