@@ -97,4 +97,6 @@ def markdown(r: dict[str, Any]) -> str:
         out += ["", "## Crash loops", "", c["summary"]]
         if c["problems"]:
             out += ["", "PROBLEMS:", *[f"- {p}" for p in c["problems"]]]
+    for name, error in r.get("failed", {}).items():
+        out += ["", f"**{name} FAILED**: {error}"]
     return "\n".join(out) + "\n"

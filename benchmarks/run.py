@@ -33,6 +33,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -566,7 +567,10 @@ def bench_embedded(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 def bench_scaled(args: argparse.Namespace, workdir: Path, body: Any) -> dict[str, Any]:
     from benchmarks.harness import PostgresCluster, RedisServer, base_url, pingyi_env
 
-    pg = PostgresCluster(workdir / "pg").start()
+    # The server runs as user postgres: its folder must not be under a private temp folder.
+    pg_root = Path(tempfile.mkdtemp(prefix="pingyi-bench-pg-"))
+    pg_root.chmod(0o755)
+    pg = PostgresCluster(pg_root / "pg").start()
     redis = RedisServer(workdir / "redis").start()
     try:
         url = pg.create_database("pingyi")
@@ -598,6 +602,7 @@ def bench_scaled(args: argparse.Namespace, workdir: Path, body: Any) -> dict[str
     finally:
         redis.stop()
         pg.stop()
+        shutil.rmtree(pg_root, ignore_errors=True)
 
 
 def bench_crash(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -658,26 +663,33 @@ def main(argv: list[str] | None = None) -> int:
                 "phones", "window", "repeat", "pool", "client", "crash_loops", "tally_ballots")},
         }
         log(json.dumps(report["machine"]))
-        if "tally" not in skip:
-            report["tally"] = bench_tally(args, work)
-        if "embedded" in modes:
-            report["embedded"] = bench_embedded(args, work / "embedded")
-            if "baseline" not in skip:
-                names = QUICK_BASELINE if args.quick else list(BASELINE_SERVERS)
-                report["baseline_sqlite"] = bench_baseline(args, work / "baseline", "", names, body)
-        if "scaled" in modes:
-            report["scaled"] = bench_scaled(args, work / "scaled-mode", body)
-        if "crash" not in skip and args.crash_loops > 0:
-            report["crash"] = bench_crash(args, work)
-        report["seconds"] = round(time.monotonic() - started)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    (out / f"bench-{stamp}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        raw = out / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        names = QUICK_BASELINE if args.quick else list(BASELINE_SERVERS)
+        sections: list[tuple[str, bool, Callable[[], Any]]] = [
+            ("tally", "tally" not in skip, lambda: bench_tally(args, work)),
+            ("embedded", "embedded" in modes, lambda: bench_embedded(args, work / "embedded")),
+            ("baseline_sqlite", "embedded" in modes and "baseline" not in skip,
+             lambda: bench_baseline(args, work / "baseline", "", names, body)),
+            ("scaled", "scaled" in modes, lambda: bench_scaled(args, work / "scaled-mode", body)),
+            ("crash", "crash" not in skip and args.crash_loops > 0,
+             lambda: bench_crash(args, work)),
+        ]
+        for name, wanted, section in sections:
+            if not wanted:
+                continue
+            try:
+                report[name] = section()
+            except Exception as exc:  # keep what was measured; name what failed
+                log(f"{name}: FAILED: {exc!r}")
+                report.setdefault("failed", {})[name] = repr(exc)
+            report["seconds"] = round(time.monotonic() - started)
+            raw.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     from benchmarks.report import markdown
 
     text = markdown(report)
-    (out / f"bench-{stamp}.md").write_text(text)
+    raw.with_suffix(".md").write_text(text)
     print(text)
     return 0
 

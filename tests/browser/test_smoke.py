@@ -147,7 +147,7 @@ def test_sign_in_chinese_home_then_english(
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page.get_by_text("活动办 王晓").first).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("活动办 王晓")
     # Screenshots first: they are the evidence when an assertion below fails.
     page.screenshot(path=screenshot_dir / "home-phone.png", full_page=True)
     page.set_viewport_size(DESKTOP)
