@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from pingyi.appraisal import services
@@ -17,6 +13,7 @@ from pingyi.core.audit import audit_log, audit_verify, entry_digest
 from pingyi.core.models import AuditEntry
 
 from .appraisal.test_casting import EVENT, full_scores
+from .appraisal.test_round_trip import pingyi
 
 pytestmark = pytest.mark.django_db
 
@@ -112,38 +109,11 @@ def test_a_forged_row_with_a_valid_own_hash_is_named(trail: list[AuditEntry]) ->
 
 @pytest.mark.django_db(transaction=True)
 def test_cli_verify_names_the_row(trail: list[AuditEntry]) -> None:
-    env = {
-        **os.environ,
-        "PINGYI_DATA_DIR": str(settings.DATA_DIR),
-        "DJANGO_SETTINGS_MODULE": "pingyi.settings",
-    }
-    if connection.vendor == "postgresql":
-        db = connection.settings_dict
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        )
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{db_name()}"
-
-    def verify() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pingyi", "audit", "verify"],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-
-    assert verify().returncode == 0
+    assert pingyi("audit", "verify").returncode == 0
     raw("UPDATE core_auditentry SET target = %s WHERE seq = %s", ["event:other", 4])
-    result = verify()
+    result = pingyi("audit", "verify", check=False)
     assert result.returncode == 1
     assert "row 4: edited" in result.stderr
-
-
-def db_name() -> str:
-    return str(connection.settings_dict["NAME"])
 
 
 def test_audit_log_uses_the_request_account(client: Any, django_user_model: Any) -> None:
