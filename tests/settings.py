@@ -48,6 +48,8 @@ if not STARTED_BY_A_TEST:
         os.environ["DATABASE_URL"] = _TEST_DATABASE_URL
     os.environ.pop("REDIS_URL", None)  # decided below; restored after the import
 
+os.environ.setdefault("PINGYI_STATIC_FINDERS", "1")  # tests never run collectstatic
+
 from pingyi.settings import *  # noqa: E402, F403
 
 #: True when this session really runs on PostgreSQL.

@@ -243,8 +243,10 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 def _add_appraisal_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from pingyi.appraisal.cli import add_verbs
+    from pingyi.bench import add_verbs as add_bench_verbs
 
     add_verbs(verbs, django_setup=_django)
+    add_bench_verbs(verbs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -254,6 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Everything after ``manage`` is Django's, ``--help`` included (argparse's REMAINDER
         # does not take a leading option).
         args = argparse.Namespace(func=cmd_manage, rest=argv[1:])
+    elif argv[:1] == ["bench"]:
+        from pingyi.bench import cmd_bench
+
+        args = argparse.Namespace(func=cmd_bench, bench_args=argv[1:])
     else:
         args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func

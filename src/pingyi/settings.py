@@ -133,6 +133,10 @@ else:
                 if _DATABASE_URL
                 else str(DATA_DIR / "pingyi.sqlite3")
             ),
+            # One connection per server thread, kept: opening SQLite on every request cost
+            # about a sixth of a ballot's time (docs/performance.md).
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Durable before acknowledged: WAL with a full fsync on every commit, and
                 # write transactions that take the write lock up front (no upgrade deadlocks).
@@ -211,7 +215,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# `pingyi serve` collects (and gzips) the static files into STATIC_ROOT at start; serving
+# them from the apps' folders instead (finders) skips the compressed copies. Tests and
+# development servers that never collect turn the finders on.
+WHITENOISE_USE_FINDERS = _env_bool("PINGYI_STATIC_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"

@@ -28,9 +28,18 @@ class PingyiServer(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def default_threads() -> int:
+    """Threads per worker. SQLite has one writer at a time, and fewer threads fighting for
+    the GIL answered a 2,000-phone burst faster (docs/performance.md); PostgreSQL takes more.
+    Each open big screen or console holds one thread for its live stream."""
+    from django.conf import settings
+
+    return 8 if settings.EMBEDDED else 16
+
+
 def serve(*, host: str, port: int, workers: int | None = None, threads: int | None = None) -> None:
     workers = workers or int(os.environ.get("PINGYI_WORKERS", 0)) or (os.cpu_count() or 1)
-    threads = threads or int(os.environ.get("PINGYI_THREADS", 16))
+    threads = threads or int(os.environ.get("PINGYI_THREADS", 0)) or default_threads()
     PingyiServer(
         {
             "bind": f"{host}:{port}",
