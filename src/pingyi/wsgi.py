@@ -23,6 +23,8 @@ LEAN_ROUTES = frozenset({("POST", "/api/v1/ballots")})
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Content-Length, so that keep-alive connections need no chunked encoding.
+    "django.middleware.common.CommonMiddleware",
     "pingyi.core.middleware.SecurityHeadersMiddleware",
 ]
 

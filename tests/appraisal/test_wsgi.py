@@ -51,6 +51,7 @@ def test_ballots_take_the_lean_path_with_the_same_answers() -> None:
     assert status.startswith("201"), content
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "Set-Cookie" not in headers  # no session, no CSRF cookie on the lean path
+    assert headers["Content-Length"] == str(len(content))  # keep-alive without chunking
     receipt = json.loads(content)["receipt"]
     assert Ballot.objects.get().receipt == receipt
     status, _h, again = call("POST", "/api/v1/ballots", body)
