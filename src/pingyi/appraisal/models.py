@@ -21,7 +21,7 @@ from pingyi.appraisal.spec import EventSpec, load_event_json
 
 
 @lru_cache(maxsize=64)
-def _parsed_spec(spec_json: str) -> EventSpec:
+def parsed_spec(spec_json: str) -> EventSpec:
     """Parsing event.json on every ballot would cost more than storing it; specs are
     immutable values, so one parse per distinct text is shared."""
     return load_event_json(spec_json)
@@ -83,7 +83,7 @@ class Event(models.Model):
 
     @property
     def spec(self) -> EventSpec:
-        return _parsed_spec(self.spec_json)
+        return parsed_spec(self.spec_json)
 
     @property
     def is_open(self) -> bool:
