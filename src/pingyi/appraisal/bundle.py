@@ -76,6 +76,18 @@ _ITEM_UNKNOWN = -1
 _ITEM_ABSTAIN = -2
 
 
+def _locate(file: str | None, row: int | None, column: str | None) -> str:
+    """``ballots.csv row 17, column value: `` — the prefix of a bundle error, translated."""
+    where = {"file": file or "", "row": row, "column": column}
+    if row is not None and column is not None:
+        return _("%(file)s row %(row)d, column %(column)s: ") % where
+    if row is not None:
+        return _("%(file)s row %(row)d: ") % where
+    if column is not None:
+        return _("%(file)s column %(column)s: ") % where
+    return f"{file}: " if file else ""
+
+
 class BundleError(ValueError):
     """A broken bundle; the message names the file, row and column."""
 
@@ -88,12 +100,7 @@ class BundleError(ValueError):
         column: str | None = None,
         code: str | None = None,
     ) -> None:
-        where = file or ""
-        if row is not None:
-            where += f" row {row}"
-        if column is not None:
-            where += f", column {column}"
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(_locate(file, row, column) + message)
         self.file = file
         self.row = row
         self.column = column

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingyi.appraisal import cards as card_secrets
 from pingyi.appraisal.ballots import BallotError, check_ballot
@@ -147,6 +148,18 @@ def _event_kind(data: bytes | str) -> str:
     return kind if kind in EventKind.values else EventKind.MEETING
 
 
+_WRONG_STATE = {
+    "open": gettext_lazy(
+        "Event “%(key)s” is %(state)s; voting can be opened only from %(source)s."
+    ),
+    "close": gettext_lazy(
+        "Event “%(key)s” is %(state)s; voting can be closed only from %(source)s."
+    ),
+    "publish": gettext_lazy(
+        "Event “%(key)s” is %(state)s; results can be published only from %(source)s."
+    ),
+}
+
 _AUDIT_ACTIONS = {
     "open": "appraisal.event.opened",
     "close": "appraisal.event.closed",
@@ -162,11 +175,10 @@ def _transition(event_key: str, action: str, actor: str | None) -> Event:
             raise AppraisalError(_("No event “%(key)s”.") % {"key": event_key}, code="not_found")
         if event.state != source:
             raise StateError(
-                _("Event “%(key)s” is %(state)s; it can be %(action)s only from %(source)s.")
+                str(_WRONG_STATE[action])
                 % {
                     "key": event.key,
                     "state": event.get_state_display(),
-                    "action": action,
                     "source": EventState(source).label,
                 }
             )
