@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import socket
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -74,7 +76,19 @@ def same_digest(a: bytes, b: bytes) -> bool:
     return hmac.compare_digest(hashlib.sha256(a).digest(), hashlib.sha256(b).digest())
 
 
-def ballot_url(token: str) -> str:
-    """The address a card's QR holds. The token is in the fragment (after ``#``), which
-    browsers never send, so it reaches neither the server's nor a proxy's logs."""
-    return f"{settings.PUBLIC_URL}/b/#{token}"
+def ballot_url(token: str, public_url: str | None = None) -> str:
+    """The address a card's QR holds: ``{public_url}/b/#{token}`` (``PINGYI_PUBLIC_URL`` by
+    default). The token is in the fragment (after ``#``), which browsers never send, so it
+    reaches neither the server's nor a proxy's logs."""
+    base = settings.PUBLIC_URL if public_url is None else public_url
+    return f"{base.rstrip('/')}/b/#{token}"
+
+
+def command_line_public_url(given: str | None = None) -> tuple[str, bool]:
+    """The address phones open, for cards made on the command line: ``given``, else
+    ``PINGYI_PUBLIC_URL``, else a guess from this machine's name and port. The flag says
+    whether it was guessed (the caller should warn)."""
+    url = (given or settings.PUBLIC_URL or "").rstrip("/")
+    if url:
+        return url, False
+    return f"http://{socket.gethostname()}:{os.environ.get('PINGYI_PORT', 8000)}", True

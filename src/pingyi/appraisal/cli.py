@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import socket
 import sys
 import zipfile
 from collections.abc import Callable
@@ -167,7 +166,7 @@ def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
 def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
     from pingyi.appraisal import services
-    from pingyi.appraisal.cards import ballot_url, format_code
+    from pingyi.appraisal.cards import ballot_url, command_line_public_url, format_code
     from pingyi.appraisal.models import Event
 
     event = Event.objects.filter(key=args.key).first()
@@ -179,11 +178,12 @@ def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
         )
     except services.AppraisalError as exc:
         return _fail("tokens", exc.message)
+    public_url, _guessed = command_line_public_url()
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["token", "code", "panel", "unit", "url"])
     for card in issued:
         row: list[Any] = [card.token, format_code(card.code), card.panel, card.bound_unit]
-        writer.writerow([*row, ballot_url(card.token)])
+        writer.writerow([*row, ballot_url(card.token, public_url)])
     return 0
 
 
@@ -207,10 +207,10 @@ def _write_new(path: Path, data: bytes) -> None:
 
 def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
-    from django.conf import settings
     from django.utils.translation import gettext as _
 
     from pingyi.appraisal import services
+    from pingyi.appraisal.cards import command_line_public_url
     from pingyi.appraisal.models import Event, EventState
     from pingyi.appraisal.printing import PdfFontMissing, issue_cards_pdf
 
@@ -235,9 +235,8 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
                 + " "
                 + nothing,
             )
-        public_url = (args.public_url or settings.PUBLIC_URL or "").rstrip("/")
-        if not public_url:
-            public_url = f"http://{socket.gethostname()}:{os.environ.get('PINGYI_PORT', 8000)}"
+        public_url, guessed = command_line_public_url(args.public_url)
+        if guessed:
             print(
                 "pingyi cards: "
                 + _(

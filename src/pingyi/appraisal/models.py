@@ -86,10 +86,6 @@ class Event(models.Model):
         return parsed_spec(self.spec_json)
 
     @property
-    def is_open(self) -> bool:
-        return self.state == EventState.OPEN
-
-    @property
     def has_results(self) -> bool:
         return self.state in (EventState.CLOSED, EventState.PUBLISHED)
 

@@ -41,7 +41,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from pingyi.appraisal.cards import format_code
+from pingyi.appraisal.cards import ballot_url, format_code
 
 # --- the Chinese font --------------------------------------------------------------------------
 
@@ -140,12 +140,6 @@ MARK = 4 * mm  # length of a cut mark
 GREY = Color(0.35, 0.35, 0.35)
 LIGHT = Color(0.8, 0.8, 0.8)
 ACCENT = Color(0.70, 0.11, 0.11)
-
-
-def ballot_address(public_url: str, token: str) -> str:
-    """The address a card's QR holds: ``{public_url}/b/#{token}`` (as ``cards.ballot_url``),
-    for a public address given here rather than read from the settings."""
-    return f"{public_url.rstrip('/')}/b/#{token}"
 
 
 def entry_address(public_url: str) -> str:
@@ -406,7 +400,7 @@ def issue_cards_pdf(
         issued = services.tokens_issue(event=event, panel=panel, count=count, unit=unit)
         cards = [
             PrintCard(
-                url=ballot_address(public_url, c.token),
+                url=ballot_url(c.token, public_url),
                 code=c.code,
                 panel_name=panel_spec.name if panel_spec else c.panel,
                 bound_unit_name=unit_names.get(c.bound_unit, c.bound_unit),
@@ -426,7 +420,6 @@ __all__ = [
     "PdfFontMissing",
     "PrintCard",
     "PrintedCards",
-    "ballot_address",
     "cards_pdf",
     "cjk_font",
     "entry_address",

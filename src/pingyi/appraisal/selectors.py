@@ -38,7 +38,7 @@ def ballot_matrix(*, event: Event, chunk_size: int = 10_000) -> BallotMatrix:
 
 
 def compute_results(*, event: Event) -> dict[str, Any]:
-    return results_to_json(tally(event.spec, ballot_matrix(event=event)))
+    return results_to_json(results_of(event=event))
 
 
 def compute_results_text(*, event: Event) -> str:

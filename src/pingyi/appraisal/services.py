@@ -305,12 +305,21 @@ def _create_cards(
     )
 
 
-def card_for_secret(secret: str) -> BallotCard | None:
+def _secret_lookup(secret: object) -> tuple[str, str] | None:
+    """The stored column (``code_hash`` or ``token_hash``) and digest a presented secret
+    would match, or None when it cannot be a card's secret at all."""
     if not isinstance(secret, str) or not 8 <= len(secret.strip()) <= 200:
         return None
     column, digest = card_secrets.hashes_for_presented(secret)
-    lookup = {"code_hash": digest} if column == "code" else {"token_hash": digest}
-    return BallotCard.objects.select_related("event").filter(**lookup).first()
+    return f"{column}_hash", digest
+
+
+def card_for_secret(secret: str) -> BallotCard | None:
+    lookup = _secret_lookup(secret)
+    if lookup is None:
+        return None
+    column, digest = lookup
+    return BallotCard.objects.select_related("event").filter(**{column: digest}).first()
 
 
 # --- casting -----------------------------------------------------------------------------
@@ -366,12 +375,13 @@ _CASTING_CARD_SQL = (
 
 
 def casting_card(secret: str) -> CastingCard | None:
-    if not isinstance(secret, str) or not 8 <= len(secret.strip()) <= 200:
+    lookup = _secret_lookup(secret)
+    if lookup is None:
         return None
-    column, digest = card_secrets.hashes_for_presented(secret)
+    column, digest = lookup
     with connection.cursor() as cursor:
-        # column is "code" or "token" (never input), so the query text is one of two constants
-        sql = _CASTING_CARD_SQL.format(column=f"{column}_hash")
+        # column is code_hash or token_hash (never input): the query is one of two constants
+        sql = _CASTING_CARD_SQL.format(column=column)
         cursor.execute(sql, [digest])
         row = cursor.fetchone()
     if row is None:

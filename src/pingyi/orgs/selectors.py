@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from pingyi.accounts.rules import reads_all_units
-from pingyi.orgs.models import Unit, UnitGroup
+from pingyi.orgs.models import Unit
 
 
 def units_visible_to(*, user: Any) -> QuerySet[Unit]:
@@ -19,6 +19,3 @@ def units_visible_to(*, user: Any) -> QuerySet[Unit]:
         return units.filter(pk=user.unit_id)
     return units.none()
 
-
-def groups_with_units() -> QuerySet[UnitGroup]:
-    return UnitGroup.objects.prefetch_related("units")
