@@ -41,7 +41,7 @@ def accounts(make_user, two_units):
 
 def test_settings_are_the_documented_policy() -> None:
     assert django_settings.AXES_FAILURE_LIMIT == 5
-    assert django_settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert django_settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], ["ip_address"]]
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
     assert django_settings.SESSION_SAVE_EVERY_REQUEST is True
     assert django_settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
@@ -74,7 +74,8 @@ def test_five_wrong_passwords_lock_the_account(client, accounts) -> None:
     assert 'name="password"' not in sixth.content.decode()  # no form to try again
     assert SESSION_KEY not in client.session
     assert not signed_in(client)
-    # From another browser too: the lock is on the account, not the client.
+    # From another browser at the same address too: the lock is on the account from this
+    # address, not on a cookie (other addresses: tests/accounts/test_lockout.py).
     assert is_locked(sign_in(Client(), "zhang", STRONG_PASSWORD))
 
 
