@@ -27,6 +27,7 @@ from django.test import Client
 from pingyi.appraisal import services
 from tests.appraisal.test_casting import full_scores
 from tests.appraisal.test_meeting import issue, make_event
+from tests.browser.axe import assert_accessible
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -267,5 +268,61 @@ def test_rehearsal_banner_on_console_and_screen(
         page.goto(f"{live_server.url}/meeting/{KEY}/screen")
         assert page.locator("#rehearsal-strip").is_visible()
         shot(page, screenshot_dir, "screen-zh-rehearsal.png")
+    finally:
+        context.close()
+
+
+#: For each panel name on the big screen: is any of its text cut off or hidden?
+CUT_NAMES_JS = """() => Array.from(document.querySelectorAll('#panel-bars .pname')).map((el) => {
+  const box = el.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const text = range.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    name: el.textContent,
+    cut: [
+      el.scrollWidth > el.clientWidth && 'scrollWidth ' + el.scrollWidth + ' > ' + el.clientWidth,
+      style.overflowY !== 'visible' && el.scrollHeight > el.clientHeight
+        && 'clipped: scrollHeight ' + el.scrollHeight + ' > ' + el.clientHeight,
+      (text.left < box.left - 0.5 || text.right > box.right + 0.5) && 'text outside its box',
+      (text.right > window.innerWidth || text.bottom > window.innerHeight) && 'off the screen',
+      style.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth && 'ellipsis',
+    ].filter(Boolean),
+  };
+})"""
+
+
+def test_screen_shows_long_panel_names_whole(
+    live_server: Any,
+    browser: Browser,
+    screenshot_dir: Path,
+    leader_user: Any,
+) -> None:
+    """A panel name of 6 CJK characters (两代表一委员) with 应到 set, its quorum ✓ shown, and a
+    longer one still fit on the 1920×1080 screen: nothing cut to "两代表一委…"."""
+    panels = [
+        {"key": "leaders", "name": "市级领导", "weight": 0.3, "expected": 3},
+        {"key": "deputies", "name": "两代表一委员", "weight": 0.3, "expected": 2},
+        {"key": "enterprises", "name": "民营企业和个体工商户代表", "weight": 0.2, "expected": 40},
+        {"key": "attendees", "name": "列席人员", "weight": 0.2, "expected": 120},
+    ]
+    event = make_event(KEY, name="2026年上半年工作述职评议", panels=panels)
+    services.event_open(key=KEY)
+    ballot = scores({"hualong": 50, "puyang": 40, "qingfeng": 45})
+    for token in issue(event, panel="deputies", count=2):  # 2 of 2 expected: quorum ✓
+        services.ballot_cast(token=token, scores=ballot)
+    context = context_for(browser, leader_user, live_server.url, SCREEN, "zh-hans")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/meeting/{KEY}/screen")
+        page.wait_for_function("() => document.body.dataset.live === 'live'")
+        page.wait_for_selector('#panel-bars li[data-panel="deputies"].quorum')
+        shot(page, screenshot_dir, "screen-zh-long-panels.png")
+        names = page.evaluate(CUT_NAMES_JS)
+        assert [n["name"] for n in names] == [p["name"] for p in panels]
+        cut = [n for n in names if n["cut"]]
+        assert not cut, cut
+        assert_accessible(page, "the big screen with long panel names")
     finally:
         context.close()
