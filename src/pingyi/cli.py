@@ -46,12 +46,85 @@ def _call(command: str, *args: str, **options: object) -> None:
     call_command(command, *args, **options)
 
 
-def _prepare_embedded(*, quiet: bool = True) -> None:
-    """Apply pending migrations and collect static files (fast when nothing changed)."""
-    from django.conf import settings
+class CliError(Exception):
+    """A refusal the command prints as one line (``pingyi: …``), exiting with ``code``."""
 
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _database_name() -> str:
+    """Where the database is, for messages: the SQLite file, or PostgreSQL's host and name
+    (never the password)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return str(db["NAME"])
+    where = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return f"{connection.vendor} {where}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _pending_migrations() -> int:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _ensure_migrated(*, quiet: bool = True) -> None:
+    """The tables every verb needs. Embedded mode (or ``PINGYI_MIGRATE_ON_START=1``) applies
+    pending migrations itself, as ``serve`` always did; scaled mode, where one ``pingyi
+    migrate`` serves many hosts, refuses with what to run."""
+    from django.conf import settings
+    from django.db import DatabaseError
+    from django.utils.translation import gettext as _
+
+    try:
+        pending = _pending_migrations()
+    except DatabaseError as exc:
+        raise CliError(
+            _("cannot open the database %(database)s: %(error)s")
+            % {"database": _database_name(), "error": _first_line(exc)}
+        ) from exc
+    if not pending:
+        return
     if settings.EMBEDDED or os.environ.get("PINGYI_MIGRATE_ON_START") == "1":
         _call("migrate", interactive=False, verbosity=0 if quiet else 1)
+        print(
+            "pingyi: "
+            + _("applied %(count)d database migrations to %(database)s")
+            % {"count": pending, "database": _database_name()},
+            file=sys.stderr,
+        )
+        return
+    raise CliError(
+        _(
+            "the database %(database)s is not ready: %(count)d migrations are not applied. "
+            "Run `pingyi migrate` first (once per upgrade, with the same DATABASE_URL), "
+            "then try again."
+        )
+        % {"database": _database_name(), "count": pending}
+    )
+
+
+def _django_with_tables() -> None:
+    """Django, and a database with every table: the set-up of every verb that reads or
+    writes data."""
+    _django()
+    _ensure_migrated()
+
+
+def _prepare_embedded(*, quiet: bool = True) -> None:
+    """Apply pending migrations (or refuse, see :func:`_ensure_migrated`) and collect static
+    files (fast when nothing changed)."""
+    _ensure_migrated(quiet=quiet)
     _call("collectstatic", interactive=False, verbosity=0)
 
 
@@ -104,7 +177,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_units_import(args: argparse.Namespace) -> int:
-    _django()
+    _django_with_tables()
     from pingyi.orgs.services import UnitImportError, read_unit_workbook, units_import
 
     try:
@@ -126,7 +199,7 @@ def cmd_units_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    _django()
+    _django_with_tables()
     from pingyi.core.audit import audit_verify
     from pingyi.core.models import AuditEntry
 
@@ -141,7 +214,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    _django()
+    _django_with_tables()
     import getpass
 
     from pingyi.accounts.services import AccountError, account_create
@@ -245,7 +318,7 @@ def _add_appraisal_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ig
     from pingyi.appraisal.cli import add_verbs
     from pingyi.bench import add_verbs as add_bench_verbs
 
-    add_verbs(verbs, django_setup=_django)
+    add_verbs(verbs, django_setup=_django_with_tables)
     add_bench_verbs(verbs)
 
 
@@ -267,6 +340,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except KeyboardInterrupt:
         return 130
+    except CliError as exc:
+        print(f"pingyi: {exc}", file=sys.stderr)
+        return exc.code
+    except Exception as exc:
+        if not _is_database_error(exc) or os.environ.get("PINGYI_DEBUG"):
+            raise
+        print(f"pingyi: {_database_error_message(exc)}", file=sys.stderr)
+        return 1
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    db = sys.modules.get("django.db")
+    return db is not None and isinstance(exc, db.DatabaseError)
+
+
+def _database_error_message(exc: BaseException) -> str:
+    """A database error as one line, with what to run when the tables are behind the code
+    (``pingyi manage …`` runs any Django command, which migrates nothing)."""
+    from django.utils.translation import gettext as _
+
+    message = _("database error: %(error)s") % {"error": _first_line(exc)}
+    try:
+        pending = _pending_migrations()
+    except Exception:  # the database may be unreachable: say what we know
+        pending = 0
+    if pending:
+        message += " " + _(
+            "The database %(database)s lacks %(count)d migrations: run `pingyi migrate`."
+        ) % {"database": _database_name(), "count": pending}
+    return message
 
 
 if __name__ == "__main__":  # pragma: no cover

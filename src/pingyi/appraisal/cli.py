@@ -144,9 +144,18 @@ def cmd_event_state(args: argparse.Namespace, action: str, setup: SetUp) -> int:
 
 def cmd_event_list(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
+    from django.utils.translation import gettext as _
+
     from pingyi.appraisal.models import Event
 
-    for event in Event.objects.order_by("key"):
+    events = list(Event.objects.order_by("key"))
+    if not events:
+        print(
+            "pingyi event list: "
+            + _("no events yet; import one with `pingyi event import DIR|ZIP|event.json`."),
+            file=sys.stderr,
+        )
+    for event in events:
         print(f"{event.key}\t{event.state}\t{event.name}")
     return 0
 

@@ -1,0 +1,272 @@
+"""Every verb of ``pingyi --help`` on a fresh, empty data folder, as a newcomer runs it.
+
+Each case runs the real ``pingyi`` command in a subprocess on a new ``PINGYI_DATA_DIR`` (no
+database file yet) with no ``DATABASE_URL``: no traceback, a sensible exit code and a clear
+message. Verbs that need tables apply the migrations themselves in embedded mode. In scaled
+mode (PostgreSQL) on an empty database they refuse and say to run ``pingyi migrate``.
+
+A verb added to the parser without a case here fails :func:`test_every_verb_has_a_case`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pingyi.cli import build_parser
+from tests.appraisal.test_casting import EVENT
+from tests.conftest import STRONG_PASSWORD
+from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
+
+MIGRATED = "database migrations to"
+
+
+def fresh_env(data: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PINGYI_", "DJANGO_")) and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env.update(PINGYI_DATA_DIR=str(data), PINGYI_LANGUAGE="en")
+    env.update(extra)
+    return env
+
+
+def run(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pingyi", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def leaf_verbs(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> Iterator[str]:
+    """``event import``, ``user add``, ``tally``, …: every command a user can type."""
+    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subparsers:
+        yield " ".join(prefix)
+        return
+    for action in subparsers:
+        for name, sub in action.choices.items():
+            yield from leaf_verbs(sub, (*prefix, name))
+
+
+@dataclass
+class Case:
+    verb: str
+    args: list[str]
+    code: int
+    says: list[str] = field(default_factory=list)
+    migrates: bool = True  # a verb that reads or writes data sets the database up itself
+
+
+def _event_json(tmp: Path) -> str:
+    path = tmp / "event.json"
+    path.write_text(json.dumps(EVENT, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def _units(tmp: Path) -> str:
+    path = tmp / "units.xlsx"
+    path.write_bytes(workbook_bytes(GOOD_ROWS))
+    return str(path)
+
+
+NO_EVENT = ["no event", "k1"]
+CASES = {
+    "demo": Case("demo", ["demo", "--no-serve"], 0, ["pingyi demo", "office"]),
+    "migrate": Case("migrate", ["migrate"], 0, ["Applying"], migrates=False),
+    "tally": Case("tally", ["tally", "{tmp}/missing"], 2, ["no such folder"], migrates=False),
+    "units import": Case("units import", ["units", "import", "{units}"], 0, ["created 5"]),
+    "user add": Case("user add", ["user", "add", "wang", "--role", "office"], 0, ["created wang"]),
+    "audit verify": Case("audit verify", ["audit", "verify"], 0, ["intact: 0 rows"]),
+    "event import": Case("event import", ["event", "import", "{event}"], 0, ["t1"]),
+    "event open": Case("event open", ["event", "open", "k1"], 2, NO_EVENT),
+    "event close": Case("event close", ["event", "close", "k1"], 2, NO_EVENT),
+    "event publish": Case("event publish", ["event", "publish", "k1"], 2, NO_EVENT),
+    "event purge": Case("event purge", ["event", "purge", "k1"], 2, NO_EVENT),
+    "event list": Case("event list", ["event", "list"], 0, ["no events yet"]),
+    "event export": Case("event export", ["event", "export", "k1", "{tmp}/out"], 2, NO_EVENT),
+    "tokens": Case("tokens", ["tokens", "k1", "--panel", "p", "--count", "1"], 2, NO_EVENT),
+    "cards": Case(
+        "cards",
+        ["cards", "k1", "--panel", "p", "--count", "1", "--out", "{tmp}/c.pdf", "--language", "en"],
+        2,
+        NO_EVENT,
+    ),
+    "workbook": Case(
+        "workbook", ["workbook", "k1", "--out", "{tmp}/w.xlsx", "--language", "en"], 2, NO_EVENT
+    ),
+    "report": Case(
+        "report", ["report", "k1", "--out", "{tmp}/r.pdf", "--language", "en"], 2, NO_EVENT
+    ),
+    "bench": Case("bench", ["bench", "--help"], 0, ["usage"], migrates=False),
+    "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
+}
+
+
+def test_every_verb_has_a_case() -> None:
+    verbs = set(leaf_verbs(build_parser())) | {"serve"}
+    assert verbs == set(CASES) | {"serve"}, (
+        f"verbs without a case: {sorted(verbs - set(CASES))}; "
+        f"cases of no verb: {sorted(set(CASES) - verbs)}"
+    )
+
+
+@pytest.mark.parametrize("verb", sorted(CASES))
+def test_verb_on_a_fresh_data_folder(verb: str, tmp_path: Path) -> None:
+    case = CASES[verb]
+    data = tmp_path / "data"
+    data.mkdir()
+    places = {"tmp": str(tmp_path), "event": _event_json(tmp_path), "units": _units(tmp_path)}
+    args = [a.format(**places) for a in case.args]
+    result = run(args, fresh_env(data, PINGYI_PASSWORD=STRONG_PASSWORD), tmp_path)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode == case.code, output
+    for text in case.says:
+        assert text.lower() in output.lower(), output
+    if case.migrates:
+        # The database was set up (and said where), and is complete: a second run is silent.
+        assert f"{MIGRATED} {data / 'pingyi.sqlite3'}" in result.stderr, output
+        again = run(args if case.code else ["event", "list"], fresh_env(data), tmp_path)
+        assert MIGRATED not in again.stderr and "Traceback" not in again.stderr, again.stderr
+
+
+def test_messages_follow_the_language(tmp_path: Path) -> None:
+    result = run(["event", "list"], fresh_env(tmp_path / "data", PINGYI_LANGUAGE="zh"), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "数据库" in result.stderr and "尚无评议活动" in result.stderr, result.stderr
+
+
+def test_manage_on_missing_tables_says_what_to_run(tmp_path: Path) -> None:
+    """``pingyi manage`` passes any Django command through and migrates nothing; a database
+    error is one line that names the missing migrations."""
+    result = run(["manage", "changepassword", "nobody"], fresh_env(tmp_path / "data"), tmp_path)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert result.stderr.startswith("pingyi: database error: no such table"), result.stderr
+    assert "run `pingyi migrate`" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
+    """``serve`` sets the database up and answers the sign-in page."""
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w+")
+    env = fresh_env(tmp_path / "data", PINGYI_WORKERS="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pingyi", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/") as r:
+                    status = r.status
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.3)
+        log.seek(0)
+        output = log.read()
+        assert status == 200, output
+        assert "Traceback" not in output, output
+        assert MIGRATED in output, output
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+# --- scaled mode: PostgreSQL with an empty database --------------------------------------
+
+
+@pytest.fixture
+def empty_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database (dropped afterwards); its URL."""
+    base = os.environ.get("PINGYI_TEST_DATABASE_URL", "")
+    if not base:
+        pytest.skip("PINGYI_TEST_DATABASE_URL is not set")
+    import psycopg
+
+    name = f"pingyi_cli_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+def test_scaled_mode_on_an_empty_database_says_to_migrate(
+    empty_postgres: str, tmp_path: Path
+) -> None:
+    env = fresh_env(tmp_path / "data", DATABASE_URL=empty_postgres, PINGYI_PASSWORD=STRONG_PASSWORD)
+    for args in (
+        ["event", "list"],
+        ["user", "add", "wang", "--role", "office"],
+        ["tokens", "k1", "--panel", "p", "--count", "1"],
+        ["serve", "--port", str(_free_port())],  # refuses before it listens
+    ):
+        result = run(args, env, tmp_path, timeout=60)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == 2, (args, result.stderr)
+        assert "is not ready" in result.stderr and "Run `pingyi migrate`" in result.stderr
+        assert empty_postgres.rsplit("/", 1)[1] in result.stderr  # names the database
+        assert "@" not in result.stderr  # and never its password
+    manage = run(["manage", "changepassword", "nobody"], env, tmp_path)
+    assert manage.returncode == 1 and "run `pingyi migrate`" in manage.stderr, manage.stderr
+    assert run(["migrate"], env, tmp_path).returncode == 0
+    listed = run(["event", "list"], env, tmp_path)
+    assert listed.returncode == 0 and "no events yet" in listed.stderr, listed.stderr
+
+
+@pytest.mark.postgres
+def test_scaled_mode_migrates_when_told_to(empty_postgres: str, tmp_path: Path) -> None:
+    env = fresh_env(tmp_path / "data", DATABASE_URL=empty_postgres, PINGYI_MIGRATE_ON_START="1")
+    result = run(["event", "list"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert MIGRATED in result.stderr
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    env = fresh_env(tmp_path / "data", DATABASE_URL="postgres://pingyi:secret@127.0.0.1:9/none")
+    result = run(["event", "list"], env, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("pingyi: cannot open the database postgresql 127.0.0.1:9/none")
+    assert "Traceback" not in result.stderr and "secret" not in result.stderr
