@@ -58,8 +58,17 @@ def axe_source() -> str:
     return source.read_text(encoding="utf-8")
 
 
+#: Let finite CSS animations and transitions end (a flash, a bar growing): their colours in
+#: between are not the page's; endless ones (a pulsing "Reconnecting…") are left running.
+_SETTLE = """() => Promise.all(document.getAnimations()
+  .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+  .map((a) => a.finished.catch(() => null)))
+  .then(() => true)"""
+
+
 def axe_violations(page: Page) -> dict[str, Any]:
     """Run axe-core's WCAG 2 A/AA rules on ``page``: {version, url, violations}."""
+    page.evaluate(_SETTLE)
     if not page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run"):
         page.evaluate(axe_source())
     return page.evaluate(_RUN, WCAG_TAGS)

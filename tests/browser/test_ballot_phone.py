@@ -4,7 +4,11 @@ Browser scenario: a phone opens a card's QR address (token in the fragment), sco
 (criteria in steps of 0.5; grades with a top-grade quota and "don't know"), reloads and finds
 its draft, loses the network on submit, recovers and gets the receipt the database holds; the
 same card on another phone is refused; a bound card shows its own unit excluded; a typed short
-code opens the ballot. Screenshots in Chinese and English go to
+code opens the ballot. Offline (the service worker, /b/sw.js): a reload without network
+shows the ballot and its draft, a ballot submitted offline is queued and sent when the
+network is back, and nothing of a card is cached (nor another card's ballot opened). Every
+screenshot is also checked with axe-core (tests/browser/axe.py). Screenshots in Chinese and
+English go to
 ``test-artifacts/screenshots/ballot-*.png``; the page weight to
 ``test-artifacts/ballot-page-weight.json``.
 
@@ -29,6 +33,7 @@ import pytest
 
 from pingyi.appraisal import services
 from pingyi.appraisal.models import Ballot, Event, Presentation
+from tests.browser.axe import assert_accessible
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -199,7 +204,9 @@ def assert_phone_friendly(page: Page) -> None:
 
 
 def shot(page: Page, directory: Path, name: str) -> None:
+    """A screenshot of the phone, and axe-core's WCAG 2 A/AA rules over the page as it is."""
     page.screenshot(path=directory / f"ballot-{name}.png", full_page=False)
+    assert_accessible(page, f"the phone ballot ({name})")
 
 
 # --- the page without a browser ----------------------------------------------------------------
@@ -256,6 +263,7 @@ def test_page_has_no_inline_script_and_follows_the_language(client: Any) -> None
         "lookup": "/api/v1/cards/lookup",
         "ballots": "/api/v1/ballots",
         "presentations": "/b/presentations/",
+        "sw": "/b/sw.js",
     }
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
@@ -712,3 +720,171 @@ def test_gzip_weight_over_http_is_under_the_limit(live_server: Any, transactiona
         total_gzip += len(gzip.compress(body, 9))
     assert total_raw < WEIGHT_LIMIT
     assert total_gzip < 25 * 1024
+
+
+SW_CACHE_JS = """async () => {
+  const out = {};
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    out[name] = [];
+    for (const request of await cache.keys()) {
+      const response = await cache.match(request);
+      out[name].push([request.method, new URL(request.url).pathname + new URL(request.url).search,
+        await response.text()]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_offline_reload_queued_submit_then_sent(
+    live_server: Any,
+    browser: Browser,
+    meeting: dict[str, Any],
+    phones: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    """The hall's Wi-Fi drops: the phone reloads the ballot offline (the service worker's
+    page, script and style; the card's lookup and draft from this phone), submits while
+    offline (queued, nothing sent), and the ballot goes out by itself when the network is
+    back. The worker never caches a POST, an API answer, or anything of a card."""
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    token = meeting["main"].token
+    context = phone(browser)
+    phones.append(context)
+    sent: list[str] = []
+    context.on(
+        "request", lambda r: sent.append(r.url) if r.method == "POST" and "/ballots" in r.url else 0
+    )
+    page = context.new_page()
+    page.goto(f"{base}/b/#{token}")
+    expect(page.locator("#track-0")).to_be_visible()
+    # The worker is installed and controls the page (it claims it on activation).
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    fill_counties(page, {"华龙区": ("55.5", "39.5"), "濮阳县": ("58", "36")})
+    choose(page, "市发展改革委", "好")
+
+    # --- the network drops; the phone reloads: the ballot is there, with its draft
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#track-0")).to_be_visible()
+    expect(page.locator("#event-meta")).to_contain_text("市级领导")
+    expect(page.locator("#banner")).to_be_visible()
+    expect(unit(page, 0, "华龙区").locator("input.score").nth(1)).to_have_value("39.5")
+    expect(unit(page, 0, "濮阳县").locator("input.score").nth(0)).to_have_value("58")
+    fgw = unit(page, 1, "市发展改革委")
+    expect(fgw.get_by_role("radio", name="好", exact=True)).to_be_checked()
+    names = page.locator("#track-0 h3.unit-name").all_inner_texts()
+    assert names == ["濮阳县", "华龙区", "清丰县"]  # the running order, kept too
+    shot(page, screenshot_dir, "zh-offline-reload")
+
+    # --- submit while offline: queued, nothing leaves the phone
+    fill_counties(page, {"清丰县": ("50", "30")})
+    for name, grade in list(GRADES.items())[1:]:
+        choose(page, name, grade)
+    page.locator("#submit").click()
+    page.locator("#confirm-yes").click()
+    status = page.locator("#bar-status")
+    expect(status).to_have_class(re.compile(r"\bqueued\b"))
+    expect(status).to_contain_text("离线")
+    shot(page, screenshot_dir, "zh-offline-queued")
+    # A reload while still offline keeps the queued ballot.
+    page.reload()
+    expect(page.locator("#bar-status")).to_have_class(re.compile(r"\bqueued\b"))
+    page.wait_for_timeout(1500)
+    assert Ballot.objects.count() == 0
+    assert sent == []  # queued, not failing in a loop
+
+    # --- the network is back: sent by itself, the receipt shows, the database has it
+    context.set_offline(False)
+    expect(page.locator("#receipt")).to_be_visible(timeout=15_000)
+    receipt = page.locator("#receipt-code").inner_text().strip()
+    assert list(Ballot.objects.values_list("receipt", flat=True)) == [receipt]
+    assert len(sent) == 1
+    shot(page, screenshot_dir, "zh-offline-sent")
+
+    # --- what the worker keeps: the page and its files, nothing of a card or an answer
+    kept = page.evaluate(SW_CACHE_JS)
+    assert len(kept) == 1, list(kept)
+    (entries,) = kept.values()
+    assert sorted(path for _m, path, _b in entries) == [
+        "/b/",
+        "/static/pingyi/ballot.css",
+        "/static/pingyi/ballot.js",
+        "/static/pingyi/favicon.svg",
+    ]
+    secrets = [token, meeting["main"].code, receipt]
+    for _method, path, body in entries:
+        assert not any(s in body for s in secrets), path
+    # The kept lookup of a card with a receipt is gone; the receipt stays.
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert not [k for k in keys if k.startswith("pingyi.ballot.lookup.")], keys
+
+
+@pytest.mark.browser
+def test_offline_phone_never_opens_another_cards_ballot(
+    live_server: Any,
+    browser: Browser,
+    meeting: dict[str, Any],
+    phones: list[BrowserContext],
+) -> None:
+    """A shared phone: card A was opened online; offline, card B typed on the same phone gets
+    no ballot (its lookup was never kept), and certainly not card A's."""
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    context = phone(browser)
+    phones.append(context)
+    page = context.new_page()
+    page.goto(f"{base}/b/#{meeting['bound'].token}")  # card A: attendees, bound to 华龙区
+    expect(unit(page, 0, "华龙区")).to_have_class(re.compile(r"\bbound\b"))
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.locator("#other-card").click()
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#code-input")).to_be_visible()  # the page itself works offline
+    page.locator("#code-input").fill(meeting["typed"].code)
+    page.locator("#code-form button[type=submit]").click()
+    expect(page.locator("#loading")).to_be_visible()
+    page.wait_for_timeout(1500)
+    expect(page.locator("#ballot")).to_be_hidden()
+    expect(page.locator("#event-meta")).to_be_hidden()
+    # Card A's lookup is still kept, only under the hash of A's secret.
+    digest = hashlib.sha256(meeting["bound"].token.encode()).hexdigest()
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert [k for k in keys if k.startswith("pingyi.ballot.lookup.")] == [
+        f"pingyi.ballot.lookup.{digest}"
+    ]
+
+    context.set_offline(False)  # back online, card B opens as usual
+    expect(page.locator("#track-0")).to_be_visible(timeout=20_000)
+    expect(page.locator("#event-meta")).to_contain_text("列席人员")
+    expect(unit(page, 0, "华龙区")).not_to_have_class(re.compile(r"\bbound\b"))
+
+
+@pytest.mark.django_db
+def test_service_worker_is_served_for_the_ballot_scope(client: Any) -> None:
+    response = client.get("/b/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert response["Service-Worker-Allowed"] == "/b/"
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    body = response.content.decode()
+    assert "{{" not in body
+    config = json.loads(re.search(r"const CONFIG = (\{.*?\});", body).group(1))  # type: ignore[union-attr]
+    assert config["page"] == "/b/"
+    assert config["precache"] == [
+        "/b/",
+        "/static/pingyi/ballot.js",
+        "/static/pingyi/ballot.css",
+        "/static/pingyi/favicon.svg",
+    ]
+    assert re.fullmatch(r"[0-9a-f]{16}", config["version"])
+    # Only GET requests of those paths are answered; every POST goes to the network.
+    assert "if (request.method !== 'GET') return null;" in body
+    assert client.post("/b/sw.js").status_code == 405

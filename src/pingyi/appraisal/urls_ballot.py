@@ -10,5 +10,6 @@ from pingyi.appraisal.views import ballot
 
 urlpatterns: list = [
     path("b/", ballot.ballot, name="ballot"),
+    path("b/sw.js", ballot.service_worker, name="ballot-sw"),
     path("b/presentations/<slug:event_key>", ballot.presentations, name="ballot-presentations"),
 ]

@@ -9,13 +9,19 @@ script (``ballot-i18n``) and its configuration (``ballot-config``).
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, get_language_info, gettext, gettext_noop
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from pingyi.appraisal import ballot_page
@@ -88,6 +94,10 @@ JS_MESSAGES = [
         "when voting opens."
     ),
     gettext_noop("You are offline. Your scores are kept on this phone."),
+    gettext_noop(
+        "You are offline: your ballot is queued on this phone and will be sent when the "
+        "network is back."
+    ),
     gettext_noop("Your earlier scores on this phone were restored."),
     gettext_noop("Your own unit (not appraised)"),
     gettext_noop("a rule was broken."),
@@ -120,6 +130,7 @@ def ballot_config() -> dict[str, object]:
             "lookup": _api_url("lookup_card", "/api/v1/cards/lookup"),
             "ballots": _api_url("cast_ballot", "/api/v1/ballots"),
             "presentations": reverse("ballot") + "presentations/",
+            "sw": reverse("ballot-sw"),
         },
     }
 
@@ -151,3 +162,47 @@ def presentations(request: HttpRequest, event_key: str) -> JsonResponse:
         {"event": event.key, "presentations": ballot_page.presentations(event=event)},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+#: The static files the ballot page loads, kept by its service worker (see ballot_sw.js).
+OFFLINE_FILES = ("pingyi/ballot.js", "pingyi/ballot.css", "pingyi/favicon.svg")
+SW_TEMPLATE = "appraisal/ballot_sw.js"
+SW_PLACEHOLDER = "{{ config }}"
+
+
+def _offline_version(source: str) -> str:
+    """A hash of the worker and of the files it keeps: a new release installs a new worker,
+    which refetches them and drops the old cache."""
+    digest = hashlib.sha256(source.encode())
+    for name in OFFLINE_FILES:
+        found = finders.find(name)
+        path = found[0] if isinstance(found, list) else found
+        if path:
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """``/b/sw.js``: the phone ballot's service worker (its scope is ``/b/``, the page).
+
+    It keeps the ballot page, script, style and icon for a reload without network; it never
+    touches a POST (card lookup, ballot) nor any other address.
+    """
+    page = reverse("ballot")
+    template = loader.get_template(SW_TEMPLATE)
+    raw = template.template.source  # type: ignore[attr-defined]
+    config = {
+        "version": _offline_version(raw),
+        "page": page,
+        "precache": [page, *(static(name) for name in OFFLINE_FILES)],
+    }
+    # Plain JSON in place of the one placeholder (the worker is JavaScript, not HTML: no
+    # template engine, no HTML escaping); <, > and & escaped all the same.
+    text = json.dumps(config).replace("<", "\\u003c").replace(">", "\\u003e")
+    body = raw.replace(SW_PLACEHOLDER, text.replace("&", "\\u0026"), 1)
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = page
+    return response

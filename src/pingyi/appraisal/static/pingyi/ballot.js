@@ -232,6 +232,17 @@
     });
   }
 
+  function isOffline() { return navigator.onLine === false; }
+
+  function keepOffline() {
+    // The service worker (/b/sw.js, scope /b/) keeps this page, its script and style for a
+    // reload without network. Browsers offer it only in a secure context (HTTPS, localhost).
+    if (!URLS.sw || !('serviceWorker' in navigator) || !window.isSecureContext) return;
+    try {
+      navigator.serviceWorker.register(URLS.sw).catch(function () { /* the page works without */ });
+    } catch (e) { /* old WebView */ }
+  }
+
   function backoff(attempt) { return Math.min(30, Math.pow(2, attempt)) + Math.floor(Math.random() * 2); }
 
   // --- screens ---------------------------------------------------------------------------------
@@ -342,13 +353,21 @@
       showReceipt(kept);
       return;
     }
+    // This card's lookup as last answered, kept on this phone under the hash of its secret:
+    // with no network (a hall's Wi-Fi down, the page reloaded from the service worker) the
+    // ballot opens from it, and the draft and a queued ballot with it.
+    const offline = store.getJSON('localStorage', 'lookup.' + S.key);
     let answer = null;
+    let fromPhone = false;
     for (let attempt = 0; answer === null; attempt += 1) {
       loading(attempt ? t('No connection. Trying again…') : t('Opening your ballot…'), attempt > 0);
       try {
         answer = await postJSON(URLS.lookup, JSON.stringify({ token: secret }));
       } catch (e) {
-        if (attempt >= AUTO_RETRIES) {
+        if (offline && offline.card && offline.card.spec) {
+          answer = { status: 200, data: offline.card };
+          fromPhone = true;
+        } else if (attempt >= AUTO_RETRIES) {
           loading(t('Cannot reach the server. Check the network, then try again.'), true);
           await new Promise(function (resolve) { S.retryNow = resolve; });
           attempt = -1;
@@ -360,11 +379,13 @@
       }
     }
     if (answer.status !== 200) {
+      store.del('localStorage', 'lookup.' + S.key);
       forgetSecret();
       showCodeForm(t('This ballot card is not valid. Check the code and try again.'));
       return;
     }
     S.card = answer.data;
+    if (!fromPhone) store.set('localStorage', 'lookup.' + S.key, JSON.stringify({ v: 1, card: S.card, running: offline ? offline.running : null }));
     const event = S.card.event || {};
     const pending = store.get('localStorage', 'pending.' + S.key);
     const panel = (S.card.spec.panels || []).filter(function (p) { return p.key === S.card.panel; })[0];
@@ -381,12 +402,18 @@
       return;
     }
     let running = null;
-    if (event.state === 'open' && URLS.presentations) {
+    if (event.state === 'open' && URLS.presentations && !fromPhone) {
       running = await getJSON(URLS.presentations + encodeURIComponent(event.key));
+      if (running) {
+        store.set('localStorage', 'lookup.' + S.key, JSON.stringify({ v: 1, card: S.card, running: running }));
+      }
     }
+    if (!running && offline && offline.running && offline.running.event === event.key) running = offline.running;
     buildTracks(S.card, running);
     renderBallot();
-    if (event.state !== 'open') {
+    if (fromPhone) {
+      banner('warn', t('You are offline. Your scores are kept on this phone.'));
+    } else if (event.state !== 'open') {
       banner('info', t('Voting has not opened yet. You can fill in your scores now: they are kept on this phone, and you can submit once voting opens.'));
     }
     if (pending) submit(pending);
@@ -955,11 +982,21 @@
     show($('submit'), false);
     let answer = null;
     for (let attempt = 0; answer === null; attempt += 1) {
+      if (isOffline()) {
+        // Queued: kept on this phone (pending) and sent the moment the network is back (the
+        // "online" event), or when the voter taps "Retry now".
+        barStatus(t('You are offline: your ballot is queued on this phone and will be sent when the network is back.'), 'queued', true);
+        await new Promise(function (resolve) { S.retryNow = resolve; });
+        S.retryNow = null;
+        attempt = 0;
+      }
       barStatus(attempt ? t('Sending again…') : t('Sending your ballot…'), 'busy', false);
       try {
         answer = await postJSON(URLS.ballots, body);
       } catch (e) {
-        if (attempt + 1 >= AUTO_RETRIES) {
+        if (isOffline()) {
+          attempt = -1;  // queued at the top of the loop
+        } else if (attempt + 1 >= AUTO_RETRIES) {
           barStatus(t('Not sent: no connection. Your scores are kept on this phone. Try again when the network is back.'), 'error', true);
           await new Promise(function (resolve) { S.retryNow = resolve; });
           attempt = -1;
@@ -982,6 +1019,7 @@
       store.set('localStorage', 'receipt.' + S.key, JSON.stringify(kept));
       store.del('localStorage', 'draft.' + S.key);
       store.del('localStorage', 'pending.' + S.key);
+      store.del('localStorage', 'lookup.' + S.key);
       barStatus('', '', false);
       showReceipt(kept);
       return;
@@ -1047,6 +1085,7 @@
   }
 
   function start() {
+    keepOffline();
     languageSwitch();
     $('code-form').addEventListener('submit', onCodeSubmit);
     $('code-resume').addEventListener('click', function () {
