@@ -15,6 +15,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from pingyi.core.datafolder import private_file, private_folder, private_sqlite
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -33,7 +35,7 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("PINGYI_DATA_DIR", "pingyi-data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_folder(DATA_DIR)  # 0700: the database, the secret key and uploads are the owner's
 
 
 def _secret_key() -> str:
@@ -42,9 +44,12 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
         pass
+    else:
+        private_file(path)  # a key written by an older version may be world-readable
+        return key
     key = secrets.token_urlsafe(50)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -150,6 +155,7 @@ else:
         }
     }
     EMBEDDED = True
+    private_sqlite(DATABASES["default"]["NAME"])  # 0600 before SQLite creates it (and -wal, -shm)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -144,11 +145,31 @@ def random_ballot_id() -> int:
     return secrets.randbits(63) or 1
 
 
+class RandomRowIdField(models.BigIntegerField):
+    """A 63-bit primary key that is also the row's place in the table.
+
+    On SQLite the column is declared ``integer``: an ``INTEGER PRIMARY KEY`` *is* the
+    rowid, the key of the table's B-tree, so rows are stored in the order of their random
+    ids. Declared ``bigint`` (as before, migration 0001) the table kept a hidden rowid
+    counting up in insertion order, which listed ballots in the order they were cast.
+    On PostgreSQL the column stays ``bigint``; the heap's order is handled by the writer
+    (:mod:`pingyi.appraisal.storage`). See docs/anonymity.md.
+    """
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "sqlite":
+            return "integer"
+        return super().db_type(connection)
+
+
 class Ballot(models.Model):
     """One cast ballot: its panel and its packed scores. Nothing else."""
 
-    id = models.BigIntegerField(primary_key=True, default=random_ballot_id, editable=False)
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ballots")
+    id = RandomRowIdField(primary_key=True, default=random_ballot_id, editable=False)
+    # Indexed with the id (below): the writer samples an event's ballots by id range.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="ballots", db_index=False
+    )
     panel = models.CharField(max_length=64)
     receipt = models.CharField(max_length=16)
     payload = models.BinaryField()
@@ -158,6 +179,7 @@ class Ballot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "receipt"], name="one_receipt_per_event")
         ]
+        indexes = [models.Index(fields=["event", "id"], name="ballot_event_id")]
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingyi.appraisal import cards as card_secrets
+from pingyi.appraisal import storage
 from pingyi.appraisal.ballots import BallotError, check_ballot
 from pingyi.appraisal.models import (
     Ballot,
@@ -26,6 +27,7 @@ from pingyi.appraisal.models import (
     EventKind,
     EventState,
     parsed_spec,
+    random_ballot_id,
 )
 from pingyi.appraisal.packing import pack
 from pingyi.appraisal.spec import EventSpec, SpecError, dump_event_json, load_event_json
@@ -188,6 +190,8 @@ def _transition(event_key: str, action: str, actor: str | None) -> Event:
             event.opened_at = now
         elif action == "close":
             event.closed_at = now
+            # No cast is in flight (exclusive lock): lay the ballots out afresh.
+            storage.rewrite_event(event.id)
             from pingyi.appraisal.selectors import compute_results_text
 
             event.results_json = compute_results_text(event=event)
@@ -463,7 +467,7 @@ def store_ballots(
     failure of the transaction stores nothing and raises.
     """
     outcomes: list[bool | AppraisalError] = []
-    stored: list[Ballot] = []
+    stored: list[storage.Row] = []
     try:
         with transaction.atomic():
             states: dict[int, str] = {}
@@ -479,18 +483,20 @@ def store_ballots(
                     if _after_card_consumed is not None:
                         _after_card_consumed()
                     stored.append(
-                        Ballot(
-                            event_id=item.event_id,
-                            panel=item.panel,
-                            receipt=item.receipt,
-                            payload=item.payload,
-                            rehearsal=item.rehearsal,
+                        (
+                            random_ballot_id(),
+                            item.event_id,
+                            item.panel,
+                            item.receipt,
+                            item.payload,
+                            item.rehearsal,
                         )
                     )
                     outcomes.append(True)
                 else:
                     outcomes.append(False)
-            Ballot.objects.bulk_create(stored)
+            # In random order, never in arrival order (docs/anonymity.md).
+            storage.insert_ballots(stored)
     except IntegrityError:
         if len(pending) > 1:
             raise

@@ -6,6 +6,8 @@ validates its ballot, hands it to this thread and waits; the thread takes every 
 waiting at that moment, consumes their cards and inserts them in ONE transaction with
 one durable commit (WAL, ``synchronous=FULL``), and only then answers each request. No
 durability is given up: a ballot is acknowledged only after the commit that stores it.
+When no ballot has arrived for half a second, it rewrites SQLite's files in key order,
+whose bytes would otherwise keep the latest ballots in arrival order (docs/anonymity.md).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 500
 IDLE_CLOSE_SECONDS = 0.5
 ANSWER_TIMEOUT_SECONDS = 60
+FORGET_BACKOFF_MAX_SECONDS = 30
 
 
 def writer_enabled() -> bool:
@@ -72,10 +76,18 @@ class BallotWriter:
             self._thread.start()
 
     def _run(self) -> None:
+        unforgotten = False  # ballots written since the files were last rewritten
+        retry_at, backoff = 0.0, IDLE_CLOSE_SECONDS
         while True:
             try:
                 first = self._queue.get(timeout=IDLE_CLOSE_SECONDS)
             except queue.Empty:
+                if unforgotten and time.monotonic() >= retry_at:
+                    if self._forget_write_order():
+                        unforgotten, backoff = False, IDLE_CLOSE_SECONDS
+                    else:  # busy: try again later, less and less often
+                        retry_at = time.monotonic() + backoff
+                        backoff = min(backoff * 2, FORGET_BACKOFF_MAX_SECONDS)
                 connection.close()  # idle: hold no database connection
                 continue
             if first is None:
@@ -92,6 +104,19 @@ class BallotWriter:
                     break
                 batch.append(nxt)
             self._write(batch)
+            unforgotten = True
+
+    @staticmethod
+    def _forget_write_order() -> bool:
+        """Idle: rewrite SQLite's files, whose bytes keep the latest ballots' order."""
+        from pingyi.appraisal.storage import forget_write_order
+
+        try:
+            close_old_connections()
+            return forget_write_order()
+        except Exception as exc:  # never let housekeeping stop the writer
+            log.info("rewriting the database files failed (retried later): %r", exc)
+            return False
 
     def _write(self, batch: Sequence[tuple[PendingBallot, Future[Any]]]) -> None:
         from pingyi.appraisal.services import store_ballots
