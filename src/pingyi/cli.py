@@ -16,6 +16,15 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
+def serve_defaults() -> tuple[str, str]:
+    """Where ``pingyi serve`` listens without ``--host``/``--port``: ``PINGYI_HOST`` and
+    ``PINGYI_PORT``, else 127.0.0.1 and 8000 (the port as written; ``--port`` checks it).
+    Cards issued without a public address point here (``cards.command_line_public_url``)."""
+    return os.environ.get("PINGYI_HOST", DEFAULT_HOST), os.environ.get(
+        "PINGYI_PORT", str(DEFAULT_PORT)
+    )
+
+
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
     import django
@@ -239,10 +248,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=os.environ.get("PINGYI_HOST", DEFAULT_HOST))
-    parser.add_argument(
-        "--port", type=int, default=int(os.environ.get("PINGYI_PORT", DEFAULT_PORT))
-    )
+    host, port = serve_defaults()
+    parser.add_argument("--host", default=host)
+    parser.add_argument("--port", type=int, default=port)
     parser.add_argument(
         "--workers",
         type=int,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import ipaddress
 import re
 import secrets
 import socket
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 
 #: Unambiguous alphabet for anything a person types or reads aloud: no 0/O, no 1/I.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -84,11 +85,60 @@ def ballot_url(token: str, public_url: str | None = None) -> str:
     return f"{base.rstrip('/')}/b/#{token}"
 
 
-def command_line_public_url(given: str | None = None) -> tuple[str, bool]:
-    """The address phones open, for cards made on the command line: ``given``, else
-    ``PINGYI_PUBLIC_URL``, else a guess from this machine's name and port. The flag says
-    whether it was guessed (the caller should warn)."""
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def _hall_address() -> str:
+    """This machine's address on its network (the interface of its default route; no packet
+    is sent), else its host name."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+            return str(probe.getsockname()[0])
+    except OSError:
+        return socket.gethostname()
+
+
+def command_line_public_url(given: str | None = None) -> tuple[str, str | None]:
+    """The address phones open, for cards issued on the command line (``pingyi cards``,
+    ``pingyi tokens``), and the warning to print when nobody chose it.
+
+    ``given`` (``--public-url``), else ``PINGYI_PUBLIC_URL``, else where ``pingyi serve``
+    answers with the same environment: its default host and port (``PINGYI_HOST``,
+    ``PINGYI_PORT``, else 127.0.0.1:8000; a wildcard host is this machine's address). A
+    loopback address serves no phone, and the warning says so."""
     url = (given or settings.PUBLIC_URL or "").rstrip("/")
     if url:
-        return url, False
-    return f"http://{socket.gethostname()}:{os.environ.get('PINGYI_PORT', 8000)}", True
+        return url, None
+    from pingyi.cli import DEFAULT_PORT, serve_defaults
+
+    host, port_text = serve_defaults()
+    port = int(port_text) if port_text.strip().isdigit() else DEFAULT_PORT
+    address = _ip(host)
+    if not host.strip() or (address is not None and address.is_unspecified):
+        host = _hall_address()  # serve listens on every interface: the hall's one
+        address = _ip(host)
+    if address is None:
+        loopback = host.strip().lower() == "localhost"
+        host = host.strip()
+    else:
+        loopback = address.is_loopback
+        host = f"[{address}]" if address.version == 6 else str(address)
+    url = f"http://{host}:{port}"
+    if loopback:
+        warning = gettext(
+            "no PINGYI_PUBLIC_URL or --public-url: the cards point at %(url)s, where `pingyi "
+            "serve` answers by default, but only this computer can open that address. Set "
+            "PINGYI_PUBLIC_URL to the address phones in the hall open (and serve on it, e.g. "
+            "pingyi serve --host 0.0.0.0)."
+        )
+    else:
+        warning = gettext(
+            "no PINGYI_PUBLIC_URL or --public-url: the cards point at %(url)s, where `pingyi "
+            "serve` answers; check that phones in the hall can open it."
+        )
+    return url, warning % {"url": url}

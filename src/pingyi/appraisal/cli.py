@@ -36,6 +36,35 @@ def read_event_json(path: str) -> bytes:
     return p.read_bytes()
 
 
+def _add_public_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--public-url",
+        help="the address phones open, e.g. https://pingyi.example.gov.cn "
+        "(default: PINGYI_PUBLIC_URL, else where `pingyi serve` answers, with a warning)",
+    )
+
+
+def _public_url(verb: str, given: str | None) -> str | None:
+    """The cards' address (``cards.command_line_public_url``), its warning printed when
+    nobody chose it; None, with the refusal printed, when it is not an http(s) address."""
+    from django.utils.translation import gettext as _
+
+    from pingyi.appraisal.cards import command_line_public_url
+
+    public_url, warning = command_line_public_url(given)
+    if warning:
+        print(f"pingyi {verb}: {warning}", file=sys.stderr)
+    if not public_url.startswith(("http://", "https://")):
+        _fail(
+            verb,
+            _("The public address must start with http:// or https://.")
+            + " "
+            + _("Nothing was issued."),
+        )
+        return None
+    return public_url
+
+
 def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None:  # type: ignore[type-arg]
     event = verbs.add_parser("event", help="appraisal events").add_subparsers(
         dest="event_verb", metavar="VERB", required=True
@@ -71,6 +100,7 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
     p.add_argument("--panel", required=True, help="panel key")
     p.add_argument("--count", required=True, type=int)
     p.add_argument("--unit", help="bind the cards to this unit (it is left out of their ballots)")
+    _add_public_url(p)
     p.set_defaults(func=lambda a: cmd_tokens(a, django_setup))
 
     p = verbs.add_parser(
@@ -87,11 +117,7 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
     p.add_argument("--count", required=True, type=int)
     p.add_argument("--unit", help="bind the cards to this unit (it is left out of their ballots)")
     p.add_argument("--out", required=True, help="the PDF to write (refused if it exists)")
-    p.add_argument(
-        "--public-url",
-        help="the address phones open, e.g. https://pingyi.example.gov.cn "
-        "(default: PINGYI_PUBLIC_URL)",
-    )
+    _add_public_url(p)
     p.add_argument("--language", help="language of the printed text (default: the site's)")
     p.set_defaults(func=lambda a: cmd_cards(a, django_setup))
 
@@ -175,19 +201,21 @@ def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
 def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
     from pingyi.appraisal import services
-    from pingyi.appraisal.cards import ballot_url, command_line_public_url, format_code
+    from pingyi.appraisal.cards import ballot_url, format_code
     from pingyi.appraisal.models import Event
 
     event = Event.objects.filter(key=args.key).first()
     if event is None:
         return _fail("tokens", f"no event {args.key!r}")
+    public_url = _public_url("tokens", args.public_url)
+    if public_url is None:
+        return 2
     try:
         issued = services.tokens_issue(
             event=event, panel=args.panel, count=args.count, unit=args.unit
         )
     except services.AppraisalError as exc:
         return _fail("tokens", exc.message)
-    public_url, _guessed = command_line_public_url()
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["token", "code", "panel", "unit", "url"])
     for card in issued:
@@ -219,7 +247,6 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     from django.utils.translation import gettext as _
 
     from pingyi.appraisal import services
-    from pingyi.appraisal.cards import command_line_public_url
     from pingyi.appraisal.models import Event, EventState
     from pingyi.appraisal.printing import PdfFontMissing, issue_cards_pdf
 
@@ -244,22 +271,9 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
                 + " "
                 + nothing,
             )
-        public_url, guessed = command_line_public_url(args.public_url)
-        if guessed:
-            print(
-                "pingyi cards: "
-                + _(
-                    "no PINGYI_PUBLIC_URL or --public-url: the QR codes point at %(url)s, "
-                    "check that phones in the hall can open it."
-                )
-                % {"url": public_url},
-                file=sys.stderr,
-            )
-        if not public_url.startswith(("http://", "https://")):
-            return _fail(
-                "cards",
-                _("The public address must start with http:// or https://.") + " " + nothing,
-            )
+        public_url = _public_url("cards", args.public_url)
+        if public_url is None:
+            return 2
         try:
             printed = issue_cards_pdf(
                 event=event,
