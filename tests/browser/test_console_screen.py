@@ -8,7 +8,9 @@ comes back by itself; the console closes voting and reveals a track, and the big
 ranking, read from the DOM, equals ``/api/v1/events/<key>/results``.
 
 Screenshots (test-artifacts/screenshots/): console-<lang>-{before,during,after}.png at
-1366×768 and screen-<lang>-{before,during,closed,after,panels}.png at 1920×1080.
+1366×768 and screen-<lang>-{before,during,closed,after,panels}.png at 1920×1080; axe-core
+(tests/browser/axe.py) checks each page as it is photographed. A 6-character panel name
+with 应到 set (两代表一委员) and a 12-character one fit on the 1920×1080 screen uncut.
 """
 
 from __future__ import annotations
@@ -110,9 +112,11 @@ def scores(order: dict[str, float]) -> list[dict[str, Any]]:
 
 
 def shot(page: Page, directory: Path, name: str) -> None:
+    """A screenshot, and axe-core's WCAG 2 A/AA rules over the page as it is then."""
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(150)
     page.screenshot(path=directory / name)
+    assert_accessible(page, name.removesuffix(".png"))
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
@@ -323,6 +327,5 @@ def test_screen_shows_long_panel_names_whole(
         assert [n["name"] for n in names] == [p["name"] for p in panels]
         cut = [n for n in names if n["cut"]]
         assert not cut, cut
-        assert_accessible(page, "the big screen with long panel names")
     finally:
         context.close()

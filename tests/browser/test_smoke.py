@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.browser.axe import assert_accessible
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page, ViewportSize
 
@@ -139,6 +141,7 @@ def test_sign_in_chinese_home_then_english(
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     no_sideways_scroll(page)
     page.screenshot(path=screenshot_dir / "login-phone.png", full_page=True)
+    assert_accessible(page, "the sign-in page on a phone")
 
     form = page.locator("form:has(input[name=password])")
     form.locator("input[name=username]").fill("office")
@@ -153,6 +156,7 @@ def test_sign_in_chinese_home_then_english(
     page.set_viewport_size(DESKTOP)
     page.reload()
     page.screenshot(path=screenshot_dir / "home-1920.png")
+    assert_accessible(page, "the office's home page at 1920")
 
     expect(page.get_by_role("heading", name="单位", exact=True)).to_be_visible()
     no_sideways_scroll(page)
@@ -165,3 +169,4 @@ def test_sign_in_chinese_home_then_english(
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Units", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert_accessible(page, "the home page in English on a phone")

@@ -1,0 +1,267 @@
+"""axe-core's WCAG 2 A/AA rules over every page each role can open, in Chromium.
+
+On the demo data (a published meeting ``2025-h2`` with ballots, the next meeting ``2026-h1``
+open for voting, units, an account per role): each page is opened as the role that sees it
+(several roles where the page differs by role), in Chinese and on a phone and a desktop where
+the layout changes, and ``tests/browser/axe.py`` must find nothing. A last test walks the URL
+configuration: a new page that this crawl does not visit fails it, so new pages stay clean.
+
+The phone ballot's own states (code form, ballot, used card, receipt, offline) and the
+console and big screen during a meeting are also checked inside their own scenario tests
+(``test_ballot_phone.py``, ``test_console_screen.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.browser.axe import assert_accessible
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+pytestmark = [pytest.mark.browser]
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 768}
+SCREEN = {"width": 1920, "height": 1080}
+
+#: Every page, as (path, role or None for anonymous, viewport, what the page must show).
+PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
+    # signing in and the shell
+    ("/accounts/login/", None, PHONE, "form input[name=password]"),
+    ("/accounts/login/", None, DESKTOP, "form input[name=password]"),
+    ("/", "office", DESKTOP, "main h1"),
+    ("/", "office", PHONE, "main h1"),
+    ("/", "leader", DESKTOP, "main h1"),
+    ("/", "viewer", DESKTOP, "main h1"),
+    ("/", "hualong", PHONE, "main h1"),
+    ("/accounts/password/", "office", DESKTOP, "form input[type=password]"),
+    # units
+    ("/units/", "office", DESKTOP, "main table"),
+    ("/units/", "hualong", PHONE, "main h1"),
+    ("/units/import/", "office", DESKTOP, "form input[type=file]"),
+    ("/units/hualong/", "office", DESKTOP, "main h1"),
+    ("/units/hualong/", "hualong", PHONE, "main h1"),
+    # meetings
+    ("/meeting/", "office", DESKTOP, "main h1"),
+    ("/meeting/", "leader", PHONE, "main h1"),
+    ("/meeting/import", "office", DESKTOP, "form input[type=file]"),
+    ("/meeting/2026-h1/console", "office", DESKTOP, "#live-pill[data-status=live]"),
+    ("/meeting/2025-h2/console", "office", DESKTOP, "#live-pill[data-status=live]"),
+    ("/meeting/2026-h1/screen", "leader", SCREEN, "body[data-live=live]"),
+    ("/meeting/2025-h2/screen", "viewer", SCREEN, "#ranking:not([hidden]) #ranking-list li"),
+    # slides and outputs
+    ("/slides/2026-h1/", "office", DESKTOP, "main h1"),
+    ("/slides/2026-h1/", "hualong", PHONE, "main h1"),
+    ("/outputs/2025-h2/", "office", DESKTOP, "main h1"),
+    ("/outputs/2026-h1/cards", "office", DESKTOP, "main form"),
+    # public results, receipts, history, diagnostics
+    ("/results/", None, PHONE, "main h1"),
+    ("/results/", None, DESKTOP, "main h1"),
+    ("/results/2025-h2/", None, PHONE, "main h1"),
+    ("/results/2025-h2/", None, DESKTOP, "main h1"),
+    ("/results/2025-h2/receipt", None, PHONE, "form input[name=code]"),
+    ("/results/2025-h2/receipt?code={receipt}", None, PHONE, "#receipt-answer *"),
+    ("/results/2025-h2/receipt?code=NOPE-NOPE", None, PHONE, "#receipt-answer *"),
+    ("/results/units/hualong/", None, DESKTOP, "main h1"),
+    ("/results/2025-h2/diagnostics", "office", DESKTOP, "main h1"),
+    # the phone ballot's first screen (its other states: test_ballot_phone.py)
+    ("/b/", None, PHONE, "#code-input"),
+]
+
+#: URL names that serve no HTML page of their own (files, streams, form actions, APIs).
+NOT_PAGES = {
+    "core:health",
+    "core:favicon",
+    "ballot-sw",
+    "ballot-presentations",
+    "accounts:logout",
+    "meeting:action",
+    "meeting:stream",
+    "meeting:live_json",
+    "results:bundle",
+    "slides:upload",  # POST only: the upload form is on slides:list
+    "slides:file",
+    "outputs:workbook",
+    "outputs:report",
+    "set_language",
+    "javascript-catalog",
+}
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> dict[str, Any]:
+    from pingyi.appraisal import meeting, services
+    from pingyi.appraisal.models import Ballot
+    from pingyi.core.demo import load_demo_data
+
+    load_demo_data()
+    services.event_open(key="2026-h1")
+    meeting.track_reveal(key="2025-h2", track="counties")
+    receipts = Ballot.objects.filter(event__key="2025-h2").values_list("receipt", flat=True)
+    return {"receipt": receipts[0]}
+
+
+@pytest.fixture
+def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def open_as(
+    browser: Browser, base: str, role: str | None, viewport: dict[str, int]
+) -> BrowserContext:
+    context = browser.new_context(
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport=viewport,  # type: ignore[arg-type]
+    )
+    context.set_default_timeout(15_000)
+    if role is not None:
+        from pingyi.accounts.models import User
+
+        client = Client()
+        client.force_login(User.objects.get(username=role))
+        session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
+        )
+    return context
+
+
+def shot_name(index: int, path: str, role: str | None, viewport: dict[str, int]) -> str:
+    slug = "-".join(part for part in re.split(r"[^a-z0-9]+", path.split("?")[0]) if part)
+    return f"a11y-{index:02d}-{slug or 'home'}-{role or 'anonymous'}-{viewport['width']}.png"
+
+
+def test_every_page_passes_axe(
+    live_server: Any,
+    browser: Browser,
+    demo: dict[str, Any],
+    contexts: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    """Every page of PAGES, as its role, at its width: no WCAG 2 A/AA violation.
+
+    One data set for all pages (the demo's meeting takes seconds to simulate); every page's
+    violations are collected first, so one run names them all.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    base = live_server.url
+    failures: list[str] = []
+    broken: list[str] = []
+    by_role: dict[tuple[str | None, int], BrowserContext] = {}
+    for index, (path, role, viewport, shows) in enumerate(PAGES, start=1):
+        context = by_role.get((role, viewport["width"]))
+        if context is None:
+            context = by_role[(role, viewport["width"])] = open_as(browser, base, role, viewport)
+            context.on(
+                "response",
+                lambda r: broken.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
+            contexts.append(context)
+        page: Page = context.new_page()
+        where = f"{path} as {role or 'anonymous'} at {viewport['width']}px"
+        try:
+            response = page.goto(base + path.format(**demo))
+            assert response is not None, where
+            assert response.status == 200, f"{where}: HTTP {response.status}"
+            page.wait_for_selector(shows)
+            page.screenshot(path=screenshot_dir / shot_name(index, path, role, viewport))
+            assert_accessible(page, where)
+        except (AssertionError, PlaywrightError) as exc:
+            failures.append(f"{where}: {exc}" if isinstance(exc, PlaywrightError) else str(exc))
+        finally:
+            page.close()
+    assert not failures, "\n\n".join(failures)
+    assert not broken, broken  # no missing file (a favicon, a script) on any page
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> Iterator[str]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if entry.namespace in {"admin", "api"}:
+                continue
+            yield from _names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def test_every_page_is_crawled() -> None:
+    """A new HTML page must be added to PAGES (and pass axe-core) or named in NOT_PAGES."""
+    from django.urls import resolve
+
+    crawled = {resolve(path.split("?")[0]).view_name for path, *_rest in PAGES}
+    every = set(_names(get_resolver()))
+    missing = every - crawled - NOT_PAGES
+    assert not missing, f"pages no axe-core test opens: {sorted(missing)}"
+    stale = NOT_PAGES - every
+    assert not stale, f"NOT_PAGES names no URL: {sorted(stale)}"
+
+
+#: The look of a button: colours, border, cursor, opacity, and its text's contrast ratio.
+LOOK_JS = """(el) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = rgb(c).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const s = getComputedStyle(el);
+  const [hi, lo] = [lum(s.color), lum(s.backgroundColor)].sort((a, b) => b - a);
+  return {
+    background: s.backgroundColor, color: s.color, border: s.borderTopStyle,
+    cursor: s.cursor, opacity: s.opacity, contrast: (hi + 0.05) / (lo + 0.05),
+  };
+}"""
+
+
+def test_console_disabled_buttons_look_disabled(
+    live_server: Any, browser: Browser, transactional_db: None, contexts: list[BrowserContext]
+) -> None:
+    """On a draft event's console "Open voting" is live and "Close voting", "Publish results"
+    and the reveal buttons are not: they look it (grey, dashed, no hover change, not faded to
+    illegible) and their text keeps a contrast of at least 4.5:1."""
+    from pingyi.accounts.models import User
+    from tests.appraisal.test_meeting import make_event
+
+    make_event("t1", name="2026年上半年工作述职评议")
+    User.objects.create_user(username="office", password="x-Pingyi-2026!", role="office")
+    context = open_as(browser, live_server.url, "office", DESKTOP)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/meeting/t1/console")
+    page.wait_for_selector("#live-pill[data-status=live]")
+    live = page.locator("form[action$='/console/open'] button")
+    disabled = [
+        page.locator("form[action$='/console/close'] button"),
+        page.locator("form[action$='/console/publish'] button"),
+        page.locator("button.reveal").first,
+    ]
+    enabled_look = live.evaluate(LOOK_JS)
+    assert live.is_enabled()
+    for button in disabled:
+        assert button.is_disabled() or button.get_attribute("aria-disabled") == "true"
+        look = button.evaluate(LOOK_JS)
+        assert look["background"] != enabled_look["background"], look
+        assert look["border"] == "dashed" and look["cursor"] == "not-allowed", look
+        assert look["opacity"] == "1" and look["contrast"] >= 4.5, look
+        button.hover(force=True)
+        assert button.evaluate(LOOK_JS) == look  # no hover effect
+    assert enabled_look["border"] == "solid" and enabled_look["contrast"] >= 4.5, enabled_look
+    assert_accessible(page, "the console of a draft event")
