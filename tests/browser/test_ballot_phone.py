@@ -888,3 +888,31 @@ def test_service_worker_is_served_for_the_ballot_scope(client: Any) -> None:
     # Only GET requests of those paths are answered; every POST goes to the network.
     assert "if (request.method !== 'GET') return null;" in body
     assert client.post("/b/sw.js").status_code == 405
+
+
+@pytest.mark.browser
+def test_not_yet_open_and_closed_screens(
+    live_server: Any,
+    browser: Browser,
+    transactional_db: None,
+    phones: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    """The ballot's other states, each checked by axe-core: voting not yet open (the ballot
+    with its notice), and voting closed (the card's notice)."""
+    from playwright.sync_api import expect
+
+    event = make_event()  # a draft
+    card = services.tokens_issue(event=event, panel="attendees", count=1)[0]
+    context = phone(browser)
+    phones.append(context)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/b/#{card.token}")
+    expect(page.locator("#banner")).to_have_class(re.compile(r"banner-info"))
+    shot(page, screenshot_dir, "zh-not-open")
+
+    services.event_open(key=event.key)
+    services.event_close(key=event.key)
+    page.reload()
+    expect(page.locator("#notice")).to_have_class(re.compile(r"notice-info"))
+    shot(page, screenshot_dir, "zh-closed")
