@@ -260,10 +260,11 @@ def test_failure_between_card_and_ballot_leaves_neither(open_event: Event) -> No
     assert services.ballot_cast(token=token, scores=full_scores()).created
 
 
-def test_results_only_after_close(client: Any, open_event: Event) -> None:
+def test_results_only_after_close(client: Any, open_event: Event, office_user: Any) -> None:
     tokens = issue(open_event, n=3) + issue(open_event, panel="attendees", n=2)
     for i, token in enumerate(tokens):
         assert post(client, {"token": token, "scores": full_scores(base=40 + i)}).status_code == 201
+    client.force_login(office_user)
     assert client.get("/api/v1/events/t1/results").status_code == 403
     services.event_close(key="t1")
     response = client.get("/api/v1/events/t1/results")

@@ -285,7 +285,8 @@ def sheet_rows(ws: Any) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.django_db
-def test_workbook_equals_the_api_results(two_events: Event, client: Any) -> None:
+def test_workbook_equals_the_api_results(two_events: Event, client: Any, leader_user: Any) -> None:
+    client.force_login(leader_user)  # closed, not published: readers only
     api = client.get("/api/v1/events/out1/results").json()
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(event=two_events)))
     spec = two_events.spec

@@ -115,6 +115,8 @@ def test_export_then_tally_reproduces_results(client: Any, tmp_path: Path, pack:
         assert response.status_code == 201, response.content
         receipts.append(response.json()["receipt"])
     pingyi("event", "close", "t1")
+    assert client.get("/api/v1/events/t1/results").status_code == 404  # not published yet
+    pingyi("event", "publish", "t1")
     published = client.get("/api/v1/events/t1/results")
     assert published.status_code == 200
     out = tmp_path / "export"

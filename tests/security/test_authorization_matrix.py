@@ -279,9 +279,11 @@ CASES: list[Case] = [
     Case("api:get_units", PUBLIC, {"key": "@published"}),
     Case("api:get_units", READERS_ONLY_404, {"key": "@closed"}),
     Case("api:get_results", PUBLIC, {"key": "@published"}),
-    # DESIGN.md, Contracts: results.json "once closed" — before publication too (see report)
-    Case("api:get_results", PUBLIC, {"key": "@closed"}),
-    Case("api:get_results", expect(403), {"key": "@open"}),
+    # before publication: readers only; for anyone else as if there were no such event
+    Case("api:get_results", READERS_ONLY_404, {"key": "@closed"}),
+    Case("api:get_results", expect(404, leader=403, viewer=403, office=403), {"key": "@open"}),
+    Case("api:get_results", expect(404, leader=403, viewer=403, office=403), {"key": "@draft"}),
+    Case("api:get_results", expect(404), {"key": "no-such-event"}),
     Case(
         "api:get_counts", expect(200, anonymous=401, liaison_a=401, liaison_b=401), {"key": "@open"}
     ),

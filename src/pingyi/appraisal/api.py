@@ -256,10 +256,13 @@ def get_units(request: HttpRequest, key: str) -> Any:
     "/events/{key}/results",
     auth=None,
     response={200: dict, 403: Problem, 404: Problem},
-    summary="results.json, once voting has closed",
+    summary="results.json: public once published; office, leaders and viewers once closed",
 )
 def get_results(request: HttpRequest, key: str) -> Any:
-    event = get_object_or_404(Event, key=key)
+    """404 for an event you may not see (anyone but office, leaders and viewers before it
+    is published: the answer does not say whether it exists). 403 to those readers while
+    voting has not closed."""
+    event = _visible_event(request, key)
     results = selectors.stored_results(event=event)
     if results is None:
         return problem(
