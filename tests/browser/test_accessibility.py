@@ -179,6 +179,8 @@ def test_every_page_passes_axe(
             assert response is not None, where
             assert response.status == 200, f"{where}: HTTP {response.status}"
             page.wait_for_selector(shows)
+            if path.endswith("/screen"):
+                page.wait_for_timeout(2200)  # the ranking chart's bars have grown
             page.screenshot(path=screenshot_dir / shot_name(index, path, role, viewport))
             assert_accessible(page, where)
         except (AssertionError, PlaywrightError) as exc:
