@@ -278,6 +278,8 @@ def _verify(
             f"distinct receipts acknowledged {len(receipts)}"
         )
     pingyi_cli(env, "event", "close", KEY)
+    # Results are public only once published (before that, anonymous readers get 404).
+    pingyi_cli(env, "event", "publish", KEY)
     status, results = http_json(f"{url}/api/v1/events/{KEY}/results")
     if status != 200:
         report.problems.append(f"GET results answered {status}: {results}")

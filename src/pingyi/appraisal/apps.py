@@ -6,3 +6,11 @@ class AppraisalConfig(AppConfig):
     name = "pingyi.appraisal"
     label = "appraisal"
     verbose_name = _("Appraisal")
+
+    def ready(self) -> None:
+        from pingyi.appraisal import live  # (local import: apps are ready only here)
+        from pingyi.core import front  # (local import: apps are ready only here)
+
+        # ``pingyi serve`` streams the console's and the screen's live updates on its
+        # event loop (pingyi.core.front), holding no thread per open screen.
+        front.register_stream(live.STREAM_NAME, live.sse_stream_async)

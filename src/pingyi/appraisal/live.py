@@ -26,13 +26,14 @@ while they wait, send a heartbeat every ``HEARTBEAT_SECONDS`` and end after
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,8 @@ STREAM_SECONDS = 300.0
 RETRY_MS = 1000
 
 RESULT_STATES = ("closed", "published")
+#: The name under which the front streams an event (``X-Pingyi-Stream: meeting KEY``).
+STREAM_NAME = "meeting"
 
 
 def channel(event_key: str) -> str:
@@ -243,6 +246,8 @@ class _Feed:
     last_read: float = 0.0
     failing: bool = False
     cache: _Cache = field(default_factory=_Cache)
+    #: async streams waiting for the next version: (their event loop, their event)
+    waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = field(default_factory=set)
 
 
 class Hub:
@@ -298,6 +303,24 @@ class Hub:
         """Block until the feed moves past version ``seen`` (or ``timeout``)."""
         with self._cond:
             self._cond.wait_for(lambda: feed.version != seen, timeout=max(timeout, 0))
+            return feed.version, feed.snapshot
+
+    async def wait_async(
+        self, feed: _Feed, seen: int, timeout: float
+    ) -> tuple[int, dict[str, Any] | None]:
+        """:meth:`wait` for a stream on an event loop: it holds no thread while it waits."""
+        waiter = (asyncio.get_running_loop(), asyncio.Event())
+        with self._cond:
+            if feed.version != seen:
+                return feed.version, feed.snapshot
+            feed.waiters.add(waiter)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiter[1].wait(), max(timeout, 0))
+        finally:
+            with self._cond:
+                feed.waiters.discard(waiter)
+        with self._cond:
             return feed.version, feed.snapshot
 
     def wake(self, event_key: str) -> None:
@@ -372,6 +395,9 @@ class Hub:
                         feed.snapshot = snapshot
                         feed.version += 1
                         self._cond.notify_all()
+                        for loop, event in feed.waiters:
+                            with contextlib.suppress(RuntimeError):  # a closed loop
+                                loop.call_soon_threadsafe(event.set)
         finally:
             # The hub holds no database connection while it sleeps.
             connection.close()
@@ -453,38 +479,90 @@ def messages_of(snapshot: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class _StreamState:
+    """What one stream has sent and when it must beat or end; shared by the threaded
+    stream (:func:`sse_stream`) and the event loop's (:func:`sse_stream_async`)."""
+
+    def __init__(self, event_key: str) -> None:
+        self.event_key = event_key
+        self.heartbeat = _setting("PINGYI_LIVE_HEARTBEAT", HEARTBEAT_SECONDS)
+        self.lifetime = _setting("PINGYI_LIVE_STREAM_SECONDS", STREAM_SECONDS)
+        self.start = self.last_beat = time.monotonic()
+        self.seen = 0
+        self.sent: dict[str, Any] = {}
+        self.done = False
+
+    def opening(self) -> str:
+        return f"retry: {RETRY_MS}\n: pingyi live {self.event_key}\n\n"
+
+    def expired(self) -> str | None:
+        """The farewell once the stream has lived its time (the browser reconnects)."""
+        if time.monotonic() - self.start >= self.lifetime:
+            self.done = True
+            return sse_message("bye", {"reconnect": True})
+        return None
+
+    def timeout(self) -> float:
+        now = time.monotonic()
+        return min(self.heartbeat - (now - self.last_beat), self.lifetime - (now - self.start))
+
+    def advance(self, version: int, snapshot: dict[str, Any] | None) -> list[str]:
+        """The messages to send after a wait that ended at ``version``."""
+        out: list[str] = []
+        if version != self.seen:
+            self.seen = version
+            if snapshot is None:
+                self.done = True
+                return [sse_message("gone", {"event": self.event_key})]
+            for name, data in messages_of(snapshot).items():
+                if self.sent.get(name) != data:
+                    self.sent[name] = data
+                    out.append(sse_message(name, data))
+        if time.monotonic() - self.last_beat >= self.heartbeat:
+            self.last_beat = time.monotonic()
+            out.append(f": heartbeat\nevent: ping\ndata: {int(time.time())}\n\n")
+        return out
+
+
 def sse_stream(*, event_key: str) -> Iterator[str]:
     """Server-Sent Events for one screen or console: ``state``, ``counts``, ``reveal`` when
-    they change, ``ping`` (with a comment line) as the heartbeat, ``bye`` at the end."""
+    they change, ``ping`` (with a comment line) as the heartbeat, ``bye`` at the end.
+
+    This one holds its thread while it waits; ``pingyi serve`` streams
+    :func:`sse_stream_async` on its event loop instead (:mod:`pingyi.core.front`)."""
     if not connection.in_atomic_block:
         connection.close()  # the stream sleeps; it must not sit on a database connection
-    heartbeat = _setting("PINGYI_LIVE_HEARTBEAT", HEARTBEAT_SECONDS)
-    lifetime = _setting("PINGYI_LIVE_STREAM_SECONDS", STREAM_SECONDS)
     the_hub = hub()
     feed = the_hub.subscribe(event_key)
+    state = _StreamState(event_key)
     try:
-        yield f"retry: {RETRY_MS}\n: pingyi live {event_key}\n\n"
-        start = last_beat = time.monotonic()
-        seen = 0
-        sent: dict[str, Any] = {}
-        while True:
-            now = time.monotonic()
-            if now - start >= lifetime:
-                yield sse_message("bye", {"reconnect": True})
+        yield state.opening()
+        while not state.done:
+            farewell = state.expired()
+            if farewell is not None:
+                yield farewell
                 return
-            timeout = min(heartbeat - (now - last_beat), lifetime - (now - start))
-            version, snapshot = the_hub.wait(feed, seen, timeout)
-            if version != seen:
-                seen = version
-                if snapshot is None:
-                    yield sse_message("gone", {"event": event_key})
-                    return
-                for name, data in messages_of(snapshot).items():
-                    if sent.get(name) != data:
-                        sent[name] = data
-                        yield sse_message(name, data)
-            if time.monotonic() - last_beat >= heartbeat:
-                last_beat = time.monotonic()
-                yield f": heartbeat\nevent: ping\ndata: {int(time.time())}\n\n"
+            version, snapshot = the_hub.wait(feed, state.seen, state.timeout())
+            yield from state.advance(version, snapshot)
+    finally:
+        the_hub.unsubscribe(feed)
+
+
+async def sse_stream_async(event_key: str) -> AsyncIterator[str]:
+    """:func:`sse_stream` on an event loop: no thread and no database connection is held
+    while it waits (the hub's one thread reads the event for every stream)."""
+    the_hub = hub()
+    feed = the_hub.subscribe(event_key)
+    state = _StreamState(event_key)
+    try:
+        yield state.opening()
+        while not state.done:
+            farewell = state.expired()
+            if farewell is not None:
+                yield farewell
+                return
+            version, snapshot = await the_hub.wait_async(feed, state.seen, state.timeout())
+            for message in state.advance(version, snapshot):
+                yield message
     finally:
         the_hub.unsubscribe(feed)

@@ -12,6 +12,7 @@ whose bytes would otherwise keep the latest ballots in arrival order (docs/anony
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import queue
@@ -19,6 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -123,7 +125,8 @@ class BallotWriter:
 
         try:
             close_old_connections()
-            outcomes = store_ballots([item for item, _ in batch])
+            with _turn:
+                outcomes = store_ballots([item for item, _ in batch])
         except Exception as exc:
             connection.close()
             if len(batch) > 1:
@@ -140,6 +143,35 @@ class BallotWriter:
             future.set_result(outcome)
 
 
+class _Turn:
+    """Embedded mode: the server processes' writers take turns at SQLite's write lock.
+
+    SQLite's own wait for a busy lock sleeps (1, 2, 5, … 100 ms) and retries, so with two
+    processes the one that lost kept losing: under a closed-loop load one process's phones
+    waited seconds while the other's waited milliseconds (docs/performance.md, "Fairness").
+    A kernel lock on a file in the data folder wakes the waiting writer the moment the
+    other commits. PostgreSQL queues its lock waiters itself; there this does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._fd: int | None = None
+        self._pid = 0
+
+    def __enter__(self) -> None:
+        if not settings.EMBEDDED:
+            return
+        if self._fd is None or self._pid != os.getpid():
+            path = Path(settings.DATA_DIR) / "ballot-writer.lock"
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None and settings.EMBEDDED:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+_turn = _Turn()
 _writer = BallotWriter()
 
 

@@ -1,58 +1,77 @@
-"""The production server behind ``pingyi serve``: gunicorn with threaded workers (WSGI).
+"""The production server behind ``pingyi serve``: granian (an event loop in Rust) serving
+:mod:`pingyi.core.front`, which runs the Django application on a FIFO pool of threads.
 
-Chosen by measurement (docs/performance.md): on the 2-core reference machine gunicorn's
-threaded workers served a trivial Django view at several times the rate of uvicorn (ASGI).
+Chosen by measurement (docs/performance.md, "Serving"): threads facing the network (the
+former gunicorn gthread workers) were held by every open live stream and every slow
+client, so 16 screens or 20 slowloris connections stopped the ballots. Here the network
+belongs to the event loop: request headers are read by granian within
+``PINGYI_HEADER_SECONDS``, bodies by the front within ``PINGYI_BODY_SECONDS``, and live
+streams wait on the loop, so threads only ever run the application.
+
+No access log is written by default: a log of ``POST /api/v1/ballots`` lines with
+addresses and times would link ballots to phones (docs/anonymity.md). ``PINGYI_ACCESS_LOG``
+turns one on, and it leaves the ballot path out unless ``PINGYI_ACCESS_LOG_BALLOTS=true``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import Any
-
-from gunicorn.app.base import BaseApplication
-
-
-class PingyiServer(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            if value is not None and key in self.cfg.settings:
-                self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from pingyi.wsgi import application
-
-        return application
+import resource
 
 
 def default_threads() -> int:
-    """Threads per worker. SQLite has one writer at a time, and fewer threads fighting for
-    the GIL answered a 2,000-phone burst faster (docs/performance.md); PostgreSQL takes more.
-    Each open big screen or console holds one thread for its live stream."""
-    from django.conf import settings
+    """Threads per process that run the application. SQLite has one writer at a time, and
+    fewer threads fighting for the GIL answered a 2,000-phone burst faster
+    (docs/performance.md); PostgreSQL takes more. Live streams and slow clients hold none."""
+    from django.conf import settings  # (local import: read once Django is configured)
 
     return 8 if settings.EMBEDDED else 16
 
 
+def _raise_file_limit() -> None:
+    """Every phone and screen is an open socket: take the hard limit of open files."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = 65536 if hard == resource.RLIM_INFINITY else hard
+        with contextlib.suppress(ValueError, OSError):  # the system's limit stays
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, target), hard))
+
+
+def _seconds(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
 def serve(*, host: str, port: int, workers: int | None = None, threads: int | None = None) -> None:
+    # granian and its constants only here: importing them costs every other verb time.
+    from granian import Granian  # (local import: only the server needs it)
+    from granian.constants import Interfaces  # (local import: only the server needs it)
+    from granian.http import HTTP1Settings  # (local import: only the server needs it)
+
     workers = workers or int(os.environ.get("PINGYI_WORKERS", 0)) or (os.cpu_count() or 1)
     threads = threads or int(os.environ.get("PINGYI_THREADS", 0)) or default_threads()
-    PingyiServer(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread",
-            "timeout": 60,
-            "graceful_timeout": 10,
-            "keepalive": 5,
-            "accesslog": os.environ.get("PINGYI_ACCESS_LOG") or None,
-            "errorlog": "-",
-            "loglevel": os.environ.get("PINGYI_SERVER_LOG_LEVEL", "warning"),
-            "proc_name": "pingyi",
-            "preload_app": False,
-        }
-    ).run()
+    # The worker processes read these (pingyi.core.front) when they build the front.
+    os.environ["PINGYI_THREADS"] = str(threads)
+    _raise_file_limit()
+    level = os.environ.get("PINGYI_SERVER_LOG_LEVEL", "warning").lower()
+    Granian(
+        "pingyi.core.front:application",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=int(_seconds("PINGYI_HEADER_SECONDS", 10) * 1000),
+            keep_alive=True,
+        ),
+        websockets=False,
+        backlog=2048,
+        log_enabled=True,
+        log_level=level,  # type: ignore[arg-type]
+        log_access=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=10,
+    ).serve()

@@ -34,6 +34,7 @@ from pingyi.appraisal import live, meeting
 from pingyi.appraisal.models import Event, EventState
 from pingyi.appraisal.selectors import cards_summary
 from pingyi.appraisal.services import AppraisalError
+from pingyi.core import front
 
 RUN = "appraisal.run_meeting"
 VIEW = "appraisal.view_screen"
@@ -272,9 +273,14 @@ def stream(request: HttpRequest, key: str) -> HttpResponseBase:
         return HttpResponseForbidden(_("Sign in as office, leader or viewer to watch the meeting."))
     if not Event.objects.filter(key=key).exists():
         raise Http404(key)
-    response = StreamingHttpResponse(
-        live.sse_stream(event_key=key), content_type="text/event-stream; charset=utf-8"
-    )
+    content_type = "text/event-stream; charset=utf-8"
+    response: HttpResponseBase
+    if request.META.get(front.ENVIRON_KEY):
+        # Behind ``pingyi serve`` the front streams it on its event loop (no thread held).
+        response = HttpResponse(content_type=content_type)
+        response[front.STREAM_HEADER] = front.stream_header(live.STREAM_NAME, key)
+    else:
+        response = StreamingHttpResponse(live.sse_stream(event_key=key), content_type=content_type)
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
