@@ -41,6 +41,7 @@ import os
 import re
 import secrets
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -110,6 +111,81 @@ class BundleError(ValueError):
 
 # --------------------------------------------------------------------------- opening
 
+#: The largest ``event.json`` read, from a folder, a file or a zip, whatever the zip declares
+#: (the browser's import takes no bigger upload either): a large event, 20 tracks of 100
+#: units with their criteria, is about 300 KB.
+EVENT_JSON_MAX_BYTES = 2 * 1024 * 1024
+#: What reading a damaged, encrypted or exotic zip member can raise.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
+def _event_json_member(names: Iterable[str]) -> str | None:
+    """Where a zip keeps its ``event.json``: at the root, or inside its one top folder."""
+    names = set(names)
+    if EVENT_FILE in names:
+        return EVENT_FILE
+    nested = [n for n in names if n.count("/") == 1 and n.endswith("/" + EVENT_FILE)]
+    return nested[0] if len(nested) == 1 else None
+
+
+def _read_capped(stream: IO[bytes], name: str) -> bytes:
+    """At most :data:`EVENT_JSON_MAX_BYTES` of ``stream`` (a zip member is inflated no
+    further), or a BundleError naming ``name``."""
+    try:
+        data = stream.read(EVENT_JSON_MAX_BYTES + 1)
+    except _ZIP_ERRORS as exc:
+        message = _("cannot be read from the .zip: %(error)s") % {"error": exc}
+        raise BundleError(message, file=name) from exc
+    if len(data) > EVENT_JSON_MAX_BYTES:
+        raise BundleError(
+            _("larger than %(limit)d MB: too large for an event.json")
+            % {"limit": EVENT_JSON_MAX_BYTES >> 20},
+            file=name,
+            code="too_large",
+        )
+    return data
+
+
+def read_event_json(source: str | os.PathLike[str] | IO[bytes], name: str | None = None) -> bytes:
+    """The bytes of ``event.json``, at most :data:`EVENT_JSON_MAX_BYTES`, from a bundle
+    folder, a .zip (a path, or an open binary file such as an upload; the member at its root
+    or in its one top folder), or the file itself. A BundleError names what is wrong.
+
+    The one reader of an event.json for ``pingyi event import``, the browser's import and
+    :func:`read_bundle`."""
+    if not isinstance(source, str | os.PathLike):
+        return _event_json_of_file(source, name or EVENT_FILE)
+    path = Path(source)
+    if path.is_dir():
+        try:
+            with (path / EVENT_FILE).open("rb") as f:
+                return _read_capped(f, EVENT_FILE)
+        except FileNotFoundError:
+            raise BundleError(_("missing from the bundle"), file=EVENT_FILE) from None
+    if not path.exists():
+        raise BundleError(_("no such folder or file"), file=name or str(path))
+    with path.open("rb") as f:
+        return _event_json_of_file(f, name or str(path))
+
+
+def _event_json_of_file(f: IO[bytes], name: str) -> bytes:
+    """event.json from an open file: the file itself, or the member of the zip it is (one
+    that starts like a zip but is damaged is not taken for JSON)."""
+    f.seek(0)
+    zipped = f.read(4) == b"PK\x03\x04" or zipfile.is_zipfile(f)
+    f.seek(0)
+    if not zipped:
+        return _read_capped(f, name)
+    try:
+        with zipfile.ZipFile(f) as archive:
+            member = _event_json_member(archive.namelist())
+            if member is None:
+                raise BundleError(_("the archive holds no event.json"), file=name)
+            with archive.open(member) as data:
+                return _read_capped(data, member)
+    except _ZIP_ERRORS as exc:
+        raise BundleError(_("damaged .zip archive: %(error)s") % {"error": exc}, file=name) from exc
+
 
 class _Source:
     """The files of a bundle, in a folder or a zip archive."""
@@ -124,13 +200,17 @@ class _Source:
             raise BundleError(_("no such folder or file"), file=str(self.path))
         if not zipfile.is_zipfile(self.path):
             raise BundleError(_("not a folder or a .zip archive"), file=str(self.path))
-        self.zip = zipfile.ZipFile(self.path)
-        names = set(self.zip.namelist())
-        if EVENT_FILE not in names:
-            nested = [n for n in names if n.count("/") == 1 and n.endswith("/" + EVENT_FILE)]
-            if len(nested) != 1:
-                raise BundleError(_("the archive holds no event.json"), file=str(self.path))
-            self.prefix = nested[0][: -len(EVENT_FILE)]
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+        except _ZIP_ERRORS as exc:
+            raise BundleError(
+                _("damaged .zip archive: %(error)s") % {"error": exc}, file=str(self.path)
+            ) from exc
+        member = _event_json_member(self.zip.namelist())
+        if member is None:
+            self.zip.close()
+            raise BundleError(_("the archive holds no event.json"), file=str(self.path))
+        self.prefix = member[: -len(EVENT_FILE)]
 
     def open(self, name: str) -> IO[bytes]:
         if self.zip is not None:
@@ -153,7 +233,7 @@ def read_bundle(path: str | os.PathLike[str]) -> tuple[EventSpec, BallotMatrix]:
     source = _Source(path)
     try:
         with source.open(EVENT_FILE) as f:
-            data = f.read()
+            data = _read_capped(f, EVENT_FILE)
         try:
             spec = load_event_json(data)
         except SpecError as exc:
@@ -835,12 +915,14 @@ __all__ = [
     "BALLOTS_FILE",
     "COLUMNS",
     "EVENT_FILE",
+    "EVENT_JSON_MAX_BYTES",
     "RECEIPTS_FILE",
     "RESULTS_FILE",
     "BundleError",
     "parse_csv_number",
     "read_ballots_csv",
     "read_bundle",
+    "read_event_json",
     "write_ballots_csv",
     "write_bundle",
 ]

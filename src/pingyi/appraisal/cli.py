@@ -9,7 +9,6 @@ import argparse
 import csv
 import os
 import sys
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,20 +19,6 @@ SetUp = Callable[[], None]
 def _fail(verb: str, message: str) -> int:
     print(f"pingyi {verb}: {message}", file=sys.stderr)
     return 2
-
-
-def read_event_json(path: str) -> bytes:
-    """``event.json`` from a bundle folder, a .zip, or the file itself."""
-    p = Path(path)
-    if p.is_dir():
-        return (p / "event.json").read_bytes()
-    if zipfile.is_zipfile(p):
-        with zipfile.ZipFile(p) as zf:
-            names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == "event.json"]
-            if not names:
-                raise FileNotFoundError(f"{path}: the zip holds no event.json")
-            return zf.read(sorted(names, key=len)[0])
-    return p.read_bytes()
 
 
 def _add_public_url(parser: argparse.ArgumentParser) -> None:
@@ -135,10 +120,14 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
 
 
 def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
+    from pingyi.appraisal.bundle import BundleError, read_event_json
+
     try:
         data = read_event_json(args.bundle)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except BundleError as exc:
         return _fail("event import", str(exc))
+    except OSError as exc:
+        return _fail("event import", f"{args.bundle}: {exc.strerror or exc}")
     setup()
     from pingyi.appraisal import services
 

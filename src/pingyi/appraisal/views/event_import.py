@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from rules.contrib.views import permission_required
 
 from pingyi.appraisal import services
+from pingyi.appraisal.bundle import EVENT_JSON_MAX_BYTES, BundleError, read_event_json
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = EVENT_JSON_MAX_BYTES
 
 
 class EventImportForm(forms.Form):
@@ -32,23 +30,10 @@ class EventImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size and upload.size > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
-        data: bytes = upload.read()
-        if data.startswith(b"PK\x03\x04"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                    names = [n for n in zf.namelist() if n.rsplit("/", 1)[-1] == "event.json"]
-                    if not names:
-                        raise forms.ValidationError(_("The .zip holds no event.json."))
-                    info = zf.getinfo(min(names, key=len))
-                    if info.file_size > MAX_BYTES:
-                        raise forms.ValidationError(_("The event.json in the .zip is too large."))
-                    with zf.open(info) as member:
-                        data = member.read(MAX_BYTES + 1)
-                    if len(data) > MAX_BYTES:
-                        raise forms.ValidationError(_("The event.json in the .zip is too large."))
-            except zipfile.BadZipFile as exc:
-                raise forms.ValidationError(_("The .zip file is damaged.")) from exc
-        return data
+        try:
+            return read_event_json(upload.file, name=upload.name or "event.json")
+        except BundleError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 @login_required

@@ -70,7 +70,13 @@ def slides_upload_view(request: HttpRequest, key: str, track: str, unit: str) ->
 
 
 def slides_file(request: HttpRequest, key: str, track: str, unit: str) -> HttpResponseBase:
-    """Slides are shown to evaluators during the meeting, and to signed-in readers."""
+    """Slides are given to evaluators during the meeting, and to signed-in readers.
+
+    Always as a download (``Content-Disposition: attachment``), never shown by the browser
+    inside pingyi's pages: a liaison's upload is checked only to be a PDF or .pptx, and a
+    PDF rendered on pingyi's own address could run its scripts or links there. Nothing
+    embeds them (the big screen shows no slides; the phone and console link to them), so
+    no page needs them inline. ``nosniff`` and a sandboxing CSP stand behind that."""
     event = get_object_or_404(Event, key=key)
     user = request.user
     allowed = event.state == EventState.OPEN or reads_all_units(user) or _may_upload(user, unit)
@@ -80,7 +86,8 @@ def slides_file(request: HttpRequest, key: str, track: str, unit: str) -> HttpRe
     name = presentation.slides.name.rsplit("/", 1)[-1]
     content_type = PDF if name.endswith(".pdf") else PPTX
     response = FileResponse(
-        presentation.slides.open("rb"), content_type=content_type, filename=name
+        presentation.slides.open("rb"), content_type=content_type, as_attachment=True, filename=name
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
