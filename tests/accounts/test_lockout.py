@@ -176,6 +176,8 @@ def test_behind_a_trusted_proxy_the_address_it_saw_counts(office, settings) -> N
         ("::ffff:192.0.2.66", "", [], HALL),  # IPv4-mapped IPv6 is the IPv4 address
         (PROXY, "[2001:db8::1]", [PROXY], "2001:db8::1"),
         (HALL, "", ["not-an-address"], HALL),  # a bad entry trusts nothing
+        ("", OFFICE, [], None),  # no IP address (a Unix socket): none, never the header's
+        ("unix:/run/x", OFFICE, [PROXY], None),
     ],
 )
 def test_client_address(peer, forwarded, trusted, expected, settings) -> None:

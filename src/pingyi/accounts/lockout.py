@@ -69,17 +69,18 @@ def _is_trusted(address: Address) -> bool:
     return any(address in net for net in _trusted(tuple(settings.PINGYI_TRUSTED_PROXIES)))
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The address a sign-in comes from, as lockouts count it (``AXES_CLIENT_IP_CALLABLE``).
 
     The peer's address, unless the peer is a trusted proxy: then the right-most address of
     ``X-Forwarded-For`` that is not itself a trusted proxy (every proxy appends the address
     it got the request from, so whatever a client wrote there itself stays on the left).
+    None when the request has no IP address (``force_login``, a Unix socket): axes stores
+    addresses in IP columns.
     """
-    peer_text = request.META.get("REMOTE_ADDR") or ""
-    peer = _parse_address(peer_text)
+    peer = _parse_address(request.META.get("REMOTE_ADDR") or "")
     if peer is None:
-        return peer_text[:45] or "unknown"
+        return None
     if not _is_trusted(peer):
         return str(peer)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
