@@ -98,7 +98,7 @@ DELETE = object()
 
 BAD = [
     (["format"], "pingyi-event/2", "format: must be"),
-    (["key"], "two words", "key: must be a non-empty string"),
+    (["key"], "two words", "key: must be 1 to 64 characters"),
     (["key"], "a,b", "key: must be"),
     (["key"], "", "key: must be"),
     (["held_on"], "17/07/2026", "held_on: must be a date"),

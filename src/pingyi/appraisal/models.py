@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.appraisal.event_keys import is_valid_event_key
 from pingyi.appraisal.spec import EventSpec, load_event_json
 
 
@@ -89,6 +90,13 @@ class Event(models.Model):
     @property
     def has_results(self) -> bool:
         return self.state in (EventState.CLOSED, EventState.PUBLISHED)
+
+    @property
+    def addressable(self) -> bool:
+        """Whether the key can be part of a web address. Every way in checks it
+        (:mod:`pingyi.appraisal.event_keys`); a row written around them (raw SQL, an older
+        version) is listed without links instead of breaking the pages that list it."""
+        return is_valid_event_key(self.key)
 
 
 class Presentation(models.Model):

@@ -35,8 +35,6 @@ from pingyi.appraisal.writer import ballot_writer, writer_enabled
 from pingyi.core.audit import audit_log
 
 MAX_CARDS_PER_CALL = 20_000
-#: Event keys that would collide with page addresses (e.g. /results/units/).
-RESERVED_KEYS = frozenset({"units"})
 
 
 class AppraisalError(Exception):
@@ -93,11 +91,6 @@ def event_import(*, data: bytes | str, replace: bool = False, actor: str | None 
         spec = load_event_json(data)
     except SpecError as exc:
         raise EventInvalid(_("event.json: %(error)s") % {"error": exc}) from exc
-    if spec.key in RESERVED_KEYS:
-        raise EventInvalid(
-            _("event.json: key: “%(key)s” is reserved; choose another event key.")
-            % {"key": spec.key}
-        )
     event = Event.objects.select_for_update().filter(key=spec.key).first()
     replacing = event is not None
     if event is not None:

@@ -30,6 +30,8 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Literal
 
+from .event_keys import event_key_problem
+
 FORMAT = "pingyi-event/1"
 RESERVED_ITEM_KEYS = frozenset({"grade", "abstain"})
 MAX_STEPS = 10**9  # max/step above this would not fit the int32 ballot slots safely
@@ -186,10 +188,10 @@ def parse_event(obj: Any) -> EventSpec:
     fmt = root.get("format")
     if fmt != FORMAT:
         raise SpecError("format", f'must be "{FORMAT}", got {_show(fmt)}')
-    key = _key(root.get("key"), "key")
+    key = _event_key(root.get("key"), "key")
     name = _name(root, "", key)
     held_on = _date(root.get("held_on"), "held_on")
-    previous = None if root.get("previous") is None else _key(root["previous"], "previous")
+    previous = None if root.get("previous") is None else _event_key(root["previous"], "previous")
     tracks = _nonempty_list(root.get("tracks"), "tracks")
     track_specs = tuple(_track(t, f"tracks[{i}]") for i, t in enumerate(tracks))
     _unique([t.key for t in track_specs], "tracks", "track")
@@ -340,6 +342,14 @@ def _key(value: Any, path: str) -> str:
             path, f"must be a non-empty string without spaces or commas, got {_show(value)}"
         )
     return value
+
+
+def _event_key(value: Any, path: str) -> str:
+    """An event's key: the rule of :mod:`pingyi.appraisal.event_keys` (web addresses)."""
+    problem = event_key_problem(value)
+    if problem is not None:
+        raise SpecError(path, problem)
+    return str(value)
 
 
 def _name(obj: Mapping[str, Any], path: str, default: str) -> str:
