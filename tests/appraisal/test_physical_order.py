@@ -12,6 +12,7 @@ casting gives rho = 1. See docs/anonymity.md, "Physical order".
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import time
@@ -222,3 +223,40 @@ def query_rows(sql: str) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return list(cursor.fetchall())
+
+
+def test_exported_bundle_rows_have_fresh_ids_in_random_order(
+    event: Event, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even from ballots read in casting order, ballots.csv gets fresh random ids and its
+    own random order (docs/anonymity.md)."""
+    from pingyi.appraisal import exports
+    from pingyi.appraisal.packing import BallotMatrixBuilder
+
+    tokens = [c.token for c in services.tokens_issue(event=event, panel="leaders", count=N)]
+    receipts = [  # ballot i scores hualong's results i/2: its value names it in the CSV
+        services.ballot_cast(token=t, scores=full_scores(base=i / 2)).receipt
+        for i, t in enumerate(tokens)
+    ]
+    services.event_close(key=event.key)
+    stored = dict(Ballot.objects.values_list("receipt", "payload"))
+
+    def in_casting_order(*, event: Event, chunk_size: int = 0) -> Any:
+        builder = BallotMatrixBuilder(event.spec)
+        for receipt in receipts:
+            builder.add("leaders", bytes(stored[receipt]))
+        return builder.build()
+
+    monkeypatch.setattr(exports.selectors, "ballot_matrix", in_casting_order)
+    folder = exports.event_export(key=event.key, directory=tmp_path / "bundle")
+    order: list[int] = []
+    ids: list[str] = []
+    with (folder / "ballots.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if (row["unit"], row["item"]) == ("hualong", "results"):
+                ids.append(row["ballot"])
+                order.append(round(float(row["value"]) * 2))
+    assert len(set(ids)) == N
+    assert not set(ids) & {str(pk) for pk in Ballot.objects.values_list("id", flat=True)}
+    rho = spearman(order)
+    assert abs(rho) < BOUND, f"ballots.csv rows against casting order: rho = {rho:.3f}"
