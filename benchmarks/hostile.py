@@ -342,6 +342,62 @@ def closed_loop(
     return asyncio.run(_closed_loop(base, bodies, connections, seconds))
 
 
+def closed_loop_wrk(
+    base: str, bodies: list[bytes], *, workdir: Any, connections: int = 200, seconds: float = 10.0
+) -> dict[str, Any] | None:
+    """The closed loop measured by ``wrk`` (C, two threads) when it is installed: the
+    client then costs the shared CPU far less than the Python one."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    bodies_file = Path(workdir) / "wrk-bodies.jsonl"
+    bodies_file.write_bytes(b"\n".join(bodies) + b"\n")
+    script = Path(__file__).with_name("wrk_ballots.lua")
+    out = subprocess.run(
+        [
+            wrk,
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"{base}/api/v1/ballots",
+        ],
+        env={**os.environ, "PINGYI_WRK_BODIES": str(bodies_file), "PINGYI_WRK_THREADS": "2"},
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=False,
+    ).stdout
+    figures: dict[str, Any] = {"client": "wrk -t2", "connections": connections}
+    for name, pattern in {
+        "requests_per_s": r"Requests/sec:\s+([\d.]+)",
+        "p50_ms": r"wrk: p50 ([\d.]+) ms",
+        "p90_ms": r"wrk: p90 ([\d.]+) ms",
+        "p99_ms": r"wrk: p99 ([\d.]+) ms",
+        "max_ms": r"wrk: max ([\d.]+) ms",
+    }.items():
+        found = re.search(pattern, out)
+        figures[name] = float(found[1]) if found else None
+    errors = re.search(
+        r"wrk: requests (\d+), errors connect (\d+) read (\d+) write (\d+) "
+        r"timeout (\d+) status (\d+)",
+        out,
+    )
+    if errors:
+        figures["requests"] = int(errors[1])
+        figures["errors"] = sum(int(errors[i]) for i in range(2, 7))
+    return figures
+
+
 def summary(values: Sequence[float]) -> str:
     if not values:
         return "-"
@@ -364,6 +420,7 @@ def run(
     loop_cards: int = 8000,
     env_extra: dict[str, str] | None = None,
     with_bomb: bool = True,
+    with_wrk: bool = False,
     log: Any = print,
 ) -> dict[str, Any]:
     """Bomb, siege and closed loop against one fresh embedded ``pingyi serve``."""
@@ -383,7 +440,10 @@ def run(
     _setup_django(workdir / "scratch")
     env = pingyi_env(workdir / "data", **(env_extra or {}))
     pingyi_cli(env, "migrate")
-    cards = prepare_event(env, "hostile", 4 + siege_ballots + loop_cards, workdir=workdir)
+    wrk_cards = loop_cards if with_wrk else 0
+    cards = prepare_event(
+        env, "hostile", 4 + siege_ballots + loop_cards + wrk_cards, workdir=workdir
+    )
     bodies = [json.dumps(b, ensure_ascii=False).encode() for b in ballot_bodies(cards)]
     server = pingyi_server(env, workers=workers, threads=threads, log_path=workdir / "server.log")
     server.start()
@@ -408,11 +468,21 @@ def run(
         )
         figures["siege"] = besieged.figures()
         log("siege", figures["siege"])
+        start = 4 + siege_ballots
         looped = closed_loop(
-            base, bodies[4 + siege_ballots :], connections=connections, seconds=seconds
+            base, bodies[start : start + loop_cards], connections=connections, seconds=seconds
         )
         figures["closed_loop"] = looped.figures()
         log("closed loop", figures["closed_loop"])
+        if with_wrk:
+            figures["closed_loop_wrk"] = closed_loop_wrk(
+                base,
+                bodies[start + loop_cards :],
+                workdir=workdir,
+                connections=connections,
+                seconds=seconds,
+            )
+            log("closed loop (wrk)", figures["closed_loop_wrk"])
     finally:
         server.stop()
     return figures
@@ -424,4 +494,11 @@ if __name__ == "__main__":  # python -m benchmarks.hostile [WORKDIR]
 
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     folder = args[0] if args else tempfile.mkdtemp(prefix="pingyi-hostile-")
-    print(json.dumps(run(workdir=folder, with_bomb="--no-bomb" not in sys.argv), indent=2))
+    print(
+        json.dumps(
+            run(
+                workdir=folder, with_bomb="--no-bomb" not in sys.argv, with_wrk="--wrk" in sys.argv
+            ),
+            indent=2,
+        )
+    )

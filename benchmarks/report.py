@@ -92,6 +92,24 @@ def markdown(r: dict[str, Any]) -> str:
                 f"{t['db_size_mib']} MiB): median {t['from_db_median_s']} s (runs: "
                 f"{t['from_db_s']}); bulk load {t['db_insert_s']} s",
                 "", "```", t.get("tally_bench_output", ""), "```"]
+    if "hostile" in r:
+        out += ["", "## The hall at its worst (benchmarks/hostile.py, embedded, 2 processes)", "",
+                "| run | bombs (status, s) | next ballot | siege: 201s | p50 / p99 ms | "
+                "streams alive | slow clients | phone page ms | closed loop /s | "
+                "p50 / p99 ms | errors |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for i, h in enumerate(r["hostile"]["runs"], start=1):
+            b, g = h.get("bomb", {}), h["siege"]
+            loop = h.get("closed_loop_wrk") or h["closed_loop"]
+            per_s = loop.get("requests_per_s", loop.get("ballots_per_s"))
+            out.append(
+                f"| {i} | {list(zip(b.get('statuses', []), b.get('seconds', []), strict=False))}"
+                f" | {b.get('next_status')} in {b.get('next_seconds')} s"
+                f" | {g['statuses'].get(201, g['statuses'].get('201', 0))}/{g['ballots']}"
+                f" | {g['p50_ms']} / {g['p99_ms']} | {g['streams_alive']}/{g['streams_opened']}"
+                f" | {g['slow_open']} | {g['page_ms']} | {per_s}"
+                f" ({'wrk' if h.get('closed_loop_wrk') else 'python'})"
+                f" | {loop['p50_ms']} / {loop['p99_ms']} | {loop.get('errors')} |"
+            )
     if "crash" in r:
         c = r["crash"]
         out += ["", "## Crash loops", "", c["summary"]]

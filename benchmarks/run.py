@@ -621,6 +621,18 @@ def bench_crash(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 # --- report -----------------------------------------------------------------------------------
 
 
+def bench_hostile(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """Issue 9's hall at its worst (``benchmarks/hostile.py``): bombs, 100 streams and 30
+    slowloris clients beside 200 ballots, then a 200-connection closed loop for 10 s."""
+    from benchmarks import hostile
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for i in range(args.repeat):
+        runs.append(hostile.run(workdir=workdir / f"run-{i}", with_wrk=True, log=log))
+    return {"runs": runs}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.splitlines()[0]
@@ -634,7 +646,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crash-loops", type=int, default=None)
     parser.add_argument("--tally-ballots", type=int, default=1_000_000)
     parser.add_argument("--live-ballots", type=int, default=50)
-    parser.add_argument("--skip", default="", help="comma list: tally,baseline,crash")
+    parser.add_argument(
+        "--skip", default="", help="comma list: tally,baseline,hostile,crash"
+    )
     parser.add_argument("--quick", action="store_true", help="1 run per figure, fewer configs")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     args = parser.parse_args(argv)
@@ -673,6 +687,8 @@ def main(argv: list[str] | None = None) -> int:
             ("baseline_sqlite", "embedded" in modes and "baseline" not in skip,
              lambda: bench_baseline(args, work / "baseline", "", names, body)),
             ("scaled", "scaled" in modes, lambda: bench_scaled(args, work / "scaled-mode", body)),
+            ("hostile", "embedded" in modes and "hostile" not in skip,
+             lambda: bench_hostile(args, work / "hostile")),
             ("crash", "crash" not in skip and args.crash_loops > 0,
              lambda: bench_crash(args, work)),
         ]
