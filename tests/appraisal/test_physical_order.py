@@ -6,7 +6,7 @@ rowid, a scan with no ORDER BY, byte offsets in the database file and in its WAL
 PostgreSQL's ``ctid``, a plain scan and ``xmin`` (the writing transaction). In each, the
 rank correlation (Spearman's rho) with the casting order of 100 ballots, cast one by one
 through the real API and the real ballot writer, must be small: |rho| < 0.35. For a
-random order of 100 that bound is exceeded with probability about 0.0004; the order of
+random order of 100 that bound is exceeded with probability about 0.0005; the order of
 casting gives rho = 1. See docs/anonymity.md, "Physical order".
 """
 
