@@ -27,6 +27,7 @@ OFFICE_ONLY = {"office": OK, "leader": DENY, "viewer": DENY, "liaison_a": DENY, 
 MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("core:home", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
     ("core:health", {}, "get", {"anonymous": OK, **ALL_SIGNED_IN}),
+    ("core:favicon", {}, "get", {"anonymous": OK, **ALL_SIGNED_IN}),
     ("orgs:unit_list", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
     ("orgs:unit_import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("orgs:unit_import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
