@@ -1,30 +1,76 @@
-"""The REST API under /api/v1/ with its OpenAPI schema at /api/v1/openapi.json."""
+"""The REST API under /api/v1/ with its OpenAPI schema at /api/v1/openapi.json.
 
+Every refusal answers ``{"detail": ..., "code": ...}``: the handlers below turn
+django-ninja's and Django's exceptions into that shape (a body that is not JSON, nested
+too deep, holding a lone surrogate or an out-of-bounds number: 400; a body over
+``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413), and
+:class:`pingyi.core.middleware.ApiRefusalMiddleware` does the same for answers made
+outside the API's views (an unknown address, a method not allowed).
+"""
+
+from typing import Any, cast
+
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
+from ninja.parser import Parser
 
 from pingyi import __version__
+from pingyi.appraisal.api import json_refusal, parse_json_body
 from pingyi.appraisal.api import router as appraisal_router
+from pingyi.appraisal.strict_json import JsonInputError
+
+
+class StrictParser(Parser):
+    """Request bodies of the typed routes are read like the others: exact numbers within
+    bounds, bounded depth, no lone surrogate (pydantic never sees ``1e999999999``)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], parse_json_body(request))
+
 
 api = NinjaAPI(
     title="pingyi API",
     version=__version__,
     description="Appraisal events, ballot cards, ballots and results. See DESIGN.md, Contracts.",
     urls_namespace="api",
+    parser=StrictParser(),
 )
 api.add_router("/", appraisal_router)
+
+
+@api.exception_handler(JsonInputError)
+def json_input_error(request: HttpRequest, exc: JsonInputError) -> HttpResponse:
+    """A body that is not acceptable JSON: 400 naming where and why."""
+    return json_refusal(exc)
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """Every refusal has the same shape: ``{"detail": ..., "code": ...}``."""
+    cause = exc.__cause__
+    if isinstance(cause, JsonInputError):  # django-ninja's "Cannot parse request body"
+        return json_refusal(cause)
+    if isinstance(cause, HttpError):
+        exc = cause
     codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
     return api.create_response(
         request,
         {"detail": str(exc), "code": codes.get(exc.status_code, "error")},
         status=exc.status_code,
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's own answer is an HTML page)."""
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = _("The request body is larger than %(limit)s MB.") % {"limit": limit // (1 << 20)}
+    return api.create_response(request, {"detail": detail, "code": "too_large"}, status=413)
 
 
 @api.exception_handler(Http404)

@@ -7,7 +7,6 @@ account (session or HTTP Basic). Every refusal answers ``{"detail": ..., "code":
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from pingyi.appraisal import selectors, services
+from pingyi.appraisal import selectors, services, strict_json
 from pingyi.appraisal.models import Event
 from pingyi.appraisal.spec import spec_to_json
 from pingyi.core.api_auth import OfficeAuth, office_auth
@@ -91,11 +90,10 @@ class PanelCountOut(Schema):
 
 def problem(status: int, detail: str, code: str, **extra: Any) -> HttpResponse:
     body = {"detail": detail, "code": code, **{k: v for k, v in extra.items() if v is not None}}
-    return HttpResponse(
-        json.dumps(body, ensure_ascii=False),
-        status=status,
-        content_type="application/json; charset=utf-8",
-    )
+    # A lone surrogate (never expected: inputs holding one are refused) is written as its
+    # JSON escape instead of failing the answer.
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
+    return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
 
 
 def refusal(exc: services.AppraisalError) -> HttpResponse:
@@ -105,19 +103,28 @@ def refusal(exc: services.AppraisalError) -> HttpResponse:
     return problem(exc.status, exc.message, exc.code, **extra)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(_("%(name)s is not a number") % {"name": name})
+def parse_json_body(request: HttpRequest, *, bound_numbers: bool = True) -> Any:
+    """The request body as JSON with exact decimals (:func:`strict_json.loads`).
 
-
-def parse_json_body(request: HttpRequest) -> Any:
-    """The request body as JSON with exact decimals; NaN and Infinity are refused."""
+    Not UTF-8, not JSON, NaN, nested too deep, a lone surrogate, a number out of bounds:
+    :class:`strict_json.JsonInputError`, answered 400 by :func:`json_refusal`. Without
+    ``bound_numbers``, out-of-bounds numbers are handed over as Decimals for a validator
+    that names where they are (and answers 422).
+    """
     try:
         text = request.body.decode("utf-8")
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise HttpError(400, _("The body is not UTF-8 text.")) from exc
-    except ValueError as exc:
-        raise HttpError(400, _("The body is not valid JSON: %(error)s") % {"error": exc}) from exc
+    return strict_json.loads(text, bound_numbers=bound_numbers)
+
+
+def json_refusal(exc: strict_json.JsonInputError) -> HttpResponse:
+    """400 for a body :func:`strict_json.loads` refused, naming where and why."""
+    if exc.kind == "syntax":
+        detail = _("The body is not valid JSON: %(error)s") % {"error": exc}
+    else:
+        detail = _("The body cannot be accepted: %(error)s") % {"error": exc}
+    return problem(400, detail, "bad_request")
 
 
 def _event_out(event: Event) -> dict[str, Any]:
@@ -157,7 +164,8 @@ def cast_ballot(request: HttpRequest) -> Any:
     """201 with a receipt; the identical retry answers the same receipt. 409: the card was
     used for another ballot. 403: the card is not valid or voting is not open. 422: the
     ballot breaks a rule (the reason names the unit and the rule)."""
-    body = parse_json_body(request)
+    # Numbers are bounded by check_ballot, whose refusal names the unit and criterion.
+    body = parse_json_body(request, bound_numbers=False)
     if not isinstance(body, dict):
         return problem(400, _("The body must be a JSON object."), "bad_request")
     token, scores = body.get("token"), body.get("scores")

@@ -13,7 +13,9 @@ The rules, in the order they are checked:
    the card is bound to (``self_appraisal``); an ``abstain`` row only where the rubric
    allows it (``abstain_not_allowed``) and with a null value (``bad_value``);
    criteria rubric: a known criterion (``unknown_item``), a number (int, float or
-   Decimal; not bool, NaN, infinite or text: ``bad_value``) within ``[0, max]``
+   Decimal; not bool, NaN, infinite or text; within the bounds of
+   :func:`pingyi.appraisal.numbers.number_problem`, checked before any arithmetic so
+   ``1e999999999`` is refused at once: ``bad_value``) within ``[0, max]``
    (``out_of_range``) that is an exact multiple of ``step`` (``off_step``); grades
    rubric: item ``grade`` (``unknown_item``) with a known grade key
    (``unknown_grade``); no (track, unit, item) twice (``duplicate``); an abstention
@@ -37,7 +39,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ._i18n import _
+from .numbers import number_problem, show
 from .spec import EventSpec, RubricSpec, TrackSpec, UnitSpec, format_number, to_fraction
+from .strict_json import printable
 
 ABSTAIN_ITEM = "abstain"
 GRADE_ITEM = "grade"
@@ -289,12 +293,22 @@ class _Checker:
                 column="item",
                 **where,
             )
-        exact = exact_value(value)
         params = {
             "unit": label,
             "item": f"{criterion.name} ({criterion.key})",
             "value": _quote(value),
         }
+        problem = number_problem(value)
+        if problem is not None:
+            params["reason"] = problem
+            raise self.error(
+                "bad_value",
+                _("%(reason)s, for %(unit)s / %(item)s."),
+                params,
+                column="value",
+                **where,
+            )
+        exact = exact_value(value)
         if exact is None:
             raise self.error(
                 "bad_value",
@@ -449,16 +463,20 @@ class _Checker:
 
 
 def _quote(value: Any) -> str:
-    """How a message shows a submitted value: text quoted, numbers plain."""
+    """How a message shows a submitted value: text quoted, numbers plain; never long, and
+    a lone surrogate written as ``\\udc00`` (the message must be valid UTF-8)."""
     if isinstance(value, str):
-        return f'"{value}"'
+        return show(f'"{printable(value)}"')
     if value is None:
         return _("an empty value")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | Decimal):
-        return str(value)
-    return repr(value)
+        return show(value)
+    try:
+        return show(printable(repr(value)))
+    except (ValueError, RecursionError):  # an int beyond 4300 digits, deep nesting
+        return show(type(value).__name__)
 
 
 def check_ballot(

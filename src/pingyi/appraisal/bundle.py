@@ -38,7 +38,6 @@ import codecs
 import csv
 import io
 import os
-import re
 import secrets
 import zipfile
 import zlib
@@ -56,6 +55,8 @@ import pyarrow.csv as pacsv
 
 from ._i18n import _
 from .ballots import ABSTAIN, ABSTAIN_ITEM, Ballot, BallotError, _Checker
+from .numbers import exact as bounded
+from .numbers import parse_decimal_text
 from .packing import ABSTAINED, DTYPE, NOT_SCORED, BallotMatrix, BallotMatrixBuilder, layout
 from .spec import EventSpec, SpecError, dump_event_json, format_number, load_event_json
 from .tally import dump_results
@@ -67,7 +68,6 @@ RECEIPTS_FILE = "receipts.txt"
 COLUMNS = ("ballot", "panel", "track", "unit", "item", "value")
 BLOCK_SIZE = 8 << 20
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 # value classification codes (negative; >= 0 are step counts or grade indices)
 _BAD = -10
 _RANGE = -11
@@ -322,8 +322,11 @@ def _locate_structural_error(stream: IO[bytes], name: str) -> None:
 
 
 def parse_csv_number(text: str) -> Decimal | None:
-    """A plain decimal (``35``, ``7.5``, ``-1``) as an exact Decimal; None otherwise."""
-    return Decimal(text) if _NUMBER.fullmatch(text) else None
+    """A plain decimal (``35``, ``7.5``, ``-1``) as an exact Decimal; None otherwise.
+
+    The Decimal may be out of bounds (a cell of a million digits): convert it with
+    :func:`pingyi.appraisal.numbers.exact`, never ``Fraction`` directly."""
+    return parse_decimal_text(text)
 
 
 def _has_duplicates(values: np.ndarray) -> bool:
@@ -436,7 +439,10 @@ class _BallotReader:
             if number is None:
                 per_criterion.append(_BAD)
                 continue
-            exact = Fraction(number)
+            exact = bounded(number)
+            if exact is None:  # out of bounds: the replay names the reason
+                per_criterion.append(_BAD)
+                continue
             ratio = exact / step
             if exact < 0 or exact > top:
                 per_criterion.append(_RANGE)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.appraisal import live, services
 from pingyi.appraisal.models import BallotCard, Event, EventState, Presentation
+from pingyi.appraisal.numbers import parse_whole_number, show
 from pingyi.appraisal.services import AppraisalError, StateError
 from pingyi.appraisal.spec import TrackSpec, UnitSpec
 
@@ -206,11 +207,9 @@ def _track(event: Event, key: str) -> TrackSpec:
 
 
 def _order_value(value: Any, unit: str) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        number = -1
-    if not 1 <= number <= MAX_ORDER:
+    text = value if isinstance(value, str) else show(value)
+    number = parse_whole_number(text)  # bounded before int() runs
+    if number is None or not 1 <= number <= MAX_ORDER:
         raise AppraisalError(
             _("The place of “%(unit)s” must be a whole number from 1 to %(max)d.")
             % {"unit": unit, "max": MAX_ORDER},

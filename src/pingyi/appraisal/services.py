@@ -7,7 +7,6 @@ Refusals are :class:`AppraisalError` subclasses carrying the HTTP status the API
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -138,8 +137,13 @@ def _notify_screens(event_key: str) -> None:
 
 
 def _event_kind(data: bytes | str) -> str:
-    """``"kind": "observation"`` marks a quarterly site visit (季观摩); default: a meeting."""
-    kind = json.loads(data).get("kind")
+    """``"kind": "observation"`` marks a quarterly site visit (季观摩); default: a meeting.
+
+    ``data`` has passed :func:`load_event_json`: it is read the same way (a BOM allowed)."""
+    from pingyi.appraisal.strict_json import loads
+
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    kind = loads(text).get("kind")
     return kind if kind in EventKind.values else EventKind.MEETING
 
 

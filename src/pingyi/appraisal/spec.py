@@ -4,9 +4,12 @@
 validates an already decoded JSON object.  Both return an :class:`EventSpec`, a tree
 of frozen dataclasses.  All numbers are exact :class:`fractions.Fraction` values:
 JSON is decoded with ``parse_float=Decimal`` so ``0.4`` is exactly ``2/5``; binary
-floats never enter the arithmetic.  Every problem raises :class:`SpecError` whose
-message starts with the JSON path of the offending value, for example
-``tracks[1].rubric.criteria[0].max: must be a positive number``.
+floats never enter the arithmetic.  Every number is held to the bounds of
+:mod:`pingyi.appraisal.numbers` before it is converted (``1e999999999`` is refused in
+microseconds, not expanded), and the JSON text to those of
+:mod:`pingyi.appraisal.strict_json` (nesting depth, lone surrogates).  Every problem
+raises :class:`SpecError` whose message starts with the JSON path of the offending
+value, for example ``tracks[1].rubric.criteria[0].max: must be a positive number``.
 
 Unknown members are ignored on the descriptive objects (event, track, unit) so the
 platform may add fields, but refused on the objects that define the arithmetic
@@ -22,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from .event_keys import event_key_problem
+from .numbers import exact, number_problem, show
+from .strict_json import JsonInputError, loads, printable
 
 FORMAT = "pingyi-event/1"
 RESERVED_ITEM_KEYS = frozenset({"grade", "abstain"})
@@ -171,15 +175,10 @@ def load_event_json(data: bytes | str) -> EventSpec:
     else:
         text = data.removeprefix("\ufeff")
     try:
-        obj = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        message = f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        raise SpecError("", message) from None
+        obj = loads(text)
+    except JsonInputError as exc:
+        raise SpecError(exc.path, exc.reason) from None
     return parse_event(obj)
-
-
-def _reject_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
 
 
 def parse_event(obj: Any) -> EventSpec:
@@ -377,13 +376,19 @@ def _date(value: Any, path: str) -> str | None:
 def _number(value: Any, path: str, *, positive: bool) -> Fraction:
     """An exact number; ``positive`` demands > 0, otherwise >= 0.  Booleans are refused."""
     what = "a positive number" if positive else "a number >= 0"
-    exact = to_fraction(value)
-    if exact is None or (exact <= 0 if positive else exact < 0):
+    problem = number_problem(value)
+    if problem is not None:
+        raise SpecError(path, problem)
+    number = to_fraction(value)
+    if number is None or (number <= 0 if positive else number < 0):
         raise SpecError(path, f"must be {what}")
-    return exact
+    return number
 
 
 def _integer(value: Any, path: str, *, minimum: int) -> int:
+    problem = number_problem(value)
+    if problem is not None:
+        raise SpecError(path, problem)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise SpecError(path, f"must be an integer >= {minimum}")
     return value
@@ -393,19 +398,12 @@ def to_fraction(value: Any) -> Fraction | None:
     """The exact value of a JSON number (int, Decimal or float), or None if not a number.
 
     Floats are read through their shortest ``repr`` so ``0.4`` is ``2/5``; booleans,
-    strings, NaN and infinities are not numbers.
+    strings, NaN and infinities are not numbers, and neither is a number outside the
+    bounds of :func:`pingyi.appraisal.numbers.number_problem` (never expanded).
     """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, Decimal):
-        return Fraction(value) if value.is_finite() else None
-    if isinstance(value, float):
-        return Fraction(repr(value)) if math.isfinite(value) else None
     if isinstance(value, Fraction):
         return value
-    return None
+    return exact(value)
 
 
 def _unique(keys: list[str], path: str, what: str) -> None:
@@ -419,7 +417,14 @@ def _unique(keys: list[str], path: str, what: str) -> None:
 def _show(value: Any) -> str:
     if value is None:
         return "nothing"
-    return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return show(value)
+    if isinstance(value, str):
+        return show(f'"{printable(value)}"')
+    try:
+        return show(printable(json.dumps(value, ensure_ascii=False, default=str)))
+    except (ValueError, RecursionError):  # an int beyond 4300 digits, a cycle, deep nesting
+        return show(type(value).__name__)
 
 
 # --------------------------------------------------------------------------- writing

@@ -53,3 +53,49 @@ class ActorMiddleware:
             return self.get_response(request)
         finally:
             current_actor.reset(token)
+
+
+class ApiRefusalMiddleware:
+    """Under ``/api/``, a refusal made outside the API's own handlers (Django's 404 for an
+    unknown address or 400 for a bad Host, django-ninja's 405, a 500 page) answers the
+    API's shape ``{"detail": ..., "code": ...}`` instead of HTML or plain text."""
+
+    CODES = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        500: "server_error",
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path_info.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        details = {
+            404: _("There is no such address in the API."),
+            405: _("This method is not allowed here."),
+            500: _("The server failed to answer; the error has been logged."),
+        }
+        status = response.status_code
+        detail = details.get(status) or response.reason_phrase
+        refusal = JsonResponse(
+            {"detail": detail, "code": self.CODES.get(status, "error")},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        for header, value in response.headers.items():  # Allow, security headers, cookies
+            if header.lower() not in ("content-type", "content-length"):
+                refusal[header] = value
+        refusal.cookies = response.cookies
+        return refusal

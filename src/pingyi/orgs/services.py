@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pingyi.appraisal.numbers import parse_whole_number, show
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit, UnitGroup, UnitKind
 
@@ -198,18 +199,18 @@ def parse_unit_rows(rows: Iterable[tuple[Any, ...]]) -> list[UnitRow]:
             )
         order = 0
         if order_text:
-            try:
-                order = int(order_text)
-                if not 0 <= order <= MAX_ORDER:
-                    raise ValueError
-            except ValueError:
+            # Bounded before int() runs: a cell of a million digits is refused at once.
+            parsed_order = parse_whole_number(order_text)
+            if parsed_order is None or not 0 <= parsed_order <= MAX_ORDER:
                 row_errors.append(
                     RowError(
                         number,
                         COLUMNS["order"][0],
-                        _("“%(value)s” is not a whole number ≥ 0") % {"value": order_text},
+                        _("“%(value)s” is not a whole number ≥ 0") % {"value": show(order_text)},
                     )
                 )
+            else:
+                order = parsed_order
         short_name = cell(row, "short_name")
         if len(short_name) > 40:
             row_errors.append(
