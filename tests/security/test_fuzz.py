@@ -3,6 +3,12 @@ the bundle reader. Whatever arrives, they answer with their documented errors (`
 ``SpecError``, ``BundleError``) carrying a message — never another exception — and the HTTP
 route answers 400/403/409/422, never 5xx. Examples are bounded so this runs in well under a
 minute.
+
+The inputs of issue 9 (items 1 and 6) are always among them: numbers that expand into a
+billion digits (``1e999999999``, ``1e-999999999``, a million digits), lone surrogates
+(``"\udc00"``) in every field, 100,000 ``[`` and 5,000-deep nesting; each answer is a JSON
+refusal in the API's shape, within :data:`FAST` seconds, on ``POST /api/v1/ballots`` (with a
+fresh card, so the checker sees them) and ``POST /api/v1/events``.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import json
 import math
 import tempfile
+import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +104,7 @@ odd_strings = st.sampled_from(
         ".5",
         "\x00",
         "\ud800",
+        "\udc00",
         "<script>alert(1)</script>",
         "=1+1",
         "'; DROP TABLE x; --",
@@ -116,6 +125,18 @@ scalars = st.one_of(
     odd_numbers,
     odd_strings,
 )
+#: Numbers that used to expand into a billion digits (issue 9 item 1); Decimals as JSON reads them.
+hostile_numbers = st.sampled_from(
+    [
+        Decimal("1e999999999"),
+        Decimal("-1e999999999"),
+        Decimal("1e-999999999"),
+        Decimal("0e999999999"),
+        Decimal("9" * 1_000_000),
+        Decimal("0." + "0" * 10_000 + "1"),
+        10**5000,
+    ]
+)
 json_like = st.recursive(
     scalars,
     lambda inner: (
@@ -130,7 +151,9 @@ score_rows = (
             "track": st.one_of(st.sampled_from(KEYS), json_like),
             "unit": st.one_of(st.sampled_from(KEYS), json_like),
             "item": st.one_of(st.sampled_from(KEYS), json_like),
-            "value": st.one_of(odd_numbers, odd_strings, st.sampled_from(KEYS), json_like),
+            "value": st.one_of(
+                odd_numbers, hostile_numbers, odd_strings, st.sampled_from(KEYS), json_like
+            ),
         },
     )
     | json_like
@@ -189,6 +212,8 @@ def test_a_valid_ballot_passes_the_checker() -> None:
 # --- the ballot API ------------------------------------------------------------------------------
 
 ALLOWED = {400, 403, 409, 422}
+#: Seconds: a guard against the billion-digit expansion, not a benchmark.
+FAST = 2.0
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +240,28 @@ def post_ballot(client: Any, body: bytes) -> Any:
     return client.generic("POST", "/api/v1/ballots", body, content_type="application/json")
 
 
+def raw_json(obj: Any) -> bytes:
+    """``obj`` as JSON text, Decimals written as raw numbers (``1e999999999``) as an attacker
+    sends them; ValueError/TypeError for what has no JSON spelling (an int over 4300 digits)."""
+    raws: dict[str, str] = {}
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            mark = f"@raw{len(raws)}@"
+            raws[mark] = str(value)
+            return mark
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        return value
+
+    text = json.dumps(swap(obj), allow_nan=True)
+    for mark, raw in raws.items():
+        text = text.replace(f'"{mark}"', raw, 1)
+    return text.encode()
+
+
 @FUZZ
 @given(body=st.binary(max_size=400))
 def test_ballot_route_survives_arbitrary_bytes(
@@ -238,10 +285,12 @@ def test_ballot_route_survives_arbitrary_json(
         token = open_event[0].token  # a real card: the scores decide (the first valid use wins)
     body = {**extra, "token": token, "scores": scores}
     try:
-        raw = json.dumps(body, allow_nan=True).encode()
-    except (ValueError, TypeError):  # e.g. lone surrogates cannot be encoded
+        raw = raw_json(body)
+    except (ValueError, TypeError):  # e.g. an int over 4300 digits has no JSON spelling here
         return
+    start = time.perf_counter()
     response = post_ballot(client, raw)
+    assert time.perf_counter() - start < FAST
     assert response.status_code in ALLOWED | {201}, (body, response.status_code, response.content)
     if response.status_code != 201:
         assert response.json()["detail"]
@@ -254,6 +303,97 @@ def test_nan_and_huge_numbers_are_refused_over_http(open_event: Any, client: Any
         response = post_ballot(client, body)
         assert response.status_code in (400, 422), (value, response.status_code)
         assert response.json()["detail"]
+
+
+# --- issue 9: hostile numbers and hostile JSON, always tried -------------------------------
+
+HOSTILE_NUMBER_TEXTS = [
+    "1e999999999",
+    "-1e999999999",
+    "1E+999999999",
+    "1e-999999999",
+    "0e999999999",
+    "9" * 1_000_000,
+    "-" + "9" * 5_000,
+    "0." + "0" * 100_000 + "1",
+]
+#: Raw JSON put in place of one field of a valid ballot: (fragment, statuses allowed).
+HOSTILE_FRAGMENTS = [
+    *((n, {422}) for n in HOSTILE_NUMBER_TEXTS),
+    ("NaN", {400}),
+    ("-Infinity", {400}),
+    ('"\\udc00"', {400}),
+    ('"\\ud800x"', {400}),
+    ("[" * 100_000, {400}),
+    ("[" * 5_000 + "]" * 5_000, {400}),
+    ("{" + '"a": {' * 40 + "}" * 41, {400}),
+    ('"' + "9" * 1_000_000 + '"', {422}),
+]
+
+
+def hostile_body(token: str, field: str, fragment: str) -> bytes:
+    """A valid ballot whose first row's ``field`` is the raw JSON ``fragment``."""
+    text = json.dumps({"token": token, "scores": full_scores()})
+    row = '"track": "counties", "unit": "hualong", "item": "results", "value": 50'
+    assert row in text
+    hostile_row = row.replace(f'"{field}": ', f'"{field}": {fragment}, "_": ', 1)
+    return text.replace(row, hostile_row, 1).encode()
+
+
+@pytest.mark.parametrize("field", ["track", "unit", "item", "value"])
+@pytest.mark.parametrize(
+    ("fragment", "statuses"), HOSTILE_FRAGMENTS, ids=[f[:12] for f, _ in HOSTILE_FRAGMENTS]
+)
+def test_ballot_route_refuses_hostile_json_at_once(
+    open_event: Any, client: Any, db: None, field: str, fragment: str, statuses: set[int]
+) -> None:
+    """With a fresh card, so the ballot checker (not the used-card path) meets the input."""
+    from pingyi.appraisal import services
+    from pingyi.appraisal.models import Event
+
+    event = Event.objects.get(key="fz-open")
+    (card,) = services.tokens_issue(event=event, panel="leaders", count=1)
+    start = time.perf_counter()
+    response = post_ballot(client, hostile_body(card.token, field, fragment))
+    assert time.perf_counter() - start < FAST
+    if field != "value" and fragment.startswith(("1", "-1", "0", "9", "-9", "1E", '"9')):
+        statuses = {422}  # a number or text where a key belongs: unknown track, unit, item
+    assert response.status_code in statuses, (field, fragment[:20], response.content[:300])
+    assert response.json()["detail"] and response.json()["code"]
+    valid = raw_json({"token": card.token, "scores": full_scores()})
+    assert post_ballot(client, valid).status_code == 201  # the refusal spent nothing
+
+
+EVENT_MEMBERS = ['"max": 60', '"weight": 0.6', '"points": 100', '"expected": 3', '"trim": 0']
+
+
+@pytest.mark.parametrize("member", [*EVENT_MEMBERS, '"name": "华龙区"'])
+@pytest.mark.parametrize(
+    ("fragment", "statuses"), HOSTILE_FRAGMENTS, ids=[f[:12] for f, _ in HOSTILE_FRAGMENTS]
+)
+def test_event_route_refuses_hostile_json_at_once(
+    client: Any, office_user: Any, member: str, fragment: str, statuses: set[int]
+) -> None:
+    import base64
+
+    from tests.conftest import STRONG_PASSWORD
+
+    text = event_json("fz-hostile")
+    assert member in text
+    name = member.split(":")[0]
+    body = text.replace(member, f"{name}: {fragment}", 1).encode()
+    auth = base64.b64encode(f"{office_user.username}:{STRONG_PASSWORD}".encode()).decode()
+    start = time.perf_counter()
+    headers = {"HTTP_AUTHORIZATION": f"Basic {auth}"}
+    response = client.generic(
+        "POST", "/api/v1/events", body, content_type="application/json", **headers
+    )
+    assert time.perf_counter() - start < FAST
+    if member.startswith('"name"') and fragment.startswith('"9'):
+        assert response.status_code == 201  # a (long) name made of digits is a name
+        return
+    assert response.status_code == 422, (member, fragment[:20], response.content[:300])
+    assert response.json()["code"] == "invalid_event" and response.json()["detail"]
 
 
 # --- the bundle reader ---------------------------------------------------------------------

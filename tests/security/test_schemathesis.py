@@ -7,6 +7,11 @@ time, so more than 404s are seen). Checks: no 5xx (``not_a_server_error``), ever
 matches its declared schema (``response_schema_conformance``) and its status code is
 declared (``status_code_conformance``).
 
+The generated inputs are joined by the hostile ones of issue 9 (items 1 and 6), sent as raw
+bodies through the same operations and checks: numbers that expand into a billion digits,
+lone surrogates, 100,000 ``[``, 5,000-deep nesting and a body over the upload limit, on
+``POST /api/v1/ballots`` (with an unused card) and ``POST /api/v1/events`` (as the office).
+
 The data is committed (the WSGI handler closes the database connection after each request,
 which a test transaction would not survive), so these tests use ``transactional_db``.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from typing import Any
 
 import pytest
@@ -31,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
 from pingyi.wsgi import application
 from tests.conftest import STRONG_PASSWORD
 
-from .conftest import build_world
+from .conftest import World, build_world, event_json, full_scores
 
 PREFIX = "st"
 KEYS = [f"{PREFIX}-{state}" for state in ("draft", "open", "closed", "published")]
@@ -90,3 +96,52 @@ def test_api_conforms_to_its_schema(world: None, case: Any, as_office: bool) -> 
     headers = office_headers() if as_office else None
     response = case.call(headers=headers)
     case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+# --- issue 9: hostile bodies, always sent -----------------------------------------------------
+
+#: Raw JSON in place of the first score's value (ballots) or the first criterion's max (events).
+HOSTILE = {
+    "huge": "1e999999999",
+    "tiny": "1e-999999999",
+    "digits": "9" * 1_000_000,
+    "nan": "NaN",
+    "surrogate": '"\\udc00"',
+    "open-brackets": "[" * 100_000,
+    "deep": "[" * 5_000 + "]" * 5_000,
+}
+
+
+@pytest.fixture
+def hostile_world(transactional_db: None, settings: Any) -> World:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost", "testserver"]
+    return build_world(prefix="sth")
+
+
+def hostile_body(path: str, world: World, fragment: str) -> bytes:
+    if path == "/api/v1/ballots":
+        text = json.dumps({"token": world.evaluator_token, "scores": full_scores()})
+        return text.replace('"value": 50', f'"value": {fragment}', 1).encode()
+    return event_json("sth-new").replace('"max": 60', f'"max": {fragment}', 1).encode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/ballots", "/api/v1/events"])
+@pytest.mark.parametrize("name", [*HOSTILE, "over-the-limit"])
+def test_hostile_bodies_conform_to_the_schema(
+    hostile_world: World, settings: Any, path: str, name: str
+) -> None:
+    if name == "over-the-limit":
+        body = b'{"token": "' + b"x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + b'"}'
+    else:
+        body = hostile_body(path, hostile_world, HOSTILE[name])
+    headers = None
+    if path == "/api/v1/events":
+        token = base64.b64encode(f"sth-office:{STRONG_PASSWORD}".encode()).decode()
+        headers = {"Authorization": f"Basic {token}"}
+    case = schema[path]["POST"].Case(body=body, media_type="application/json")
+    start = time.perf_counter()
+    response = case.call(headers=headers)
+    assert time.perf_counter() - start < 2.0  # a guard against the billion-digit expansion
+    case.validate_response(response, checks=CHECKS, headers=headers)
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"] and response.json()["code"]

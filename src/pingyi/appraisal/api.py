@@ -151,7 +151,7 @@ def _visible_event(request: HttpRequest, key: str) -> Event:
 @router.post(
     "/ballots",
     auth=None,
-    response={201: Receipt, 400: Problem, 403: Problem, 409: Problem, 422: Problem},
+    response={201: Receipt, 400: Problem, 403: Problem, 409: Problem, 413: Problem, 422: Problem},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -191,7 +191,7 @@ class CardIn(Schema):
 @router.post(
     "/cards/lookup",
     auth=None,
-    response={200: dict, 400: Problem, 403: Problem, 422: ValidationProblem},
+    response={200: dict, 400: Problem, 403: Problem, 413: Problem, 422: ValidationProblem},
     summary="What a ballot card is for: its event, panel, bound unit, tracks and rubrics",
 )
 def lookup_card(request: HttpRequest, payload: CardIn) -> Any:
@@ -307,7 +307,15 @@ def get_receipts(request: HttpRequest, key: str) -> Any:
 @router.post(
     "/events",
     auth=office_auth,
-    response={201: EventOut, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem},
+    response={
+        201: EventOut,
+        400: Problem,
+        401: Problem,
+        403: Problem,
+        409: Problem,
+        413: Problem,
+        422: Problem,
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -362,6 +370,7 @@ for _action in ("open", "close", "publish"):
         403: Problem,
         404: Problem,
         409: Problem,
+        413: Problem,
         422: ValidationProblem,
     },
     summary="Issue one-use ballot cards for a panel (office)",
