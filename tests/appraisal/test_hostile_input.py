@@ -211,11 +211,20 @@ def test_a_lone_surrogate_anywhere_in_a_ballot_is_a_400(
     assert accepted.status_code == 201
 
 
-def test_a_lone_surrogate_in_an_event_json_is_422(client: Any, office_user: Any) -> None:
-    text = json.dumps(EVENT, ensure_ascii=False).replace('"华龙区"', '"\\udc00"', 1)
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [('"华龙区"', "tracks[0].units[0].name"), ('"测试评议会"', "name")],
+)
+@pytest.mark.parametrize("bad", ["\\udc00", "\\u0000"], ids=["surrogate", "nul"])
+def test_text_that_cannot_be_stored_in_an_event_json_is_422(
+    client: Any, office_user: Any, name: str, path: str, bad: str
+) -> None:
+    """A NUL in the event's name was a 500 on PostgreSQL (text cannot hold NUL)."""
+    text = json.dumps(EVENT, ensure_ascii=False).replace(name, f'"{bad}{name[1:]}', 1)
     response, _ = post(client, "/api/v1/events", text.encode(), **basic(office_user))
     body = refusal(response, 422, "invalid_event")
-    assert "tracks[0].units[0].name" in body["detail"]
+    assert body["detail"].startswith(f"event.json: {path}: "), body["detail"]
+    assert not Event.objects.exists()
 
 
 @pytest.mark.parametrize("case", ["body", "value-5000", "value-33", "unclosed-value"])

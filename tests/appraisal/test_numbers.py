@@ -184,6 +184,8 @@ def test_decimal_text_is_read_plainly() -> None:
         ('{"scores": [{"\\ud800": 1}]}', "text", "scores[0].\\ud800"),
         ('["\\ud83d"]', "text", "[0]"),
         ('["\\ude00\\ud83d"]', "text", "[0]"),
+        ('{"name": "a\\u0000b"}', "text", "name"),
+        ('{"a\\u0000": 1}', "text", "a\x00"),
         ('{"a": [1, ' + HUGE + "]}", "number", "a[1]"),
         ('{"a": ' + TINY + "}", "number", "a"),
         ('{"a": ' + "9" * 10_000_000 + "}", "number", "a"),

@@ -9,7 +9,8 @@ or a second-long conversion later:
 - nesting deeper than :data:`MAX_DEPTH` arrays and objects (100,000 ``[`` stop in the
   parser itself; the limit is checked without recursion);
 - a lone UTF-16 surrogate (``"\\udc00"``) in a string or a member name: it is not Unicode
-  text, cannot be written back as UTF-8 and would break the answer that names it;
+  text, cannot be written back as UTF-8 and would break the answer that names it; and a NUL
+  (``"\\u0000"``), which PostgreSQL cannot store in a text column;
 - with ``bound_numbers`` (the default), a number outside the bounds of
   :mod:`pingyi.appraisal.numbers` (``1e999999999``, a 10,000-digit integer). Without it,
   such numbers are handed over as :class:`~decimal.Decimal` values for the caller's own
@@ -35,7 +36,8 @@ MAX_DEPTH = 32
 #: or ``number`` (out of bounds).
 Kind = Literal["syntax", "depth", "text", "number"]
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+#: The escapes that can make a string hold a surrogate or a NUL.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
 
 
 class JsonInputError(ValueError):
@@ -90,11 +92,11 @@ def _too_deep(max_depth: int) -> str:
     return _("arrays and objects are nested more than %(max)s levels deep") % {"max": max_depth}
 
 
-def _may_hold_surrogates(text: str | None) -> bool:
-    """False only when no string decoded from ``text`` can hold a lone surrogate."""
+def _may_hold_bad_text(text: str | None) -> bool:
+    """False only when no string decoded from ``text`` can hold a lone surrogate or a NUL."""
     if text is None:
         return True
-    if _SURROGATE_ESCAPE.search(text):
+    if _SUSPECT_ESCAPE.search(text):
         return True
     if text.isascii():
         return False
@@ -106,7 +108,9 @@ def _may_hold_surrogates(text: str | None) -> bool:
 
 
 def is_unicode_text(value: str) -> bool:
-    """Whether ``value`` can be written as UTF-8 (it holds no lone surrogate)."""
+    """Whether ``value`` can be written as UTF-8 and stored (no lone surrogate, no NUL)."""
+    if "\x00" in value:
+        return False
     if value.isascii():
         return True
     try:
@@ -141,7 +145,7 @@ def check(
     ``text`` (the JSON it was decoded from) lets the surrogate check be skipped when the
     text cannot have produced one.
     """
-    texts = _may_hold_surrogates(text)
+    texts = _may_hold_bad_text(text)
     if texts and isinstance(value, str) and not is_unicode_text(value):
         raise _bad_text(value, ())
     if bound_numbers:
@@ -176,10 +180,13 @@ def _check_number(value: Any, path: tuple[str | int, ...]) -> None:
 
 
 def _bad_text(value: str, path: tuple[str | int, ...]) -> JsonInputError:
-    bad = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), "")
-    reason = _("the text holds a lone surrogate (%(char)s), which is not Unicode text") % {
-        "char": printable(bad)
-    }
+    if "\x00" in value:
+        reason = _("the text holds a NUL character (\\u0000), which cannot be stored")
+    else:
+        bad = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), "")
+        reason = _("the text holds a lone surrogate (%(char)s), which is not Unicode text") % {
+            "char": printable(bad)
+        }
     return JsonInputError("text", json_path(path), reason)
 
 
