@@ -53,7 +53,7 @@ def axe_source() -> str:
         source = resources.files("axe_playwright_python").joinpath("axe.min.js")
     except ModuleNotFoundError as exc:  # pragma: no cover - the [test] extra is not installed
         raise RuntimeError(
-            "axe-core is missing: pip install -r requirements.txt (axe-playwright-python)"
+            "axe-core is missing: pip install -r requirements-dev.txt (axe-playwright-python)"
         ) from exc
     return source.read_text(encoding="utf-8")
 
