@@ -40,14 +40,14 @@ Row = tuple[int, int, str, str, bytes, bool]
 # ballots. Rows another writer is moving right now are skipped, never waited for (no
 # deadlock between processes); the rows are locked in id order.
 _MOVE_SQL = (
-    f"DELETE FROM appraisal_ballot WHERE id IN ("  # noqa: S608 - constant text
+    f"DELETE FROM appraisal_ballot WHERE id IN ("  # noqa: S608  # nosec B608 # constant text
     "SELECT id FROM appraisal_ballot WHERE event_id = %s AND id {op} %s "
     "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
     f"RETURNING {_COLUMNS}"
 )
 
 _REWRITE_SQL = (
-    "WITH moved AS (DELETE FROM appraisal_ballot WHERE event_id = %s "  # noqa: S608
+    "WITH moved AS (DELETE FROM appraisal_ballot WHERE event_id = %s "  # noqa: S608  # nosec B608 # constant text
     f"RETURNING {_COLUMNS}) "
     f"INSERT INTO appraisal_ballot ({_COLUMNS}) SELECT {_COLUMNS} FROM moved ORDER BY id"
 )
@@ -102,7 +102,7 @@ def _insert(rows: Iterable[Row]) -> None:
             values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             params = [value for row in chunk for value in row]
             cursor.execute(
-                f"INSERT INTO appraisal_ballot ({_COLUMNS}) VALUES {values}",  # noqa: S608
+                f"INSERT INTO appraisal_ballot ({_COLUMNS}) VALUES {values}",  # noqa: S608  # nosec B608 # placeholders only
                 params,
             )
 
