@@ -206,6 +206,14 @@ def test_strict_json_refuses_with_kind_and_path(text: str, kind: str, path: str)
     assert seconds < FAST
 
 
+@pytest.mark.parametrize("bound_numbers", [True, False])
+def test_depth_is_refused_with_its_path_either_way(bound_numbers: bool) -> None:
+    text = '{"scores": [' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "]}"
+    with pytest.raises(JsonInputError) as info:
+        loads(text, bound_numbers=bound_numbers)
+    assert (info.value.kind, info.value.path) == ("depth", "scores[0]" + "[0]" * (MAX_DEPTH - 2))
+
+
 def test_strict_json_accepts_what_json_means() -> None:
     assert loads('["\\ud83d\\ude00", "\\\\udc00", "华龙区"]') == ["😀", "\\udc00", "华龙区"]
     assert loads('{"a": -0, "b": 0.4, "c": 1e14}') == {
