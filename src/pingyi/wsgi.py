@@ -22,6 +22,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
 LEAN_ROUTES = frozenset({("POST", "/api/v1/ballots")})
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # a crash on the ballot path answers the API's JSON shape, not an HTML page
+    "pingyi.core.middleware.ApiRefusalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Content-Length, so that keep-alive connections need no chunked encoding.
     "django.middleware.common.CommonMiddleware",

@@ -318,3 +318,17 @@ def test_the_real_application_answers_through_the_front(db: Any) -> None:
     )
     assert 400 <= status < 500 and headers[b"content-type"].startswith(b"application/json")
     assert set(json.loads(body)) >= {"detail", "code"}
+
+
+def test_the_phone_endpoints_take_small_bodies_only() -> None:
+    """Anyone in the hall may post to the ballot and lookup endpoints: their bodies are
+    capped far below the office's uploads, so no one can make the server parse megabytes."""
+    app_ = Recorder()
+    app = Front(app_, threads=1)
+    big = b"[" * (front.PHONE_MAX_BODY + 1)
+    for path in ("/api/v1/ballots", "/api/v1/cards/lookup"):
+        status, _h, body = run(call(app, scope(path), [big]))
+        assert status == 413 and json.loads(body)["code"] == "too_large"
+    assert app_.calls == []
+    status, _h, _b = run(call(app, scope("/api/v1/events"), [big]))
+    assert status == 200  # the office's endpoints keep the general cap

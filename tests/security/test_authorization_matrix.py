@@ -120,6 +120,7 @@ CASES: list[Case] = [
     # core, accounts, i18n
     Case("core:home", SIGNED_IN),
     Case("core:health", PUBLIC),
+    Case("core:favicon", PUBLIC),
     Case("accounts:login", expect(REDIRECT, anonymous=200)),
     Case("accounts:logout", expect(SIGNED_OUT), method="post"),
     Case("accounts:password_change", SIGNED_IN),
@@ -134,6 +135,7 @@ CASES: list[Case] = [
     Case("orgs:unit_detail", expect(404, anonymous=LOGIN), {"code": "no-such-unit"}),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
+    Case("ballot-sw", PUBLIC),
     Case("ballot-presentations", PUBLIC, {"event_key": "@open"}),
     Case("ballot-presentations", expect(404), {"event_key": "@draft"}),
     Case("ballot-presentations", expect(404), {"event_key": "@closed"}),

@@ -49,6 +49,9 @@ StreamSource = Callable[[str], AsyncIterator[str]]
 #: The largest request body read (bytes). Django refuses big form bodies earlier
 #: (``DATA_UPLOAD_MAX_MEMORY_SIZE``); uploads (slides, sheets) stay well below this.
 MAX_BODY = 32 * 1024 * 1024
+#: The largest body of the anonymous phone endpoints (a ballot of 1,000 scores is ~50 KB):
+#: parsing JSON costs CPU in proportion to its size, and anyone in the hall may send one.
+PHONE_MAX_BODY = 256 * 1024
 #: How long a client may take to send its body, from the end of its headers (seconds).
 BODY_SECONDS = 30.0
 #: The response header by which a view hands a live stream to the front.
@@ -271,7 +274,8 @@ class Front:
             return
         api = scope["path"].startswith("/api/")
         started = time.monotonic()
-        body = await self._read_body(scope, receive, send, api=api)
+        limit = PHONE_MAX_BODY if scope["path"].startswith(PHONE_PATHS) else self.max_body
+        body = await self._read_body(scope, receive, send, api=api, limit=limit)
         if body is None:
             return
         loop = asyncio.get_running_loop()
@@ -305,7 +309,7 @@ class Front:
             )
 
     async def _read_body(
-        self, scope: Scope, receive: Receive, send: Send, *, api: bool
+        self, scope: Scope, receive: Receive, send: Send, *, api: bool, limit: int
     ) -> bytes | None:
         declared = None
         for name, value in scope.get("headers", []):
@@ -315,8 +319,8 @@ class Front:
                 except ValueError:
                     await self._refuse(send, 400, "bad_request", "Bad Content-Length.", api=api)
                     return None
-        if declared is not None and declared > self.max_body:
-            await self._refuse(send, 413, "too_large", self._too_large(), api=api)
+        if declared is not None and declared > limit:
+            await self._refuse(send, 413, "too_large", self._too_large(limit), api=api)
             return None
         parts: list[bytes] = []
         size = 0
@@ -328,8 +332,8 @@ class Front:
                         return None
                     chunk = message.get("body", b"")
                     size += len(chunk)
-                    if size > self.max_body:
-                        await self._refuse(send, 413, "too_large", self._too_large(), api=api)
+                    if size > limit:
+                        await self._refuse(send, 413, "too_large", self._too_large(limit), api=api)
                         return None
                     parts.append(chunk)
                     if not message.get("more_body", False):
@@ -341,8 +345,9 @@ class Front:
             return None
         return b"".join(parts)
 
-    def _too_large(self) -> str:
-        return f"The request body is larger than {self.max_body // (1024 * 1024)} MB."
+    @staticmethod
+    def _too_large(limit: int) -> str:
+        return f"The request body is larger than {limit // 1024} KiB."
 
     @staticmethod
     async def _refuse(send: Send, status: int, code: str, detail: str, *, api: bool) -> None:
