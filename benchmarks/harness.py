@@ -266,7 +266,7 @@ def ballot_bodies(cards: Sequence[Card], *, seed: int = 2026) -> list[dict[str, 
     """A plausible full ballot per card (``demo.simulated_scores``), as the API takes it."""
     import random
 
-    from pingyi.core.demo import COUNTIES, LEAD_UNITS
+    from pingyi.orgs.demo import COUNTIES, LEAD_UNITS
 
     rng = random.Random(seed)
     codes = [c for c, *_r in COUNTIES] + [c for c, *_r in LEAD_UNITS]

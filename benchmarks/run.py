@@ -172,8 +172,8 @@ def bench_tally(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     import tally_bench
 
     from pingyi.appraisal import selectors, services
+    from pingyi.appraisal.method.spec import dump_event_json
     from pingyi.appraisal.models import Event
-    from pingyi.appraisal.spec import dump_event_json
 
     call_command("migrate", verbosity=0)
     spec = tally_bench.bench_spec()

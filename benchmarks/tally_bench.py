@@ -15,9 +15,9 @@ import tracemalloc
 
 import numpy as np
 
-from pingyi.appraisal.packing import ABSTAINED, NOT_SCORED, BallotMatrix, layout
-from pingyi.appraisal.spec import parse_event
-from pingyi.appraisal.tally import results_to_json, tally
+from pingyi.appraisal.method.packing import ABSTAINED, NOT_SCORED, BallotMatrix, layout
+from pingyi.appraisal.method.spec import parse_event
+from pingyi.appraisal.method.tally import results_to_json, tally
 
 MAXIMA = (40, 30, 20, 10)
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from pingyi.appraisal import services
+from pingyi.appraisal.casting import ballot as casting
 from pingyi.core.audit import audit_log, audit_verify, entry_digest
 from pingyi.core.models import AuditEntry
 
@@ -23,7 +24,7 @@ def trail() -> list[AuditEntry]:
     services.event_import(data=json.dumps(EVENT), actor="office")
     event = services.event_open(key="t1", actor="office")
     card = services.tokens_issue(event=event, panel="leaders", count=2, actor="office")[0]
-    services.ballot_cast(token=card.token, scores=full_scores())
+    casting.ballot_cast(token=card.token, scores=full_scores())
     services.event_close(key="t1", actor="office")
     services.event_publish(key="t1", actor="leader-a")
     return list(AuditEntry.objects.all())

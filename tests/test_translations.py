@@ -528,7 +528,7 @@ def test_core_messages_follow_the_active_language() -> None:
     """The Django-free appraisal core translates through Django once Django is running."""
     from django.utils import translation
 
-    from pingyi.appraisal._i18n import gettext as core_gettext
+    from pingyi.core.pure.i18n import gettext as core_gettext
 
     with translation.override("zh-hans"):
         assert core_gettext("The ballot has no scores.") == "该评议票没有任何评分。"

@@ -12,17 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-
-
-def serve_defaults() -> tuple[str, str]:
-    """Where ``pingyi serve`` listens without ``--host``/``--port``: ``PINGYI_HOST`` and
-    ``PINGYI_PORT``, else 127.0.0.1 and 8000 (the port as written; ``--port`` checks it).
-    Cards issued without a public address point here (``cards.command_line_public_url``)."""
-    return os.environ.get("PINGYI_HOST", DEFAULT_HOST), os.environ.get(
-        "PINGYI_PORT", str(DEFAULT_PORT)
-    )
+from pingyi.core.server import serve_defaults
 
 
 def _django() -> None:
@@ -152,7 +142,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     _django()
     _prepare_embedded()
-    from pingyi.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+    from pingyi.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from pingyi.core.demo import load_demo_data
 
     summary = load_demo_data()
     url = f"http://{args.host}:{args.port}/"

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pingyi.appraisal.ballots import ABSTAIN, BallotError, check_ballot
-from pingyi.appraisal.packing import (
+from pingyi.appraisal.method.ballots import ABSTAIN, BallotError, check_ballot
+from pingyi.appraisal.method.packing import (
     ABSTAINED,
     NOT_SCORED,
     BallotMatrixBuilder,
@@ -20,7 +20,7 @@ from pingyi.appraisal.packing import (
     pack,
     unpack,
 )
-from pingyi.appraisal.spec import EventSpec, load_event_json
+from pingyi.appraisal.method.spec import EventSpec, load_event_json
 
 MINI = Path(__file__).parent / "data" / "mini" / "event.json"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -218,7 +218,7 @@ def test_matrix_builder(spec: EventSpec) -> None:
 
 def test_messages_go_through_django_only_when_configured() -> None:
     code = (
-        "import sys; from pingyi.appraisal._i18n import _; assert _('x') == 'x'; "
+        "import sys; from pingyi.core.pure.i18n import _; assert _('x') == 'x'; "
         "assert 'django' not in sys.modules"
     )
     result = subprocess.run(

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingyi.appraisal import bundle as bundle_module
-from pingyi.appraisal.ballots import BallotError, check_ballot
-from pingyi.appraisal.bundle import BundleError, parse_csv_number, read_bundle, write_bundle
-from pingyi.appraisal.packing import matrix_from_ballots, unpack
-from pingyi.appraisal.spec import EventSpec, dump_event_json
-from pingyi.appraisal.tally import dump_results, results_to_json, tally
+from pingyi.appraisal.method import bundle as bundle_module
+from pingyi.appraisal.method.ballots import BallotError, check_ballot
+from pingyi.appraisal.method.bundle import BundleError, parse_csv_number, read_bundle, write_bundle
+from pingyi.appraisal.method.packing import matrix_from_ballots, unpack
+from pingyi.appraisal.method.spec import EventSpec, dump_event_json
+from pingyi.appraisal.method.tally import dump_results, results_to_json, tally
 
 from .test_tally import events, random_ballots
 
@@ -150,7 +150,7 @@ def test_write_bundle_round_trip(tmp_path: Path) -> None:
 
 def test_write_bundle_accepts_ballots_and_packed_rows(tmp_path: Path) -> None:
     spec, matrix = read_bundle(MINI)
-    from pingyi.appraisal.packing import pack
+    from pingyi.appraisal.method.packing import pack
 
     ballots = [
         unpack(spec, spec.panels[int(p)].key, row.tobytes())
@@ -289,7 +289,7 @@ def test_parse_csv_number() -> None:
 
 def csv_lines(spec: EventSpec, ballots: list[Any]) -> list[list[str]]:
     """Ballots as CSV rows, each ballot's rows in event order."""
-    from pingyi.appraisal.ballots import ABSTAIN
+    from pingyi.appraisal.method.ballots import ABSTAIN
 
     out = []
     for n, ballot in enumerate(ballots):
@@ -440,7 +440,7 @@ def test_bundle_rules_match_check_ballot(
 def test_keys_that_need_quoting_use_the_csv_module(tmp_path: Path) -> None:
     _spec, matrix = read_bundle(MINI)
     text = (MINI / "event.json").read_text(encoding="utf-8").replace('"fgw"', '"f\\"gw"')
-    from pingyi.appraisal.spec import load_event_json
+    from pingyi.appraisal.method.spec import load_event_json
 
     quoted = load_event_json(text)
     results = results_to_json(tally(quoted, matrix))

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from pingyi.appraisal import services
+from pingyi.appraisal import errors, services
+from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Ballot, BallotCard, Event
 from pingyi.appraisal.selectors import compute_results
 
@@ -248,16 +249,16 @@ def test_failure_between_card_and_ballot_leaves_neither(open_event: Event) -> No
     def explode() -> None:
         raise RuntimeError("injected failure")
 
-    services._after_card_consumed = explode
+    casting._after_card_consumed = explode
     try:
         with pytest.raises(RuntimeError):
-            services.ballot_cast(token=token, scores=full_scores())
+            casting.ballot_cast(token=token, scores=full_scores())
     finally:
-        services._after_card_consumed = None
+        casting._after_card_consumed = None
     assert Ballot.objects.count() == 0
     assert BallotCard.objects.get().used is False
     # ... and the card still works afterwards.
-    assert services.ballot_cast(token=token, scores=full_scores()).created
+    assert casting.ballot_cast(token=token, scores=full_scores()).created
 
 
 def test_results_only_after_close(client: Any, open_event: Event, office_user: Any) -> None:
@@ -281,12 +282,12 @@ def test_results_only_after_close(client: Any, open_event: Event, office_user: A
 
 
 def test_state_machine_is_enforced(event: Event) -> None:
-    with pytest.raises(services.StateError):
+    with pytest.raises(errors.StateError):
         services.event_close(key=event.key)
-    with pytest.raises(services.StateError):
+    with pytest.raises(errors.StateError):
         services.event_publish(key=event.key)
     services.event_open(key=event.key)
-    with pytest.raises(services.StateError):
+    with pytest.raises(errors.StateError):
         services.event_open(key=event.key)
     services.event_close(key=event.key)
     services.event_publish(key=event.key)
@@ -311,7 +312,7 @@ def test_ballot_table_holds_nothing_that_identifies(open_event: Event) -> None:
 
 def test_stored_order_does_not_follow_voting_order(open_event: Event) -> None:
     receipts = [
-        services.ballot_cast(token=t, scores=full_scores()).receipt for t in issue(open_event, n=30)
+        casting.ballot_cast(token=t, scores=full_scores()).receipt for t in issue(open_event, n=30)
     ]
     stored = list(Ballot.objects.order_by("pk").values_list("receipt", flat=True))
     assert sorted(stored) == sorted(receipts)

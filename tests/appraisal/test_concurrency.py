@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from django.db import close_old_connections, connection, connections
 
-from pingyi.appraisal import services
+from pingyi.appraisal import errors, services
+from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Ballot, BallotCard
 
 from .test_casting import EVENT, full_scores
@@ -32,9 +33,9 @@ def _race(token: str, *, guard: bool, scores: list[list[dict[str, Any]]]) -> Cou
     def submit(i: int) -> None:
         try:
             barrier.wait(timeout=30)
-            result = services.ballot_cast(token=token, scores=scores[i], guard=guard)
+            result = casting.ballot_cast(token=token, scores=scores[i], guard=guard)
             outcome = "created" if result.created else "retry"
-        except services.CardUsed:
+        except errors.CardUsed:
             outcome = "used"
         except Exception as exc:  # pragma: no cover - reported by the assertion below
             outcome = f"error: {exc!r}"
@@ -87,11 +88,11 @@ def test_control_without_the_guard_the_race_is_seen(card_token: str) -> None:
             consumed["n"] += 1
         time.sleep(0.05)
 
-    services._after_card_consumed = widen
+    casting._after_card_consumed = widen
     try:
         _race(card_token, guard=False, scores=[full_scores(base=i) for i in range(WAYS)])
     finally:
-        services._after_card_consumed = None
+        casting._after_card_consumed = None
     assert consumed["n"] > 1, "the harness did not produce concurrent submissions"
     # The unique receipt per card still keeps a second ballot out (defence in depth).
     assert Ballot.objects.count() == 1

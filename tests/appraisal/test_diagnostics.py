@@ -11,9 +11,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingyi.appraisal import diagnostics as diag
-from pingyi.appraisal.packing import NOT_SCORED, BallotMatrix, layout
-from pingyi.appraisal.spec import EventSpec, parse_event
+from pingyi.appraisal.method import diagnostics as diag
+from pingyi.appraisal.method.packing import NOT_SCORED, BallotMatrix, layout
+from pingyi.appraisal.method.spec import EventSpec, parse_event
 
 # --------------------------------------------------------------------------- reference
 

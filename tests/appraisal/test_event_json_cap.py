@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from pingyi.appraisal import services
-from pingyi.appraisal.bundle import (
+from pingyi.appraisal.method.bundle import (
     EVENT_JSON_MAX_BYTES,
     BundleError,
     read_bundle,

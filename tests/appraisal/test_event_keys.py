@@ -2,7 +2,7 @@
 
 Issue 9, item 5: importing an event keyed ``2026.h1`` (or ``../../etc`` over the API) was
 accepted, and then ``/`` and ``/meeting/`` answered 500 to every office user. The rule
-(:mod:`pingyi.appraisal.event_keys`) is applied by the event.json parser, so the API, the
+(:mod:`pingyi.appraisal.method.event_keys`) is applied by the event.json parser, so the API, the
 command line, the office's import page and bundles all refuse such a key with the same
 clear message naming ``key``. A bad row that exists anyway (written by raw SQL here) is
 listed without links; no page that lists it fails.
@@ -24,11 +24,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import translation
 
-from pingyi.appraisal import services
-from pingyi.appraisal.bundle import BundleError, read_bundle
-from pingyi.appraisal.event_keys import EVENT_KEY_MAX_LENGTH, event_key_problem
+from pingyi.appraisal import errors, services
+from pingyi.appraisal.method.bundle import BundleError, read_bundle
+from pingyi.appraisal.method.event_keys import EVENT_KEY_MAX_LENGTH, event_key_problem
+from pingyi.appraisal.method.spec import SpecError, load_event_json
 from pingyi.appraisal.models import Event
-from pingyi.appraisal.spec import SpecError, load_event_json
 
 from .test_api import basic
 from .test_casting import EVENT
@@ -127,7 +127,7 @@ def test_the_api_refuses_with_422_and_the_reason(client: Any, office_user: Any, 
 
 @pytest.mark.django_db
 def test_the_service_refuses_before_writing() -> None:
-    with pytest.raises(services.EventInvalid) as caught:
+    with pytest.raises(errors.EventInvalid) as caught:
         services.event_import(data=event_json("2026.h1"))
     assert "key" in caught.value.message and "2026.h1" in caught.value.message
     assert Event.objects.count() == 0

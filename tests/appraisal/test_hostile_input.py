@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from pingyi.appraisal import meeting, services
+from pingyi.appraisal import errors, meeting, services
 from pingyi.appraisal.models import Ballot, BallotCard, Event
 from pingyi.orgs.services import UnitImportError, parse_unit_rows, read_unit_workbook
 from tests.orgs.workbooks import HEADER, workbook_bytes
@@ -309,7 +309,7 @@ def test_the_unit_workbook_refuses_a_huge_number_cell() -> None:
 )
 def test_the_running_order_bounds_places(open_event: Event, order: Any) -> None:
     start = time.perf_counter()
-    with pytest.raises(services.AppraisalError) as info:
+    with pytest.raises(errors.AppraisalError) as info:
         meeting.running_order_save(
             key=open_event.key, track="counties", rows=[{"unit": "hualong", "order": order}]
         )

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from pingyi.appraisal import live, meeting, services
+from pingyi.appraisal import errors, live, meeting, services
+from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Event, Presentation
 from pingyi.appraisal.selectors import stored_results
 
@@ -180,10 +181,10 @@ def test_list_shows_console_links_to_the_office_only(office_user: Any, leader_us
 @pytest.mark.django_db
 def test_reveal_before_close_is_refused(office_user: Any) -> None:
     event = make_event()
-    with pytest.raises(services.StateError):
+    with pytest.raises(errors.StateError):
         meeting.track_reveal(key=KEY, track="counties")
     services.event_open(key=KEY)
-    with pytest.raises(services.StateError):
+    with pytest.raises(errors.StateError):
         meeting.track_reveal(key=KEY, track="counties")
     client = signed_in(office_user)
     response = client.post(f"/meeting/{KEY}/console/reveal", {"track": "counties"}, follow=True)
@@ -192,7 +193,7 @@ def test_reveal_before_close_is_refused(office_user: Any) -> None:
     event.refresh_from_db()
     assert event.revealed_tracks == []
     services.event_close(key=KEY)
-    with pytest.raises(services.AppraisalError):
+    with pytest.raises(errors.AppraisalError):
         meeting.track_reveal(key=KEY, track="nope")
     meeting.track_reveal(key=KEY, track="leads")
     meeting.track_reveal(key=KEY, track="counties")
@@ -231,11 +232,11 @@ def test_rehearsal_toggle_banner_and_purge(office_user: Any) -> None:
     screen = client.get(f"/meeting/{KEY}/screen").content.decode()
     assert 'id="rehearsal-strip" >' in screen or 'id="rehearsal-strip">' in screen  # shown
     tokens = issue(event, count=2)
-    with pytest.raises(services.StateError):  # rehearsal cards exist: purge first
+    with pytest.raises(errors.StateError):  # rehearsal cards exist: purge first
         meeting.rehearsal_set(key=KEY, on=False)
     services.event_open(key=KEY)
-    services.ballot_cast(token=tokens[0], scores=full_scores())
-    with pytest.raises(services.StateError):
+    casting.ballot_cast(token=tokens[0], scores=full_scores())
+    with pytest.raises(errors.StateError):
         meeting.rehearsal_set(key=KEY, on=False)
     services.event_close(key=KEY)
     meeting.track_reveal(key=KEY, track="counties")
@@ -253,7 +254,7 @@ def test_rehearsal_toggle_banner_and_purge(office_user: Any) -> None:
     event.refresh_from_db()
     assert not event.rehearsal
     issue(event, count=1)
-    with pytest.raises(services.StateError):  # real cards: a purge must never meet them
+    with pytest.raises(errors.StateError):  # real cards: a purge must never meet them
         meeting.rehearsal_set(key=KEY, on=True)
 
 
@@ -293,9 +294,9 @@ def test_running_order_presenters_and_notes(office_user: Any) -> None:
         [{"unit": "hualong", "order": 1}, {"unit": "hualong", "order": 2}],
         [{"unit": "hualong", "order": 1, "comment_notes": "x" * 5001}],
     ):
-        with pytest.raises(services.AppraisalError):
+        with pytest.raises(errors.AppraisalError):
             meeting.running_order_save(key=KEY, track="counties", rows=bad)
-    with pytest.raises(services.AppraisalError):
+    with pytest.raises(errors.AppraisalError):
         meeting.running_order_save(key=KEY, track="nope", rows=[])
     page = client.get(f"/meeting/{KEY}/console").content.decode()
     assert "讲评：实绩突出" in page
@@ -308,7 +309,7 @@ def test_previous_event_for_rank_changes() -> None:
     meeting.previous_set(key=KEY, previous="t0")
     assert Event.objects.get(key=KEY).previous.key == "t0"
     for bad in (KEY, "missing"):
-        with pytest.raises(services.AppraisalError):
+        with pytest.raises(errors.AppraisalError):
             meeting.previous_set(key=KEY, previous=bad)
     meeting.previous_set(key=KEY, previous=None)
     assert Event.objects.get(key=KEY).previous is None

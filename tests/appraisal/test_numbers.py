@@ -1,7 +1,7 @@
 """Hostile numbers and hostile JSON against the pure parsers (issue 9, items 1 and 6).
 
 One rule bounds every number before any exact arithmetic
-(:func:`pingyi.appraisal.numbers.number_problem`); :func:`pingyi.appraisal.strict_json.loads`
+(:func:`pingyi.core.pure.numbers.number_problem`); :func:`pingyi.core.pure.strict_json.loads`
 bounds depth and refuses lone surrogates. Each parser — event.json, the ballot checker,
 ``ballots.csv`` — is attacked with the numbers that used to expand into a billion digits,
 and must refuse them with its own error, naming where and why, in well under a second.
@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from pingyi.appraisal import numbers
-from pingyi.appraisal.ballots import BallotError, check_ballot
-from pingyi.appraisal.bundle import BundleError, read_bundle
-from pingyi.appraisal.spec import SpecError, load_event_json, parse_event
-from pingyi.appraisal.strict_json import MAX_DEPTH, JsonInputError, loads
+from pingyi.appraisal.method.ballots import BallotError, check_ballot
+from pingyi.appraisal.method.bundle import BundleError, read_bundle
+from pingyi.appraisal.method.spec import SpecError, load_event_json, parse_event
+from pingyi.core.pure import numbers
+from pingyi.core.pure.strict_json import MAX_DEPTH, JsonInputError, loads
 
 from .test_casting import EVENT, full_scores
 

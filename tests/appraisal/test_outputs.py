@@ -21,11 +21,14 @@ from django.urls import include, path
 from django.utils import translation
 
 import pingyi.urls
-from pingyi.appraisal import printing, selectors, services
-from pingyi.appraisal.cards import format_code
+from pingyi.appraisal import errors, selectors, services
+from pingyi.appraisal.casting import ballot as casting
+from pingyi.appraisal.casting.cards import format_code
+from pingyi.appraisal.errors import OutputsNotReady
 from pingyi.appraisal.models import BallotCard, Event
-from pingyi.appraisal.report import DiagnosticSection, build_report
-from pingyi.appraisal.workbook import HEADER_ROW, OutputsNotReady, build_workbook
+from pingyi.appraisal.outputs import printing
+from pingyi.appraisal.outputs.report import DiagnosticSection, build_report
+from pingyi.appraisal.outputs.workbook import HEADER_ROW, build_workbook
 
 from .test_casting import EVENT
 from .test_round_trip import pingyi as run_pingyi
@@ -102,7 +105,7 @@ def closed_event(key: str, *, seed: int, previous: str | None = None) -> Event:
         ("attendees", 2, "puyang"),
     ):
         for card in services.tokens_issue(event=event, panel=panel, count=n, unit=unit):
-            services.ballot_cast(token=card.token, scores=ballot(rng, unit))
+            casting.ballot_cast(token=card.token, scores=ballot(rng, unit))
     services.event_close(key=key)
     return Event.objects.get(key=key)
 
@@ -181,17 +184,17 @@ def test_cards_pdf_holds_n_distinct_qr_codes_that_vote(tmp_path: Path) -> None:
     codes = CODE_RE.findall(text)
     assert len(set(codes)) == 11
     # the codes and the QR tokens are the two secrets of the same 11 cards
-    by_code = {services.card_for_secret(c).pk for c in codes}  # type: ignore[union-attr]
-    by_token = {services.card_for_secret(t).pk for t in tokens}  # type: ignore[union-attr]
+    by_code = {casting.card_for_secret(c).pk for c in codes}  # type: ignore[union-attr]
+    by_token = {casting.card_for_secret(t).pk for t in tokens}  # type: ignore[union-attr]
     assert by_code == by_token and len(by_token) == 11
     assert "pingyi.example.gov.cn/b/" in text.replace("\n", "")
 
     services.event_open(key="cards1")
     rng = random.Random(5)
-    receipts = {services.ballot_cast(token=t, scores=ballot(rng, None)).receipt for t in tokens}
+    receipts = {casting.ballot_cast(token=t, scores=ballot(rng, None)).receipt for t in tokens}
     assert len(receipts) == 11
-    with pytest.raises(services.CardUsed):
-        services.ballot_cast(token=tokens[0], scores=ballot(rng, None))
+    with pytest.raises(errors.CardUsed):
+        casting.ballot_cast(token=tokens[0], scores=ballot(rng, None))
 
 
 @needs_poppler
@@ -237,7 +240,7 @@ def test_cards_are_shuffled_before_layout(tmp_path: Path) -> None:
 @pytest.mark.django_db
 def test_no_cards_once_voting_has_closed(two_events: Event) -> None:
     before = BallotCard.objects.filter(event=two_events).count()
-    with pytest.raises(services.StateError):
+    with pytest.raises(errors.StateError):
         printing.issue_cards_pdf(event=two_events, panel="leaders", count=3, public_url=PUBLIC_URL)
     assert BallotCard.objects.filter(event=two_events).count() == before
 

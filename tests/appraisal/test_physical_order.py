@@ -24,7 +24,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from pingyi.appraisal import services, storage
+from pingyi.appraisal import services
+from pingyi.appraisal.casting import ballot as casting
+from pingyi.appraisal.casting import storage
 from pingyi.appraisal.models import Ballot, Event, random_ballot_id
 
 from .test_casting import EVENT, full_scores
@@ -180,11 +182,11 @@ def test_moved_ballots_keep_their_content(event: Event) -> None:
     one-receipt rule still hold afterwards."""
     tokens = [c.token for c in services.tokens_issue(event=event, panel="leaders", count=40)]
     for i, token in enumerate(tokens):
-        services.ballot_cast(token=token, scores=full_scores(base=20 + i))
+        casting.ballot_cast(token=token, scores=full_scores(base=20 + i))
     stored = {r: bytes(p) for r, p in Ballot.objects.values_list("receipt", "payload")}
     assert len(stored) == 40
     for i, token in enumerate(tokens[:5]):  # identical retries answer the same receipt
-        assert not services.ballot_cast(token=token, scores=full_scores(base=20 + i)).created
+        assert not casting.ballot_cast(token=token, scores=full_scores(base=20 + i)).created
     again = {r: bytes(p) for r, p in Ballot.objects.values_list("receipt", "payload")}
     assert again == stored
     assert storage.MIX_PER_BALLOT >= 16  # the measured setting (docs/anonymity.md)
@@ -230,12 +232,12 @@ def test_exported_bundle_rows_have_fresh_ids_in_random_order(
 ) -> None:
     """Even from ballots read in casting order, ballots.csv gets fresh random ids and its
     own random order (docs/anonymity.md)."""
-    from pingyi.appraisal import exports
-    from pingyi.appraisal.packing import BallotMatrixBuilder
+    from pingyi.appraisal.method.packing import BallotMatrixBuilder
+    from pingyi.appraisal.outputs import exports
 
     tokens = [c.token for c in services.tokens_issue(event=event, panel="leaders", count=N)]
     receipts = [  # ballot i scores hualong's results i/2: its value names it in the CSV
-        services.ballot_cast(token=t, scores=full_scores(base=i / 2)).receipt
+        casting.ballot_cast(token=t, scores=full_scores(base=i / 2)).receipt
         for i, t in enumerate(tokens)
     ]
     services.event_close(key=event.key)

@@ -17,9 +17,10 @@ import pytest
 from django.test import Client
 
 from pingyi.appraisal import services
-from pingyi.appraisal.bundle import read_bundle
+from pingyi.appraisal.casting import ballot as casting
+from pingyi.appraisal.method.bundle import read_bundle
+from pingyi.appraisal.method.tally import dump_results, results_to_json, tally
 from pingyi.appraisal.models import Event
-from pingyi.appraisal.tally import dump_results, results_to_json, tally
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1920, "height": 1080}
@@ -114,7 +115,7 @@ def make_event(
         for n, card in enumerate(services.tokens_issue(event=event, panel=panel, count=count + 1)):
             if n == count:
                 break  # one card issued but not used
-            receipts.append(services.ballot_cast(token=card.token, scores=scores(order, n)).receipt)
+            receipts.append(casting.ballot_cast(token=card.token, scores=scores(order, n)).receipt)
     if state in ("closed", "published"):
         services.event_close(key=key)
     if state == "published":

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from pingyi.appraisal.cards import command_line_public_url
+from pingyi.appraisal.casting.cards import command_line_public_url
 from pingyi.cli import build_parser
 from tests.appraisal.test_casting import EVENT
 from tests.test_cli import _free_port, fresh_env, run

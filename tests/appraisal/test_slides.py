@@ -11,8 +11,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pingyi.appraisal import services
+from pingyi.appraisal.errors import SlidesError
 from pingyi.appraisal.models import Event, Presentation
-from pingyi.appraisal.slides import SlidesError, safe_filename, slides_upload
+from pingyi.appraisal.slides import safe_filename, slides_upload
 
 from .test_casting import EVENT
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pingyi.appraisal.spec import (
+from pingyi.appraisal.method.spec import (
     SpecError,
     dump_event_json,
     load_event_json,

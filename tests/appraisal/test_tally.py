@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingyi.appraisal.ballots import ABSTAIN, Ballot, make_ballot
-from pingyi.appraisal.packing import BallotMatrix, matrix_from_ballots
-from pingyi.appraisal.spec import EventSpec, parse_event
-from pingyi.appraisal.tally import (
+from pingyi.appraisal.method.ballots import ABSTAIN, Ballot, make_ballot
+from pingyi.appraisal.method.packing import BallotMatrix, matrix_from_ballots
+from pingyi.appraisal.method.spec import EventSpec, parse_event
+from pingyi.appraisal.method.tally import (
     dump_results,
     results_to_json,
     round_half_up,
@@ -430,7 +430,7 @@ def test_dump_results_is_canonical() -> None:
 
 def test_tally_module_does_not_import_django() -> None:
     code = (
-        "import sys, pingyi.appraisal.tally, pingyi.appraisal.bundle, "
+        "import sys, pingyi.appraisal.method.tally, pingyi.appraisal.method.bundle, "
         "pingyi.appraisal.cli_tally; assert 'django' not in sys.modules, 'django imported'"
     )
     result = subprocess.run(

@@ -10,8 +10,9 @@ import pytest
 from django.db import connections
 
 from pingyi.appraisal import services
+from pingyi.appraisal.casting import ballot as casting
+from pingyi.appraisal.casting.ballot import ballot_writer
 from pingyi.appraisal.models import Ballot, BallotCard
-from pingyi.appraisal.writer import ballot_writer
 
 from .test_casting import EVENT, full_scores
 
@@ -32,7 +33,7 @@ def cast_all(tokens: list[str], scores: Any = None) -> list[Any]:
     def run(i: int) -> None:
         try:
             barrier.wait(timeout=30)
-            results[i] = services.ballot_cast(token=tokens[i], scores=scores or full_scores())
+            results[i] = casting.ballot_cast(token=tokens[i], scores=scores or full_scores())
         except Exception as exc:
             results[i] = exc
         finally:
@@ -50,7 +51,7 @@ def test_concurrent_ballots_share_commits(tokens: list[str]) -> None:
     writer = ballot_writer()
     before_batches, before_answered = writer.batches, writer.answered
     results = cast_all(tokens)
-    assert all(isinstance(r, services.CastResult) and r.created for r in results), results
+    assert all(isinstance(r, casting.CastResult) and r.created for r in results), results
     assert Ballot.objects.count() == 60
     assert BallotCard.objects.filter(used=True).count() == 60
     assert writer.answered - before_answered == 60
@@ -68,13 +69,13 @@ def test_a_failing_ballot_does_not_take_its_batch_down(tokens: list[str]) -> Non
             if calls["n"] % 5 == 0:
                 raise RuntimeError("injected failure")
 
-    services._after_card_consumed = fail_every_fifth
+    casting._after_card_consumed = fail_every_fifth
     try:
         results = cast_all(tokens[:30])
     finally:
-        services._after_card_consumed = None
+        casting._after_card_consumed = None
     failed = [r for r in results if isinstance(r, RuntimeError)]
-    stored = [r for r in results if isinstance(r, services.CastResult)]
+    stored = [r for r in results if isinstance(r, casting.CastResult)]
     assert failed and stored
     assert len(failed) + len(stored) == 30
     # Exactly the acknowledged ballots are stored, and only their cards are used.

@@ -27,6 +27,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from pingyi.appraisal import services
+from pingyi.appraisal.casting import ballot as casting
 from tests.appraisal.test_casting import full_scores
 from tests.appraisal.test_meeting import issue, make_event
 from tests.browser.axe import assert_accessible
@@ -140,7 +141,7 @@ def test_console_and_screen_run_a_meeting(
     services.event_open(key="t0")
     for i, token in enumerate(old_tokens):
         # before: 清丰县 first, 华龙区 second, 濮阳县 third
-        services.ballot_cast(
+        casting.ballot_cast(
             token=token, scores=scores({"qingfeng": 55 - i, "hualong": 50 - i, "puyang": 40})
         )
     services.event_close(key="t0")
@@ -317,7 +318,7 @@ def test_screen_shows_long_panel_names_whole(
     services.event_open(key=KEY)
     ballot = scores({"hualong": 50, "puyang": 40, "qingfeng": 45})
     for token in issue(event, panel="deputies", count=2):  # 2 of 2 expected: quorum ✓
-        services.ballot_cast(token=token, scores=ballot)
+        casting.ballot_cast(token=token, scores=ballot)
     context = context_for(browser, leader_user, live_server.url, SCREEN, "zh-hans")
     try:
         page = context.new_page()

@@ -131,7 +131,8 @@ def test_sign_in_chinese_home_then_english(
 ) -> None:
     from playwright.sync_api import expect
 
-    from pingyi.core.demo import DEMO_PASSWORD, load_demo_data
+    from pingyi.accounts.demo import DEMO_PASSWORD
+    from pingyi.core.demo import load_demo_data
 
     load_demo_data()
 

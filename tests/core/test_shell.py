@@ -175,7 +175,8 @@ def test_demo_data_is_the_seed_meeting_and_loads_idempotently() -> None:
 
 @pytest.mark.django_db
 def test_demo_accounts_sign_in_with_the_published_password(client) -> None:
-    from pingyi.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+    from pingyi.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from pingyi.core.demo import load_demo_data
 
     load_demo_data()
     for username, _role, _unit in DEMO_ACCOUNTS:
@@ -188,7 +189,8 @@ def test_demo_accounts_sign_in_with_the_published_password(client) -> None:
 
 @pytest.mark.django_db
 def test_demo_reload_keeps_a_changed_password() -> None:
-    from pingyi.core.demo import DEMO_ACCOUNTS, load_demo_data
+    from pingyi.accounts.demo import DEMO_ACCOUNTS
+    from pingyi.core.demo import load_demo_data
 
     load_demo_data()
     user = User.objects.get(username=DEMO_ACCOUNTS[0][0])

@@ -134,6 +134,7 @@ class World:
 def build_world(prefix: str = "sx", names: dict[str, str] | None = None) -> World:
     from pingyi.accounts.models import User
     from pingyi.appraisal import services
+    from pingyi.appraisal.casting import ballot as casting
     from pingyi.appraisal.slides import slides_upload
     from pingyi.orgs.models import Unit, UnitKind
 
@@ -174,7 +175,7 @@ def build_world(prefix: str = "sx", names: dict[str, str] | None = None) -> Worl
         services.event_open(key=key)
         cards = services.tokens_issue(event=event, panel="leaders", count=4)
         for n, card in enumerate(cards[:3]):
-            receipt = services.ballot_cast(token=card.token, scores=full_scores(n)).receipt
+            receipt = casting.ballot_cast(token=card.token, scores=full_scores(n)).receipt
             if state == "published":
                 world.receipts.append(receipt)
         if state == "open":

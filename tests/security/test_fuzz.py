@@ -25,9 +25,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingyi.appraisal.ballots import BallotError, check_ballot
-from pingyi.appraisal.bundle import BundleError, read_bundle
-from pingyi.appraisal.spec import SpecError, load_event_json
+from pingyi.appraisal.method.ballots import BallotError, check_ballot
+from pingyi.appraisal.method.bundle import BundleError, read_bundle
+from pingyi.appraisal.method.spec import SpecError, load_event_json
 
 from .conftest import event_json, full_scores
 

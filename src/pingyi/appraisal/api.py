@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from pingyi.appraisal import selectors, services, strict_json
+from pingyi.appraisal import errors, selectors, services
+from pingyi.appraisal.casting import ballot as casting
+from pingyi.appraisal.method.spec import spec_to_json
 from pingyi.appraisal.models import Event
-from pingyi.appraisal.spec import spec_to_json
 from pingyi.core.api_auth import OfficeAuth, office_auth
+from pingyi.core.pure import strict_json
 
 router = Router(tags=["appraisal"])
 
@@ -96,9 +98,9 @@ def problem(status: int, detail: str, code: str, **extra: Any) -> HttpResponse:
     return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
 
 
-def refusal(exc: services.AppraisalError) -> HttpResponse:
+def refusal(exc: errors.AppraisalError) -> HttpResponse:
     extra: dict[str, Any] = {}
-    if isinstance(exc, services.BallotRefused):
+    if isinstance(exc, errors.BallotRefused):
         extra = {"track": exc.error.track, "unit": exc.error.unit}
     return problem(exc.status, exc.message, exc.code, **extra)
 
@@ -178,8 +180,8 @@ def cast_ballot(request: HttpRequest) -> Any:
     if not all(isinstance(row, dict) for row in scores):
         return problem(400, _("Every entry of “scores” must be an object."), "bad_request")
     try:
-        result = services.ballot_cast(token=token, scores=scores)
-    except services.AppraisalError as exc:
+        result = casting.ballot_cast(token=token, scores=scores)
+    except errors.AppraisalError as exc:
         return refusal(exc)
     return Status(201, {"receipt": result.receipt})
 
@@ -197,7 +199,7 @@ class CardIn(Schema):
 def lookup_card(request: HttpRequest, payload: CardIn) -> Any:
     """The phone ballot page asks this with the token from the QR's fragment (a POST body,
     so the secret never appears in a URL or a log)."""
-    card = services.card_for_secret(payload.token)
+    card = casting.card_for_secret(payload.token)
     if card is None:
         return problem(
             403, _("This ballot card is not valid. Check the code and try again."), "card_not_valid"
@@ -327,7 +329,7 @@ def get_receipts(request: HttpRequest, key: str) -> Any:
 def import_event(request: HttpRequest) -> Any:
     try:
         event = services.event_import(data=request.body)
-    except services.AppraisalError as exc:
+    except errors.AppraisalError as exc:
         return refusal(exc)
     return Status(201, _event_out(event))
 
@@ -336,7 +338,7 @@ def _state_change(action: str) -> Any:
     def view(request: HttpRequest, key: str) -> Any:
         try:
             event = getattr(services, f"event_{action}")(key=key)
-        except services.AppraisalError as exc:
+        except errors.AppraisalError as exc:
             return refusal(exc)
         return Status(200, _event_out(event))
 
@@ -381,7 +383,7 @@ def issue_cards(request: HttpRequest, key: str, payload: CardsIn) -> Any:
         issued = services.tokens_issue(
             event=event, panel=payload.panel, count=payload.count, unit=payload.unit
         )
-    except services.AppraisalError as exc:
+    except errors.AppraisalError as exc:
         return refusal(exc)
     return Status(
         201,

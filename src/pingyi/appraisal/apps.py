@@ -6,6 +6,11 @@ class AppraisalConfig(AppConfig):
     name = "pingyi.appraisal"
     label = "appraisal"
     verbose_name = _("Appraisal")
+    #: ``pingyi demo`` (pingyi.core.demo): this app's demo data, after lower orders
+    demo_loader = "pingyi.appraisal.demo.load_demo_event"
+    demo_order = 30
+    #: its part of the home page (pingyi.core.views.home)
+    home_context = "pingyi.appraisal.views.public.home_context"
 
     def ready(self) -> None:
         from pingyi.appraisal import live  # (local import: apps are ready only here)

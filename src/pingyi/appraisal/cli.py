@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pingyi.appraisal import errors
+
 SetUp = Callable[[], None]
 
 
@@ -34,7 +36,7 @@ def _public_url(verb: str, given: str | None) -> str | None:
     nobody chose it; None, with the refusal printed, when it is not an http(s) address."""
     from django.utils.translation import gettext as _
 
-    from pingyi.appraisal.cards import command_line_public_url
+    from pingyi.appraisal.casting.cards import command_line_public_url
 
     public_url, warning = command_line_public_url(given)
     if warning:
@@ -120,7 +122,7 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
 
 
 def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
-    from pingyi.appraisal.bundle import BundleError, read_event_json
+    from pingyi.appraisal.method.bundle import BundleError, read_event_json
 
     try:
         data = read_event_json(args.bundle)
@@ -129,11 +131,11 @@ def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
     except OSError as exc:
         return _fail("event import", f"{args.bundle}: {exc.strerror or exc}")
     setup()
-    from pingyi.appraisal import services
+    from pingyi.appraisal import errors, services
 
     try:
         event = services.event_import(data=data, replace=args.replace)
-    except services.AppraisalError as exc:
+    except errors.AppraisalError as exc:
         return _fail("event import", exc.message)
     print(event.key)
     return 0
@@ -149,7 +151,7 @@ def cmd_event_state(args: argparse.Namespace, action: str, setup: SetUp) -> int:
             print(f"{args.key}: purged {deleted} rows; back to draft")
             return 0
         event = getattr(services, f"event_{action}")(key=args.key)
-    except services.AppraisalError as exc:
+    except errors.AppraisalError as exc:
         return _fail(f"event {action}", exc.message)
     except services.Event.DoesNotExist:
         return _fail(f"event {action}", f"no event {args.key!r}")
@@ -177,7 +179,8 @@ def cmd_event_list(args: argparse.Namespace, setup: SetUp) -> int:
 
 def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
-    from pingyi.appraisal.exports import ExportError, event_export
+    from pingyi.appraisal.errors import ExportError
+    from pingyi.appraisal.outputs.exports import event_export
 
     try:
         path = event_export(key=args.key, directory=Path(args.dir))
@@ -190,7 +193,7 @@ def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
 def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
     from pingyi.appraisal import services
-    from pingyi.appraisal.cards import ballot_url, format_code
+    from pingyi.appraisal.casting.cards import ballot_url, format_code
     from pingyi.appraisal.models import Event
 
     event = Event.objects.filter(key=args.key).first()
@@ -203,7 +206,7 @@ def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
         issued = services.tokens_issue(
             event=event, panel=args.panel, count=args.count, unit=args.unit
         )
-    except services.AppraisalError as exc:
+    except errors.AppraisalError as exc:
         return _fail("tokens", exc.message)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["token", "code", "panel", "unit", "url"])
@@ -235,9 +238,9 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
     from django.utils.translation import gettext as _
 
-    from pingyi.appraisal import services
+    from pingyi.appraisal.errors import PdfFontMissing
     from pingyi.appraisal.models import Event, EventState
-    from pingyi.appraisal.printing import PdfFontMissing, issue_cards_pdf
+    from pingyi.appraisal.outputs.printing import issue_cards_pdf
 
     nothing = _("Nothing was issued.")
     out = Path(args.out)
@@ -272,7 +275,7 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
                 public_url=public_url,
                 before_commit=lambda pdf: _write_new(out, pdf),
             )
-        except services.AppraisalError as exc:
+        except errors.AppraisalError as exc:
             return _fail("cards", f"{exc.message} {nothing}")
         except PdfFontMissing as exc:
             return _fail("cards", f"{exc} {nothing}")
@@ -310,9 +313,8 @@ def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
     setup()
     from django.utils.translation import gettext as _
 
+    from pingyi.appraisal.errors import OutputsNotReady, PdfFontMissing
     from pingyi.appraisal.models import Event
-    from pingyi.appraisal.printing import PdfFontMissing
-    from pingyi.appraisal.workbook import OutputsNotReady
 
     with _language(args):
         event = Event.objects.filter(key=args.key).first()
@@ -320,11 +322,11 @@ def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
             return _fail(what, _("No event “%(key)s”.") % {"key": args.key})
         try:
             if what == "workbook":
-                from pingyi.appraisal.workbook import build_workbook
+                from pingyi.appraisal.outputs.workbook import build_workbook
 
                 data = build_workbook(event=event)
             else:
-                from pingyi.appraisal.report import build_report, event_diagnostics
+                from pingyi.appraisal.outputs.report import build_report, event_diagnostics
 
                 intro, sections = event_diagnostics(event) if event.has_results else ("", [])
                 data = build_report(event=event, diagnostics=sections, diagnostics_intro=intro)

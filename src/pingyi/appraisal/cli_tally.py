@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from .bundle import BundleError, read_bundle
-from .spec import SpecError
-from .tally import dump_results, results_to_json, tally
+from pingyi.appraisal.method.bundle import BundleError, read_bundle
+from pingyi.appraisal.method.spec import SpecError
+from pingyi.appraisal.method.tally import dump_results, results_to_json, tally
 
 
 def main_tally(path: str | os.PathLike[str]) -> int:

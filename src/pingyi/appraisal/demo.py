@@ -12,8 +12,17 @@ import random
 from typing import Any
 
 from pingyi.appraisal import services
+from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Event, EventState
-from pingyi.core.demo import COUNTIES, LEAD_UNITS, PANELS
+from pingyi.orgs.demo import COUNTIES, LEAD_UNITS
+
+#: The four panels of the meeting (used by the demo appraisal event).
+PANELS: list[tuple[str, str]] = [
+    ("leaders", "市级领导"),
+    ("deputies", "两代表一委员"),
+    ("enterprises", "企业代表"),
+    ("attendees", "列席人员"),
+]
 
 CRITERIA = [
     ("results", "工作实绩", 40),
@@ -94,7 +103,7 @@ def _simulate_meeting(key: str, seed: int, ballots_per_panel: dict[str, int]) ->
     services.event_open(key=key)
     for panel, n in ballots_per_panel.items():
         for card in services.tokens_issue(event=event, panel=panel, count=n):
-            services.ballot_cast(token=card.token, scores=simulated_scores(rng, strength))
+            casting.ballot_cast(token=card.token, scores=simulated_scores(rng, strength))
     services.event_close(key=key)
 
 

@@ -79,7 +79,7 @@ def _setting(name: str, default: float) -> float:
 
 
 def ballot_accepted(*, event_key: str, panel: str) -> None:
-    """A ballot was stored (called on commit by ``services.ballot_cast``)."""
+    """A ballot was stored (called on commit by ``casting.ballot.store_ballots``)."""
     notify(event_key=event_key)
 
 

@@ -3,7 +3,7 @@ comment notes (讲评), the event compared with. Plus the console's state change
 the engine's services and then tell the screens.
 
 Every function is keyword-only, validates first and changes state in one transaction;
-refusals are :class:`~pingyi.appraisal.services.AppraisalError` subclasses. Who may call
+refusals are :class:`~pingyi.appraisal.errors.AppraisalError` subclasses. Who may call
 them is checked by the views (``appraisal.run_meeting``, see ``rules.py``).
 """
 
@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pingyi.appraisal import live, services
+from pingyi.appraisal.errors import AppraisalError, StateError
+from pingyi.appraisal.method.spec import TrackSpec, UnitSpec
 from pingyi.appraisal.models import BallotCard, Event, EventState, Presentation
-from pingyi.appraisal.numbers import parse_whole_number, show
-from pingyi.appraisal.services import AppraisalError, StateError
-from pingyi.appraisal.spec import TrackSpec, UnitSpec
+from pingyi.core.pure.numbers import parse_whole_number, show
 
 MAX_PRESENTER = 100
 MAX_NOTES = 5000

@@ -1,7 +1,7 @@
 """Appraisal events, ballot cards and ballots.
 
 The event's rules live in one place: ``Event.spec_json``, the canonical ``event.json``
-(tracks, units, rubrics, panels, method), parsed by :mod:`pingyi.appraisal.spec`.
+(tracks, units, rubrics, panels, method), parsed by :mod:`pingyi.appraisal.method.spec`.
 
 Anonymity (docs/anonymity.md): a :class:`Ballot` row carries no link to a card, an
 account, an address or a time. Its primary key is random, so the stored order does not
@@ -18,8 +18,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pingyi.appraisal.event_keys import is_valid_event_key
-from pingyi.appraisal.spec import EventSpec, load_event_json
+from pingyi.appraisal.method.event_keys import is_valid_event_key
+from pingyi.appraisal.method.spec import EventSpec, load_event_json
 
 
 @lru_cache(maxsize=64)
@@ -94,7 +94,7 @@ class Event(models.Model):
     @property
     def addressable(self) -> bool:
         """Whether the key can be part of a web address. Every way in checks it
-        (:mod:`pingyi.appraisal.event_keys`); a row written around them (raw SQL, an older
+        (:mod:`pingyi.appraisal.method.event_keys`); a row written around them (raw SQL, an older
         version) is listed without links instead of breaking the pages that list it."""
         return is_valid_event_key(self.key)
 
@@ -161,7 +161,7 @@ class RandomRowIdField(models.BigIntegerField):
     ids. Declared ``bigint`` (as before, migration 0001) the table kept a hidden rowid
     counting up in insertion order, which listed ballots in the order they were cast.
     On PostgreSQL the column stays ``bigint``; the heap's order is handled by the writer
-    (:mod:`pingyi.appraisal.storage`). See docs/anonymity.md.
+    (:mod:`pingyi.appraisal.casting.storage`). See docs/anonymity.md.
     """
 
     def db_type(self, connection: Any) -> str | None:

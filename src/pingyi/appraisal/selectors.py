@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from pingyi.accounts.rules import reads_all_units
+from pingyi.appraisal.method.packing import BallotMatrix, BallotMatrixBuilder
+from pingyi.appraisal.method.tally import Results, dump_results, results_to_json, tally
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
-from pingyi.appraisal.packing import BallotMatrix, BallotMatrixBuilder
-from pingyi.appraisal.tally import Results, dump_results, results_to_json, tally
 
 PUBLIC_STATES = (EventState.PUBLISHED,)
 

@@ -12,16 +12,13 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pingyi.appraisal.errors import SlidesError
 from pingyi.appraisal.models import Event, Presentation
 from pingyi.core.audit import audit_log
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 EXTENSIONS = {PDF: "pdf", PPTX: "pptx"}
-
-
-class SlidesError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

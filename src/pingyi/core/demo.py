@@ -1,111 +1,27 @@
-"""Demo data from the seed meeting: the 9 counties/zones, 14 key-work lead units, accounts.
+"""``pingyi demo``: demo data assembled from each app's own demo loader.
 
-Loading twice changes nothing (everything is keyed by code).
+An app that has demo data names its loader in its ``AppConfig``: ``demo_loader`` (a dotted
+path to a function that takes nothing and returns a one-line note) and ``demo_order`` (lower
+first: units before the accounts of their liaisons, both before the events). Core imports
+no domain app; each loader is found through Django's app registry. Loading twice changes
+nothing.
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from pingyi.accounts.models import Role, User
-from pingyi.orgs.models import Unit, UnitGroup, UnitKind
 
-DEMO_PASSWORD = "Pingyi-demo-2026"  # noqa: S105  # nosec B105 # published demo sign-in, demo data only
-
-COUNTIES: list[tuple[str, str, str, str]] = [
-    ("hualong", "华龙区", "华龙区", UnitKind.COUNTY),
-    ("puyang", "濮阳县", "濮阳县", UnitKind.COUNTY),
-    ("qingfeng", "清丰县", "清丰县", UnitKind.COUNTY),
-    ("nanle", "南乐县", "南乐县", UnitKind.COUNTY),
-    ("fanxian", "范县", "范县", UnitKind.COUNTY),
-    ("taiqian", "台前县", "台前县", UnitKind.COUNTY),
-    ("kaifaqu", "濮阳经济技术开发区", "开发区", UnitKind.ZONE),
-    ("gongyeyuan", "濮阳工业园区", "工业园区", UnitKind.ZONE),
-    ("shifanqu", "城乡一体化示范区", "示范区", UnitKind.ZONE),
-]
-
-LEAD_UNITS: list[tuple[str, str, str]] = [
-    ("fgw", "市发展改革委", "发改委"),
-    ("gxj", "市工业和信息化局", "工信局"),
-    ("kjj", "市科技局", "科技局"),
-    ("swj", "市商务局", "商务局"),
-    ("czj", "市财政局", "财政局"),
-    ("zrzyj", "市自然资源和规划局", "自然资源局"),
-    ("sthjj", "市生态环境局", "生态环境局"),
-    ("zjj", "市住房和城乡建设局", "住建局"),
-    ("jtj", "市交通运输局", "交通局"),
-    ("nyncj", "市农业农村局", "农业农村局"),
-    ("wglj", "市文化广电和旅游局", "文广旅局"),
-    ("wjw", "市卫生健康委", "卫健委"),
-    ("scjgj", "市市场监督管理局", "市场监管局"),
-    ("yshj", "市营商环境和社会信用建设中心", "营商中心"),
-]
-
-#: The four panels of the meeting (used by the demo appraisal event).
-PANELS: list[tuple[str, str]] = [
-    ("leaders", "市级领导"),
-    ("deputies", "两代表一委员"),
-    ("enterprises", "企业代表"),
-    ("attendees", "列席人员"),
-]
-
-DEMO_ACCOUNTS: list[tuple[str, str, str | None]] = [
-    ("office", Role.OFFICE, None),
-    ("leader", Role.LEADER, None),
-    ("viewer", Role.VIEWER, None),
-    ("hualong", Role.UNIT, "hualong"),
-    ("fgw", Role.UNIT, "fgw"),
-]
-DEMO_NAMES = {
-    "office": "活动办 王晓",
-    "leader": "市领导 李明",
-    "viewer": "观察员 赵静",
-    "hualong": "华龙区 联络员",
-    "fgw": "市发展改革委 联络员",
-}
+def demo_loaders() -> list[str]:
+    """The dotted paths of the installed apps' demo loaders, in ``demo_order``."""
+    configs = [c for c in apps.get_app_configs() if getattr(c, "demo_loader", None)]
+    configs.sort(key=lambda c: getattr(c, "demo_order", 100))
+    return [c.demo_loader for c in configs]  # type: ignore[attr-defined]
 
 
 @transaction.atomic
 def load_demo_data() -> str:
-    counties, _ = UnitGroup.objects.update_or_create(
-        code="counties", defaults={"name": "县（区）", "order": 1}
-    )
-    leads, _ = UnitGroup.objects.update_or_create(
-        code="leads", defaults={"name": "重点工作牵头单位", "order": 2}
-    )
-    created = 0
-    for order, (code, name, short, kind) in enumerate(COUNTIES, start=1):
-        unit, new = Unit.objects.update_or_create(
-            code=code, defaults={"name": name, "short_name": short, "kind": kind, "order": order}
-        )
-        counties.units.add(unit)
-        created += new
-    for order, (code, name, short) in enumerate(LEAD_UNITS, start=101):
-        unit, new = Unit.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "short_name": short,
-                "kind": UnitKind.DEPARTMENT,
-                "order": order,
-            },
-        )
-        leads.units.add(unit)
-        created += new
-    for username, role, unit_code in DEMO_ACCOUNTS:
-        user, new = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "role": role,
-                "unit": Unit.objects.get(code=unit_code) if unit_code else None,
-                "display_name": DEMO_NAMES[username],
-            },
-        )
-        if new:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-    from pingyi.appraisal.demo import load_demo_event
-
-    event_note = load_demo_event()
-    total = Unit.objects.count()
-    return f"{total} units ({created} new), {len(DEMO_ACCOUNTS)} accounts; {event_note}"
+    """Run every app's demo loader in one transaction; their notes joined by "; "."""
+    return "; ".join(import_string(path)() for path in demo_loaders())

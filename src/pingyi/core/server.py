@@ -19,6 +19,19 @@ import contextlib
 import os
 import resource
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def serve_defaults() -> tuple[str, str]:
+    """Where ``pingyi serve`` listens without ``--host``/``--port``: ``PINGYI_HOST`` and
+    ``PINGYI_PORT``, else 127.0.0.1 and 8000 (the port as written; ``--port`` checks it).
+    Cards issued without a public address point here
+    (``casting.cards.command_line_public_url``)."""
+    return os.environ.get("PINGYI_HOST", DEFAULT_HOST), os.environ.get(
+        "PINGYI_PORT", str(DEFAULT_PORT)
+    )
+
 
 def default_threads() -> int:
     """Threads per process that run the application: 16 on either database. They only

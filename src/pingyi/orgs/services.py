@@ -10,8 +10,8 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pingyi.appraisal.numbers import parse_whole_number, show
 from pingyi.core.audit import audit_log
+from pingyi.core.pure.numbers import parse_whole_number, show
 from pingyi.orgs.models import Unit, UnitGroup, UnitKind
 
 #: Header aliases, as offices write them (the first matching row within the first rows wins).

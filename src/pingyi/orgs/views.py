@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
+from pingyi.accounts.rules import reads_all_units
 from pingyi.orgs.forms import UnitImportForm
-from pingyi.orgs.models import Unit
+from pingyi.orgs.models import Unit, UnitKind
 from pingyi.orgs.selectors import units_visible_to
 from pingyi.orgs.services import UnitImportError, read_unit_workbook, units_import
 
@@ -61,3 +62,17 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     else:
         form = UnitImportForm()
     return render(request, "orgs/unit_import.html", {"form": form, "errors": errors})
+
+
+def home_context(request: HttpRequest) -> dict[str, object]:
+    """The home page's units part (``OrgsConfig.home_context``): counts per kind."""
+    units = units_visible_to(user=request.user)
+    counts = dict.fromkeys(UnitKind, 0)
+    for kind in units.values_list("kind", flat=True):
+        counts[UnitKind(kind)] += 1
+    return {
+        "unit_counts": [(kind.label, n) for kind, n in counts.items() if n],
+        "unit_total": sum(counts.values()),
+        "reads_all": reads_all_units(request.user),
+        "own_unit": request.user.unit,  # type: ignore[union-attr]
+    }

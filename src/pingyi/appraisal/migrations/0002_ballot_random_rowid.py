@@ -4,7 +4,7 @@ On SQLite the ``id`` column becomes ``integer`` (an ``INTEGER PRIMARY KEY`` is t
 Django rebuilds the table and copies every ballot, keeping its id, so existing ballots
 are re-stored in random order too. On PostgreSQL the column type does not change. The
 index on ``(event_id, id)`` replaces the one on ``event_id``: the ballot writer samples an
-event's ballots by id range (``pingyi.appraisal.storage``).
+event's ballots by id range (``pingyi.appraisal.casting.storage``).
 """
 
 import django.db.models.deletion

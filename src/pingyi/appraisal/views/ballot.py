@@ -24,7 +24,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from pingyi.appraisal import ballot_page
+from pingyi.appraisal import selectors_public
 
 #: Every string ballot.js shows, by its English msgid (the script falls back to the key).
 #: ``gettext_noop`` marks them for ``makemessages``; they are translated per request.
@@ -155,11 +155,11 @@ def ballot(request: HttpRequest) -> HttpResponse:
 def presentations(request: HttpRequest, event_key: str) -> JsonResponse:
     """The running order of an event whose voting is open: per unit its place, presenter and
     slides. Public meeting information; 404 for any event not open."""
-    event = ballot_page.open_event(key=event_key)
+    event = selectors_public.open_event(key=event_key)
     if event is None:
         raise Http404("No open event with this key.")
     return JsonResponse(
-        {"event": event.key, "presentations": ballot_page.presentations(event=event)},
+        {"event": event.key, "presentations": selectors_public.presentations(event=event)},
         json_dumps_params={"ensure_ascii": False},
     )
 

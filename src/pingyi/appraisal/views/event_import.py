@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rules.contrib.views import permission_required
 
-from pingyi.appraisal import services
-from pingyi.appraisal.bundle import EVENT_JSON_MAX_BYTES, BundleError, read_event_json
+from pingyi.appraisal import errors, services
+from pingyi.appraisal.method.bundle import EVENT_JSON_MAX_BYTES, BundleError, read_event_json
 
 MAX_BYTES = EVENT_JSON_MAX_BYTES
 
@@ -47,7 +47,7 @@ def event_import(request: HttpRequest) -> HttpResponse:
                 event = services.event_import(
                     data=form.cleaned_data["file"], replace=form.cleaned_data["replace"]
                 )
-            except services.AppraisalError as exc:
+            except errors.AppraisalError as exc:
                 error = exc.message
             else:
                 messages.success(

@@ -31,9 +31,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from pingyi.appraisal import live, meeting
+from pingyi.appraisal.errors import AppraisalError
 from pingyi.appraisal.models import Event, EventState
 from pingyi.appraisal.selectors import cards_summary
-from pingyi.appraisal.services import AppraisalError
 from pingyi.core import front
 
 RUN = "appraisal.run_meeting"

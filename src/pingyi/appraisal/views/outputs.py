@@ -26,9 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from pingyi.accounts.rules import is_office
-from pingyi.appraisal import services
+from pingyi.appraisal import errors
+from pingyi.appraisal.errors import PdfFontMissing
 from pingyi.appraisal.models import Event, EventState
-from pingyi.appraisal.printing import PdfFontMissing, issue_cards_pdf
+from pingyi.appraisal.outputs.printing import issue_cards_pdf
 
 rules.set_perm("appraisal.download_outputs", is_office)
 rules.set_perm("appraisal.print_cards", is_office)
@@ -81,7 +82,7 @@ def event_outputs(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("appraisal.download_outputs", raise_exception=True)
 @require_GET
 def workbook_download(request: HttpRequest, key: str) -> HttpResponse:
-    from pingyi.appraisal.workbook import build_workbook
+    from pingyi.appraisal.outputs.workbook import build_workbook
 
     event = _closed_event(key)
     data = build_workbook(event=event)
@@ -92,7 +93,7 @@ def workbook_download(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("appraisal.download_outputs", raise_exception=True)
 @require_GET
 def report_download(request: HttpRequest, key: str) -> HttpResponse:
-    from pingyi.appraisal.report import build_report, event_diagnostics
+    from pingyi.appraisal.outputs.report import build_report, event_diagnostics
 
     event = _closed_event(key)
     try:
@@ -164,7 +165,7 @@ def cards_form(request: HttpRequest, key: str) -> HttpResponse:
                     unit=data["unit"] or None,
                     public_url=_public_url(request),
                 )
-            except services.AppraisalError as exc:
+            except errors.AppraisalError as exc:
                 problem, status = exc.message, exc.status
             except PdfFontMissing as exc:
                 return _font_problem(request, exc)

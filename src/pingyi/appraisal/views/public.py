@@ -1,6 +1,6 @@
 """Public results pages (no sign-in), receipts, unit history, and the office's diagnostics.
 
-Nothing unpublished is public: see :mod:`pingyi.appraisal.public_selectors` for the rule.
+Nothing unpublished is public: see :mod:`pingyi.appraisal.selectors_public` for the rule.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from pingyi.appraisal import public_selectors as ps
-from pingyi.appraisal.exports import event_export
+from pingyi.appraisal import selectors
+from pingyi.appraisal import selectors_public as ps
 from pingyi.appraisal.models import Event, EventKind, EventState
+from pingyi.appraisal.outputs.exports import event_export
 
 
 def _event_or_404(request: HttpRequest, key: str) -> Event:
@@ -119,3 +120,10 @@ def diagnostics(request: HttpRequest, key: str) -> HttpResponse:
         "appraisal/public/diagnostics.html",
         {"event": event, "diagnostics": ps.event_diagnostics(event=event)},
     )
+
+
+def home_context(request: HttpRequest) -> dict[str, object]:
+    """The home page's events part (``AppraisalConfig.home_context``): the latest six."""
+    return {
+        "events": selectors.events_visible_to(user=request.user).select_related("previous")[:6]
+    }

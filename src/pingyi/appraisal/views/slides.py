@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.rules import is_office, is_unit_liaison, reads_all_units
+from pingyi.appraisal.errors import SlidesError
 from pingyi.appraisal.models import Event, EventState, Presentation
-from pingyi.appraisal.slides import PDF, PPTX, SlidesError, slides_upload
+from pingyi.appraisal.slides import PDF, PPTX, slides_upload
 
 
 def _may_upload(user: object, unit_key: str) -> bool:

@@ -5,9 +5,9 @@ validates an already decoded JSON object.  Both return an :class:`EventSpec`, a 
 of frozen dataclasses.  All numbers are exact :class:`fractions.Fraction` values:
 JSON is decoded with ``parse_float=Decimal`` so ``0.4`` is exactly ``2/5``; binary
 floats never enter the arithmetic.  Every number is held to the bounds of
-:mod:`pingyi.appraisal.numbers` before it is converted (``1e999999999`` is refused in
+:mod:`pingyi.core.pure.numbers` before it is converted (``1e999999999`` is refused in
 microseconds, not expanded), and the JSON text to those of
-:mod:`pingyi.appraisal.strict_json` (nesting depth, lone surrogates).  Every problem
+:mod:`pingyi.core.pure.strict_json` (nesting depth, lone surrogates).  Every problem
 raises :class:`SpecError` whose message starts with the JSON path of the offending
 value, for example ``tracks[1].rubric.criteria[0].max: must be a positive number``.
 
@@ -32,9 +32,9 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Literal
 
-from .event_keys import event_key_problem
-from .numbers import exact, number_problem, show
-from .strict_json import JsonInputError, loads, printable
+from pingyi.appraisal.method.event_keys import event_key_problem
+from pingyi.core.pure.numbers import exact, number_problem, show
+from pingyi.core.pure.strict_json import JsonInputError, loads, printable
 
 FORMAT = "pingyi-event/1"
 RESERVED_ITEM_KEYS = frozenset({"grade", "abstain"})
@@ -344,7 +344,7 @@ def _key(value: Any, path: str) -> str:
 
 
 def _event_key(value: Any, path: str) -> str:
-    """An event's key: the rule of :mod:`pingyi.appraisal.event_keys` (web addresses)."""
+    """An event's key: the rule of :mod:`pingyi.appraisal.method.event_keys` (web addresses)."""
     problem = event_key_problem(value)
     if problem is not None:
         raise SpecError(path, problem)
@@ -399,7 +399,7 @@ def to_fraction(value: Any) -> Fraction | None:
 
     Floats are read through their shortest ``repr`` so ``0.4`` is ``2/5``; booleans,
     strings, NaN and infinities are not numbers, and neither is a number outside the
-    bounds of :func:`pingyi.appraisal.numbers.number_problem` (never expanded).
+    bounds of :func:`pingyi.core.pure.numbers.number_problem` (never expanded).
     """
     if isinstance(value, Fraction):
         return value

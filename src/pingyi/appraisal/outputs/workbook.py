@@ -27,13 +27,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingyi.appraisal.errors import OutputsNotReady
+from pingyi.appraisal.method.spec import EventSpec, RubricSpec, format_number
+from pingyi.appraisal.method.tally import Results, TrackResult, UnitResult, score_text
 from pingyi.appraisal.models import Event
-from pingyi.appraisal.spec import EventSpec, RubricSpec, format_number
-from pingyi.appraisal.tally import Results, TrackResult, UnitResult, score_text
-
-
-class OutputsNotReady(Exception):
-    """Results outputs exist only once voting has closed (never running scores)."""
 
 
 def require_results(event: Event) -> None:

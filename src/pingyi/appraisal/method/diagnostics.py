@@ -1,7 +1,7 @@
 """Rater diagnostics: can the office trust this ranking?
 
-Pure (no Django): :func:`diagnose` takes an :class:`~pingyi.appraisal.spec.EventSpec` and
-the :class:`~pingyi.appraisal.packing.BallotMatrix` of its counted ballots and returns,
+Pure (no Django): :func:`diagnose` takes an :class:`~pingyi.appraisal.method.spec.EventSpec` and
+the :class:`~pingyi.appraisal.method.packing.BallotMatrix` of its counted ballots and returns,
 per track, four signals, each explained in plain words and laid out as a table that a web
 page, a workbook or a PDF report can render as is:
 
@@ -13,13 +13,13 @@ page, a workbook or a PDF report can render as is:
   panel (and of all panels together), over the units of the track, with the usual
   correction for ties, on the ballots that scored every unit of the track;
 * **leave-one-out sensitivity** — would any unit's rank change if any single ballot
-  were removed?  Each removal is re-tallied exactly with :func:`pingyi.appraisal.tally.tally`
+  were removed?  Each removal is re-tallied exactly with :func:`pingyi.appraisal.method.tally.tally`
   on the track alone.  Ballots of the same panel with the same totals for every unit
   have the same effect, so each such group is tallied once.  When there are more than
   ``loo_limit`` distinct groups, a random sample of ``loo_limit`` of them is checked and
   the result says so.
 
-Texts are English msgids passed through :mod:`pingyi.appraisal._i18n` (translated when
+Texts are English msgids passed through :mod:`pingyi.core.pure.i18n` (translated when
 Django is running, e.g. in the web server and the report).  Numbers in table cells are
 already formatted strings; the typed fields (``w``, ``straight``, ``pivotal`` …) carry the
 raw values for code and tests.
@@ -36,10 +36,10 @@ from typing import Literal
 
 import numpy as np
 
-from ._i18n import _
-from .packing import BallotMatrix, TrackSlots, layout
-from .spec import EventSpec, MethodSpec, TrackSpec
-from .tally import TrackResult, score_text, tally, trim_count
+from pingyi.appraisal.method.packing import BallotMatrix, TrackSlots, layout
+from pingyi.appraisal.method.spec import EventSpec, MethodSpec, TrackSpec
+from pingyi.appraisal.method.tally import TrackResult, score_text, tally, trim_count
+from pingyi.core.pure.i18n import _
 
 
 def gettext_noop(message: str) -> str:

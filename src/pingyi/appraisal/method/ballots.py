@@ -14,7 +14,7 @@ The rules, in the order they are checked:
    allows it (``abstain_not_allowed``) and with a null value (``bad_value``);
    criteria rubric: a known criterion (``unknown_item``), a number (int, float or
    Decimal; not bool, NaN, infinite or text; within the bounds of
-   :func:`pingyi.appraisal.numbers.number_problem`, checked before any arithmetic so
+   :func:`pingyi.core.pure.numbers.number_problem`, checked before any arithmetic so
    ``1e999999999`` is refused at once: ``bad_value``) within ``[0, max]``
    (``out_of_range``) that is an exact multiple of ``step`` (``off_step``); grades
    rubric: item ``grade`` (``unknown_item``) with a known grade key
@@ -38,10 +38,17 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from ._i18n import _
-from .numbers import number_problem, show
-from .spec import EventSpec, RubricSpec, TrackSpec, UnitSpec, format_number, to_fraction
-from .strict_json import printable
+from pingyi.appraisal.method.spec import (
+    EventSpec,
+    RubricSpec,
+    TrackSpec,
+    UnitSpec,
+    format_number,
+    to_fraction,
+)
+from pingyi.core.pure.i18n import _
+from pingyi.core.pure.numbers import number_problem, show
+from pingyi.core.pure.strict_json import printable
 
 ABSTAIN_ITEM = "abstain"
 GRADE_ITEM = "grade"

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 
+from pingyi.core.server import DEFAULT_PORT, serve_defaults
+
 #: Unambiguous alphabet for anything a person types or reads aloud: no 0/O, no 1/I.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -114,8 +116,6 @@ def command_line_public_url(given: str | None = None) -> tuple[str, str | None]:
     url = (given or settings.PUBLIC_URL or "").rstrip("/")
     if url:
         return url, None
-    from pingyi.cli import DEFAULT_PORT, serve_defaults
-
     host, port_text = serve_defaults()
     port = int(port_text) if port_text.strip().isdigit() else DEFAULT_PORT
     address = _ip(host)

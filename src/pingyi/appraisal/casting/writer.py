@@ -8,6 +8,10 @@ one durable commit (WAL, ``synchronous=FULL``), and only then answers each reque
 durability is given up: a ballot is acknowledged only after the commit that stores it.
 When no ballot has arrived for half a second, it rewrites SQLite's files in key order,
 whose bytes would otherwise keep the latest ballots in arrival order (docs/anonymity.md).
+
+The writer knows nothing of ballots: it is built with the function that stores a batch
+(``store``, :func:`pingyi.appraisal.casting.ballot.store_ballots`) and queues whatever
+items that function takes, so it imports nothing of the ballot path.
 """
 
 from __future__ import annotations
@@ -18,16 +22,18 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-if TYPE_CHECKING:
-    from pingyi.appraisal.services import PendingBallot
+from pingyi.appraisal.casting.storage import forget_write_order
+
+#: What the writer queues (a :class:`~pingyi.appraisal.casting.ballot.PendingBallot`).
+Item = TypeVar("Item")
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -40,9 +46,13 @@ def writer_enabled() -> bool:
     return getattr(settings, "PINGYI_BALLOT_WRITER", "batch") == "batch"
 
 
-class BallotWriter:
-    def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[PendingBallot, Future[Any]] | None] = queue.Queue()
+class BallotWriter(Generic[Item]):
+    """``store(items)`` writes a batch in one transaction and returns one outcome per item
+    (in order); the writer answers each waiting request with its item's outcome."""
+
+    def __init__(self, store: Callable[[list[Item]], Sequence[Any]]) -> None:
+        self._store = store
+        self._queue: queue.Queue[tuple[Item, Future[Any]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._pid = 0
@@ -50,7 +60,7 @@ class BallotWriter:
         self.batches = 0
         self.answered = 0
 
-    def submit(self, item: PendingBallot) -> Any:
+    def submit(self, item: Item) -> Any:
         """Queue a ballot and wait until it is committed (True), found used (False) or refused."""
         self._ensure_running()
         future: Future[Any] = Future()
@@ -111,8 +121,6 @@ class BallotWriter:
     @staticmethod
     def _forget_write_order() -> bool:
         """Idle: rewrite SQLite's files, whose bytes keep the latest ballots' order."""
-        from pingyi.appraisal.storage import forget_write_order
-
         try:
             close_old_connections()
             return forget_write_order()
@@ -120,13 +128,11 @@ class BallotWriter:
             log.info("rewriting the database files failed (retried later): %r", exc)
             return False
 
-    def _write(self, batch: Sequence[tuple[PendingBallot, Future[Any]]]) -> None:
-        from pingyi.appraisal.services import store_ballots
-
+    def _write(self, batch: Sequence[tuple[Item, Future[Any]]]) -> None:
         try:
             close_old_connections()
             with _turn:
-                outcomes = store_ballots([item for item, _ in batch])
+                outcomes = self._store([item for item, _ in batch])
         except Exception as exc:
             connection.close()
             if len(batch) > 1:
@@ -172,8 +178,3 @@ class _Turn:
 
 
 _turn = _Turn()
-_writer = BallotWriter()
-
-
-def ballot_writer() -> BallotWriter:
-    return _writer

@@ -38,8 +38,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .packing import ABSTAINED, NOT_SCORED, BallotMatrix, TrackSlots, layout
-from .spec import EventSpec, MethodSpec, TrackSpec
+from pingyi.appraisal.method.packing import ABSTAINED, NOT_SCORED, BallotMatrix, TrackSlots, layout
+from pingyi.appraisal.method.spec import EventSpec, MethodSpec, TrackSpec
 
 RESULTS_FORMAT = "pingyi-results/1"
 HISTOGRAM_MAX_BINS = 1 << 22

@@ -27,7 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ._i18n import _
+from pingyi.core.pure.i18n import _
 
 #: At most this many digits before the decimal point: every accepted number is below 10^15.
 MAX_INTEGER_DIGITS = 15

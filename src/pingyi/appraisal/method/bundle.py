@@ -2,7 +2,7 @@
 
 :func:`read_bundle` reads a bundle from a folder or a ``.zip`` (files at the root of
 the archive, or inside its one top folder) and returns the event and the matrix of
-its ballots, ready for :func:`pingyi.appraisal.tally.tally`.
+its ballots, ready for :func:`pingyi.appraisal.method.tally.tally`.
 
 ``ballots.csv`` is UTF-8 (a BOM is allowed), with the header
 ``ballot,panel,track,unit,item,value`` and one row per score: criteria rows carry a
@@ -10,7 +10,7 @@ criterion key and a plain decimal value (``35``, ``7.5``); grades rows carry ite
 ``grade`` and a grade key; an abstention is one row with item ``abstain`` and an
 empty value.  The rows of one ballot need not be adjacent; an all-empty row is
 ignored.  Every ballot is held to the rules of
-:func:`pingyi.appraisal.ballots.check_ballot`, with one difference: a bundle does
+:func:`pingyi.appraisal.method.ballots.check_ballot`, with one difference: a bundle does
 not say which unit a card was bound to, so a ballot may leave unscored the units of
 **one** unit key of the tracks it covers (as if its card had been bound to that
 unit); two different unscored units are an error.  All rows of a ballot must name
@@ -53,13 +53,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ._i18n import _
-from .ballots import ABSTAIN, ABSTAIN_ITEM, Ballot, BallotError, _Checker
-from .numbers import exact as bounded
-from .numbers import parse_decimal_text
-from .packing import ABSTAINED, DTYPE, NOT_SCORED, BallotMatrix, BallotMatrixBuilder, layout
-from .spec import EventSpec, SpecError, dump_event_json, format_number, load_event_json
-from .tally import dump_results
+from pingyi.appraisal.method.ballots import ABSTAIN, ABSTAIN_ITEM, Ballot, BallotError, _Checker
+from pingyi.appraisal.method.packing import (
+    ABSTAINED,
+    DTYPE,
+    NOT_SCORED,
+    BallotMatrix,
+    BallotMatrixBuilder,
+    layout,
+)
+from pingyi.appraisal.method.spec import (
+    EventSpec,
+    SpecError,
+    dump_event_json,
+    format_number,
+    load_event_json,
+)
+from pingyi.appraisal.method.tally import dump_results
+from pingyi.core.pure.i18n import _
+from pingyi.core.pure.numbers import exact as bounded
+from pingyi.core.pure.numbers import parse_decimal_text
 
 EVENT_FILE = "event.json"
 BALLOTS_FILE = "ballots.csv"
@@ -325,7 +338,7 @@ def parse_csv_number(text: str) -> Decimal | None:
     """A plain decimal (``35``, ``7.5``, ``-1``) as an exact Decimal; None otherwise.
 
     The Decimal may be out of bounds (a cell of a million digits): convert it with
-    :func:`pingyi.appraisal.numbers.exact`, never ``Fraction`` directly."""
+    :func:`pingyi.core.pure.numbers.exact`, never ``Fraction`` directly."""
     return parse_decimal_text(text)
 
 
@@ -732,7 +745,7 @@ def _matrix_of(spec: EventSpec, ballots: Any) -> BallotMatrix:
     if isinstance(ballots, BallotMatrix):
         return ballots
     builder = BallotMatrixBuilder(spec)
-    from .packing import pack
+    from pingyi.appraisal.method.packing import pack
 
     for item in ballots:
         if isinstance(item, Ballot):
@@ -903,7 +916,7 @@ def write_bundle(
 
     ``ballots`` is a :class:`BallotMatrix`, or :class:`Ballot` objects, or
     ``(panel, packed bytes)`` pairs.  ``results.json`` is written with
-    :func:`pingyi.appraisal.tally.dump_results` so that ``pingyi tally`` reproduces
+    :func:`pingyi.appraisal.method.tally.dump_results` so that ``pingyi tally`` reproduces
     it byte for byte.  Receipts are written one a line, sorted.
     """
     folder = Path(directory)

@@ -23,8 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .ballots import ABSTAIN, Ballot, Mark, make_ballot
-from .spec import EventSpec
+from pingyi.appraisal.method.ballots import ABSTAIN, Ballot, Mark, make_ballot
+from pingyi.appraisal.method.spec import EventSpec
 
 NOT_SCORED = -1
 ABSTAINED = -2

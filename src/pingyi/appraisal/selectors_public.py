@@ -1,4 +1,5 @@
-"""Reading what the public results pages, the unit history and the diagnostics page show.
+"""Reading what the public pages show: results, the unit history, diagnostics, and the phone
+ballot page's running order.
 
 Visibility rule of the public pages: an event's results are public once it is
 **published**.  Office, leaders and viewers (who read every event anyway) may preview a
@@ -12,14 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pingyi.accounts.rules import is_leader, is_office, reads_all_units
 from pingyi.appraisal import selectors
-from pingyi.appraisal.cards import ALPHABET, RECEIPT_LENGTH
-from pingyi.appraisal.models import Ballot, Event, EventState
-from pingyi.appraisal.spec import EventSpec, TrackSpec, format_number
+from pingyi.appraisal.casting.cards import ALPHABET, RECEIPT_LENGTH
+from pingyi.appraisal.method.spec import EventSpec, TrackSpec, format_number
+from pingyi.appraisal.models import Ballot, Event, EventState, Presentation
 
 _RECEIPT_RE = re.compile(rf"^[{ALPHABET}]{{{RECEIPT_LENGTH}}}$")
 
@@ -380,7 +382,7 @@ def unit_history(*, unit_key: str, kind: str | None = None) -> UnitHistory | Non
 
 def event_diagnostics(*, event: Event) -> Any:
     """Rater diagnostics of a closed event (cached per event, close time and language)."""
-    from pingyi.appraisal.diagnostics import diagnose
+    from pingyi.appraisal.method.diagnostics import diagnose
 
     stamp = event.closed_at.timestamp() if event.closed_at else 0
     key = f"pingyi:diagnostics:{event.pk}:{stamp}:{get_language()}"
@@ -389,3 +391,62 @@ def event_diagnostics(*, event: Event) -> Any:
         result = diagnose(event.spec, selectors.ballot_matrix(event=event))
         cache.set(key, result, 3600)
     return result
+
+
+# --------------------------------------------------------------------------- phone ballot page
+# The card lookup (``POST /api/v1/cards/lookup``) answers the event's rules; the page then asks
+# ``GET /b/presentations/<event>`` for each unit's place in the running order, its presenter
+# and its slides. That is public meeting information, answered only while voting is open.
+
+
+def _slides_url(event: str, track: str, unit: str) -> str | None:
+    """The slides' address: the slides view (served to evaluators while voting is open)."""
+    try:
+        return reverse("slides:file", kwargs={"key": event, "track": track, "unit": unit})
+    except NoReverseMatch:  # the slides pages are not installed
+        return None
+
+
+def open_event(*, key: str) -> Event | None:
+    """The event with ``key`` if its voting is open, else None."""
+    return Event.objects.filter(key=key, state=EventState.OPEN).first()
+
+
+def presentations(*, event: Event) -> list[dict[str, Any]]:
+    """Every unit of every track in running order: track, unit, order, presenter, slides.
+
+    Units with a :class:`Presentation` come first, by its ``order``; the others follow in
+    the order of ``event.json``. The presenter is the presentation's, else the one named in
+    ``event.json``; ``slides`` is the address of the uploaded slides, or None.
+    """
+    stored = {
+        (p.track, p.unit): p
+        for p in Presentation.objects.filter(event=event).only(
+            "track", "unit", "order", "presenter", "slides"
+        )
+    }
+    out: list[dict[str, Any]] = []
+    for track in event.spec.tracks:
+        rows: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
+        for index, unit in enumerate(track.units):
+            presentation = stored.get((track.key, unit.key))
+            presenter = (presentation.presenter if presentation else "") or unit.presenter or ""
+            slides = None
+            if presentation is not None and presentation.slides:
+                slides = _slides_url(event.key, track.key, unit.key)
+            sort_key = (0, presentation.order, index) if presentation else (1, 0, index)
+            rows.append(
+                (
+                    sort_key,
+                    {
+                        "track": track.key,
+                        "unit": unit.key,
+                        "presenter": presenter or None,
+                        "slides": slides,
+                    },
+                )
+            )
+        rows.sort(key=lambda row: row[0])
+        for position, (_key, row) in enumerate(rows, start=1):
+            out.append({**row, "order": position})
+    return out

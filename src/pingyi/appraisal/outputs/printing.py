@@ -41,7 +41,8 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from pingyi.appraisal.cards import ballot_url, format_code
+from pingyi.appraisal.casting.cards import ballot_url, format_code
+from pingyi.appraisal.errors import PdfFontMissing
 
 # --- the Chinese font --------------------------------------------------------------------------
 
@@ -60,10 +61,6 @@ FONT_CANDIDATES = (
 )
 #: The short code is printed in a standard PDF font (always available, never embedded).
 CODE_FONT = "Courier-Bold"
-
-
-class PdfFontMissing(RuntimeError):
-    """No usable Chinese TrueType font: the message says what to install or set."""
 
 
 def locate_font() -> Path:
@@ -384,7 +381,7 @@ def issue_cards_pdf(
 
     If the font is missing, rendering fails, or ``before_commit`` (for example writing the
     file) raises, nothing is issued. Refusals of :func:`services.tokens_issue` (closed event,
-    unknown panel or unit, bad count) propagate as :class:`services.AppraisalError`.
+    unknown panel or unit, bad count) propagate as :class:`~pingyi.appraisal.errors.AppraisalError`.
     """
     from pingyi.appraisal import services
     from pingyi.appraisal.models import Event

@@ -7,12 +7,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from pingyi.appraisal import selectors
-from pingyi.appraisal.bundle import write_bundle
+from pingyi.appraisal.errors import ExportError
+from pingyi.appraisal.method.bundle import write_bundle
 from pingyi.appraisal.models import Event
-
-
-class ExportError(ValueError):
-    pass
 
 
 def event_export(*, key: str, directory: Path) -> Path:

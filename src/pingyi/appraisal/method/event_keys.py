@@ -3,7 +3,7 @@
 An event's key is part of its web addresses (``/meeting/KEY/console``, ``/results/KEY/``),
 whose patterns accept Django's slugs only: a key such as ``2026.h1`` or ``../../etc`` was
 stored, and then every page that links to the event failed. ``event.json`` is parsed by
-:mod:`pingyi.appraisal.spec`, which applies this rule, whether it comes from the API, the
+:mod:`pingyi.appraisal.method.spec`, which applies this rule, whether it comes from the API, the
 command line, the office's import page or a bundle. No Django import (pure module).
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 
-from ._i18n import _
+from pingyi.core.pure.i18n import _
 
 #: As long as the database column (``Event.key``).
 EVENT_KEY_MAX_LENGTH = 64

@@ -5,9 +5,9 @@ ranking with a bar chart, the per-panel scores and the criterion means or grade
 distribution, the rank changes against the previous event (争先进位), the rater
 diagnostics, and the method applied. Every page has the event name in its header and
 "page x of y" in its footer. Chinese is set in the TrueType font found by
-:func:`pingyi.appraisal.printing.cjk_font`; charts are reportlab graphics (no matplotlib).
+:func:`pingyi.appraisal.outputs.printing.cjk_font`; charts are reportlab graphics (no matplotlib).
 
-Rater diagnostics are computed by :mod:`pingyi.appraisal.diagnostics`; the caller passes
+Rater diagnostics are computed by :mod:`pingyi.appraisal.method.diagnostics`; the caller passes
 them in as :class:`DiagnosticSection` items (:func:`event_diagnostics` makes them from an
 event; plain ``(title, explanation, rows[, header])`` tuples work too), and an empty list
 prints a short note.
@@ -48,12 +48,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pingyi.appraisal.diagnostics import Diagnostics
+from pingyi.appraisal.method.diagnostics import Diagnostics
+from pingyi.appraisal.method.spec import EventSpec, format_number
+from pingyi.appraisal.method.tally import Results, TrackResult
 from pingyi.appraisal.models import Event
-from pingyi.appraisal.printing import cjk_font
-from pingyi.appraisal.spec import EventSpec, format_number
-from pingyi.appraisal.tally import Results, TrackResult
-from pingyi.appraisal.workbook import (
+from pingyi.appraisal.outputs.printing import cjk_font
+from pingyi.appraisal.outputs.workbook import (
     change_text,
     grade_rate,
     method_statement,
@@ -83,7 +83,7 @@ def as_sections(items: Sequence[Any]) -> list[DiagnosticSection]:
 
 
 def sections_from_diagnostics(diagnostics: Diagnostics) -> list[DiagnosticSection]:
-    """The checks of :func:`pingyi.appraisal.diagnostics.diagnose`, one section each."""
+    """The checks of :func:`pingyi.appraisal.method.diagnostics.diagnose`, one section each."""
     sections = []
     for track in diagnostics.tracks:
         for check in track.checks:
@@ -104,7 +104,7 @@ def sections_from_diagnostics(diagnostics: Diagnostics) -> list[DiagnosticSectio
 def event_diagnostics(event: Event) -> tuple[str, list[DiagnosticSection]]:
     """Rater diagnostics of a closed event for the report: (introduction, sections)."""
     from pingyi.appraisal import selectors
-    from pingyi.appraisal.diagnostics import diagnose
+    from pingyi.appraisal.method.diagnostics import diagnose
 
     found = diagnose(event.spec, selectors.ballot_matrix(event=event))
     return found.explanation, sections_from_diagnostics(found)

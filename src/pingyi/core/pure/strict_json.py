@@ -12,9 +12,9 @@ or a second-long conversion later:
   text, cannot be written back as UTF-8 and would break the answer that names it; and a NUL
   (``"\\u0000"``), which PostgreSQL cannot store in a text column;
 - with ``bound_numbers`` (the default), a number outside the bounds of
-  :mod:`pingyi.appraisal.numbers` (``1e999999999``, a 10,000-digit integer). Without it,
+  :mod:`pingyi.core.pure.numbers` (``1e999999999``, a 10,000-digit integer). Without it,
   such numbers are handed over as :class:`~decimal.Decimal` values for the caller's own
-  validator to refuse with :func:`~pingyi.appraisal.numbers.number_problem` (the ballot
+  validator to refuse with :func:`~pingyi.core.pure.numbers.number_problem` (the ballot
   checker names the unit and criterion). An integer longer than Python's 4,300-digit
   conversion limit becomes a Decimal too, so reading it never fails or takes long.
 """
@@ -26,8 +26,8 @@ import re
 from decimal import Decimal
 from typing import Any, Literal
 
-from ._i18n import _
-from .numbers import MAX_INTEGER_DIGITS, number_problem, show
+from pingyi.core.pure.i18n import _
+from pingyi.core.pure.numbers import MAX_INTEGER_DIGITS, number_problem, show
 
 #: Arrays and objects nested deeper than this are refused (event.json needs 6, a ballot 3).
 MAX_DEPTH = 32

@@ -1,0 +1,1 @@
+"""What an event produces for the office: the workbook, the PDF report, cards, the bundle."""
