@@ -20,7 +20,7 @@ from ninja.parser import Parser
 from pingyi import __version__
 from pingyi.appraisal.api import json_refusal, parse_json_body
 from pingyi.appraisal.api import router as appraisal_router
-from pingyi.appraisal.strict_json import JsonInputError
+from pingyi.core.pure.strict_json import JsonInputError
 
 
 class StrictParser(Parser):
