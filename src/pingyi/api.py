@@ -10,6 +10,7 @@ outside the API's views (an unknown address, a method not allowed).
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -66,7 +67,6 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RequestDataTooBig)
 def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's own answer is an HTML page)."""
-    from django.conf import settings
 
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     detail = _("The request body is larger than %(limit)s MB.") % {"limit": limit // (1 << 20)}

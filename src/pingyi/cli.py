@@ -8,6 +8,7 @@ running ``pingyi serve``.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -17,15 +18,14 @@ from pingyi.core.server import serve_defaults
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
-    import django
+    import django  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     django.setup()
-    import getpass
 
-    from pingyi.core.audit import current_actor
+    from pingyi.core.audit import current_actor  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     current_actor.set(f"cli:{getpass.getuser()}")
-    from django.utils import translation
+    from django.utils import translation  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     translation.activate(cli_language())
 
@@ -40,7 +40,7 @@ def cli_language() -> str:
 
 
 def _call(command: str, *args: str, **options: object) -> None:
-    from django.core.management import call_command
+    from django.core.management import call_command  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     call_command(command, *args, **options)
 
@@ -56,7 +56,7 @@ class CliError(Exception):
 def _database_name() -> str:
     """Where the database is, for messages: the SQLite file, or PostgreSQL's host and name
     (never the password)."""
-    from django.db import connection
+    from django.db import connection  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     db = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -70,8 +70,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _pending_migrations() -> int:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from django.db import connection  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     executor = MigrationExecutor(connection)
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
@@ -81,9 +81,9 @@ def _ensure_migrated(*, quiet: bool = True) -> None:
     """The tables every verb needs. Embedded mode (or ``PINGYI_MIGRATE_ON_START=1``) applies
     pending migrations itself, as ``serve`` always did; scaled mode, where one ``pingyi
     migrate`` serves many hosts, refuses with what to run."""
-    from django.conf import settings
-    from django.db import DatabaseError
-    from django.utils.translation import gettext as _
+    from django.conf import settings  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from django.db import DatabaseError  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     try:
         pending = _pending_migrations()
@@ -133,7 +133,7 @@ def _prepare_embedded(*, quiet: bool = True) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     _prepare_embedded()
-    from pingyi.core.server import serve
+    from pingyi.core.server import serve  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
@@ -142,8 +142,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     _django()
     _prepare_embedded()
-    from pingyi.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-    from pingyi.core.demo import load_demo_data
+    from pingyi.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.core.demo import load_demo_data  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     summary = load_demo_data()
     url = f"http://{args.host}:{args.port}/"
@@ -156,7 +156,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if args.no_serve:
         return 0
-    from pingyi.core.server import serve
+    from pingyi.core.server import serve  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
@@ -170,7 +170,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_manage(args: argparse.Namespace) -> int:
     _django()
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     execute_from_command_line(["pingyi manage", *args.rest])
     return 0
@@ -178,7 +178,7 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_units_import(args: argparse.Namespace) -> int:
     _django_with_tables()
-    from pingyi.orgs.services import UnitImportError, read_unit_workbook, units_import
+    from pingyi.orgs.services import UnitImportError, read_unit_workbook, units_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     try:
         with open(args.file, "rb") as fh:
@@ -200,8 +200,8 @@ def cmd_units_import(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _django_with_tables()
-    from pingyi.core.audit import audit_verify
-    from pingyi.core.models import AuditEntry
+    from pingyi.core.audit import audit_verify  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.core.models import AuditEntry  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     problems = audit_verify()
     if problems:
@@ -215,9 +215,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     _django_with_tables()
-    import getpass
 
-    from pingyi.accounts.services import AccountError, account_create
+    from pingyi.accounts.services import AccountError, account_create  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     password = os.environ.get("PINGYI_PASSWORD") or getpass.getpass("password: ")
     try:
@@ -308,14 +307,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from pingyi.appraisal.cli_tally import main_tally
+    from pingyi.appraisal.cli_tally import main_tally  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     return main_tally(args.bundle)
 
 
 def _add_appraisal_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from pingyi.appraisal.cli import add_verbs
-    from pingyi.bench import add_verbs as add_bench_verbs
+    from pingyi.appraisal.cli import add_verbs  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.bench import add_verbs as add_bench_verbs  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     add_verbs(verbs, django_setup=_django_with_tables)
     add_bench_verbs(verbs)
@@ -329,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # does not take a leading option).
         args = argparse.Namespace(func=cmd_manage, rest=argv[1:])
     elif argv[:1] == ["bench"]:
-        from pingyi.bench import cmd_bench
+        from pingyi.bench import cmd_bench  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
         args = argparse.Namespace(func=cmd_bench, bench_args=argv[1:])
     else:
@@ -357,7 +356,7 @@ def _is_database_error(exc: BaseException) -> bool:
 def _database_error_message(exc: BaseException) -> str:
     """A database error as one line, with what to run when the tables are behind the code
     (``pingyi manage …`` runs any Django command, which migrates nothing)."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     message = _("database error: %(error)s") % {"error": _first_line(exc)}
     try:

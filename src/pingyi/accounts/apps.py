@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
     demo_order = 20
 
     def ready(self) -> None:
-        from pingyi.accounts import lockout  # noqa: F401 - registers its system check
+        from pingyi.accounts import lockout  # noqa: F401, PLC0415 (registers its system check; apps are ready only here)

@@ -13,8 +13,8 @@ class AppraisalConfig(AppConfig):
     home_context = "pingyi.appraisal.views.public.home_context"
 
     def ready(self) -> None:
-        from pingyi.appraisal import live  # (local import: apps are ready only here)
-        from pingyi.core import front  # (local import: apps are ready only here)
+        from pingyi.appraisal import live  # noqa: PLC0415 (apps are ready only here)
+        from pingyi.core import front  # noqa: PLC0415 (apps are ready only here)
 
         # ``pingyi serve`` streams the console's and the screen's live updates on its
         # event loop (pingyi.core.front), holding no thread per open screen.

@@ -34,9 +34,9 @@ def _add_public_url(parser: argparse.ArgumentParser) -> None:
 def _public_url(verb: str, given: str | None) -> str | None:
     """The cards' address (``cards.command_line_public_url``), its warning printed when
     nobody chose it; None, with the refusal printed, when it is not an http(s) address."""
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
-    from pingyi.appraisal.casting.cards import command_line_public_url
+    from pingyi.appraisal.casting.cards import command_line_public_url  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     public_url, warning = command_line_public_url(given)
     if warning:
@@ -122,7 +122,7 @@ def add_verbs(verbs: argparse._SubParsersAction, *, django_setup: SetUp) -> None
 
 
 def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
-    from pingyi.appraisal.method.bundle import BundleError, read_event_json
+    from pingyi.appraisal.method.bundle import BundleError, read_event_json  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     try:
         data = read_event_json(args.bundle)
@@ -131,7 +131,7 @@ def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
     except OSError as exc:
         return _fail("event import", f"{args.bundle}: {exc.strerror or exc}")
     setup()
-    from pingyi.appraisal import errors, services
+    from pingyi.appraisal import errors, services  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     try:
         event = services.event_import(data=data, replace=args.replace)
@@ -143,7 +143,7 @@ def cmd_event_import(args: argparse.Namespace, setup: SetUp) -> int:
 
 def cmd_event_state(args: argparse.Namespace, action: str, setup: SetUp) -> int:
     setup()
-    from pingyi.appraisal import services
+    from pingyi.appraisal import services  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     try:
         if action == "purge":
@@ -161,9 +161,9 @@ def cmd_event_state(args: argparse.Namespace, action: str, setup: SetUp) -> int:
 
 def cmd_event_list(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
-    from pingyi.appraisal.models import Event
+    from pingyi.appraisal.models import Event  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     events = list(Event.objects.order_by("key"))
     if not events:
@@ -179,8 +179,8 @@ def cmd_event_list(args: argparse.Namespace, setup: SetUp) -> int:
 
 def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
-    from pingyi.appraisal.errors import ExportError
-    from pingyi.appraisal.outputs.exports import event_export
+    from pingyi.appraisal.errors import ExportError  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.outputs.exports import event_export  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     try:
         path = event_export(key=args.key, directory=Path(args.dir))
@@ -192,9 +192,9 @@ def cmd_event_export(args: argparse.Namespace, setup: SetUp) -> int:
 
 def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
-    from pingyi.appraisal import services
-    from pingyi.appraisal.casting.cards import ballot_url, format_code
-    from pingyi.appraisal.models import Event
+    from pingyi.appraisal import services  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.casting.cards import ballot_url, format_code  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.models import Event  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     event = Event.objects.filter(key=args.key).first()
     if event is None:
@@ -217,8 +217,8 @@ def cmd_tokens(args: argparse.Namespace, setup: SetUp) -> int:
 
 
 def _language(args: argparse.Namespace) -> Any:
-    from django.conf import settings
-    from django.utils import translation
+    from django.conf import settings  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from django.utils import translation  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     return translation.override(getattr(args, "language", None) or settings.LANGUAGE_CODE)
 
@@ -236,11 +236,11 @@ def _write_new(path: Path, data: bytes) -> None:
 
 def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
-    from pingyi.appraisal.errors import PdfFontMissing
-    from pingyi.appraisal.models import Event, EventState
-    from pingyi.appraisal.outputs.printing import issue_cards_pdf
+    from pingyi.appraisal.errors import PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.models import Event, EventState  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.outputs.printing import issue_cards_pdf  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     nothing = _("Nothing was issued.")
     out = Path(args.out)
@@ -311,10 +311,10 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
 
 def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
     setup()
-    from django.utils.translation import gettext as _
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
-    from pingyi.appraisal.errors import OutputsNotReady, PdfFontMissing
-    from pingyi.appraisal.models import Event
+    from pingyi.appraisal.errors import OutputsNotReady, PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.models import Event  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     with _language(args):
         event = Event.objects.filter(key=args.key).first()
@@ -322,11 +322,11 @@ def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
             return _fail(what, _("No event “%(key)s”.") % {"key": args.key})
         try:
             if what == "workbook":
-                from pingyi.appraisal.outputs.workbook import build_workbook
+                from pingyi.appraisal.outputs.workbook import build_workbook  # noqa: PLC0415 (Django is set up only once the verb runs)
 
                 data = build_workbook(event=event)
             else:
-                from pingyi.appraisal.outputs.report import build_report, event_diagnostics
+                from pingyi.appraisal.outputs.report import build_report, event_diagnostics  # noqa: PLC0415 (Django is set up only once the verb runs)
 
                 intro, sections = event_diagnostics(event) if event.has_results else ("", [])
                 data = build_report(event=event, diagnostics=sections, diagnostics_intro=intro)

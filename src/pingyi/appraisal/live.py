@@ -40,6 +40,9 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from pingyi.appraisal.models import Event
+from pingyi.appraisal.selectors import panel_counts, rank_changes, stored_results
+
 logger = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = "pingyi:live:"
@@ -113,7 +116,7 @@ _PUBLISHER_LOCK = threading.Lock()
 def _publisher(url: str) -> Any:
     client = _PUBLISHERS.get(url)
     if client is None:
-        import redis
+        import redis  # noqa: PLC0415 (redis: scaled mode only)
 
         with _PUBLISHER_LOCK:
             client = _PUBLISHERS.get(url)
@@ -140,8 +143,6 @@ class _Cache:
 
 def read_snapshot(event_key: str, cache: _Cache | None = None) -> dict[str, Any] | None:
     """What screens of ``event_key`` may show now (None: no such event). Reads the database."""
-    from pingyi.appraisal.models import Event
-    from pingyi.appraisal.selectors import panel_counts
 
     cache = cache or _Cache()
     event = Event.objects.filter(key=event_key).first()
@@ -187,7 +188,6 @@ def read_snapshot(event_key: str, cache: _Cache | None = None) -> dict[str, Any]
 
 def _revealable_tracks(event: Any, cache: _Cache) -> dict[str, dict[str, Any]]:
     """Every track's ranking as the screen draws it, from results.json (strings, as stored)."""
-    from pingyi.appraisal.selectors import rank_changes, stored_results
 
     key = (event.results_json, event.previous_id)
     if cache.results_key == key:
@@ -405,7 +405,7 @@ class Hub:
     # the Redis listener thread (scaled mode)
 
     def _listen(self, url: str) -> None:
-        import redis
+        import redis  # noqa: PLC0415 (redis: scaled mode only)
 
         backoff = 0.5
         while True:

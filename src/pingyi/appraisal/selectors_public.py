@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from pingyi.accounts.rules import is_leader, is_office, reads_all_units
 from pingyi.appraisal import selectors
 from pingyi.appraisal.casting.cards import ALPHABET, RECEIPT_LENGTH
+from pingyi.appraisal.method.diagnostics import diagnose
 from pingyi.appraisal.method.spec import EventSpec, TrackSpec, format_number
-from pingyi.appraisal.models import Ballot, Event, EventState, Presentation
+from pingyi.appraisal.models import Ballot, Event, EventKind, EventState, Presentation
 
 _RECEIPT_RE = re.compile(rf"^[{ALPHABET}]{{{RECEIPT_LENGTH}}}$")
 
@@ -331,7 +332,6 @@ class UnitHistory:
 
 def unit_history(*, unit_key: str, kind: str | None = None) -> UnitHistory | None:
     """A unit's ranks and scores across published events of one kind, newest first."""
-    from pingyi.appraisal.models import EventKind
 
     found: dict[str, list[tuple[Event, dict[str, Any], dict[str, Any]]]] = {}
     events = list(public_events())
@@ -382,7 +382,6 @@ def unit_history(*, unit_key: str, kind: str | None = None) -> UnitHistory | Non
 
 def event_diagnostics(*, event: Event) -> Any:
     """Rater diagnostics of a closed event (cached per event, close time and language)."""
-    from pingyi.appraisal.method.diagnostics import diagnose
 
     stamp = event.closed_at.timestamp() if event.closed_at else 0
     key = f"pingyi:diagnostics:{event.pk}:{stamp}:{get_language()}"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from django.core.exceptions import ImproperlyConfigured
-
-        from pingyi.core.audit import sm3_available
+        from pingyi.core.audit import sm3_available  # noqa: PLC0415 (apps are ready only here)
 
         if not sm3_available():
             raise ImproperlyConfigured(

@@ -52,7 +52,7 @@ def entry_digest(
 def audit_log(*, actor: str | None, action: str, target: str = "", data: Any = None) -> None:
     """Record an office action, e.g. ``audit_log(actor="office", action="appraisal.event.opened",
     target="event:2026-h1")``."""
-    from pingyi.core.models import AuditEntry, AuditHead
+    from pingyi.core.models import AuditEntry, AuditHead  # noqa: PLC0415 (models need the app registry; pingyi.cli imports this before Django is set up)
 
     actor = actor or current_actor.get()
     payload = "" if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -140,7 +140,7 @@ def verify_chain(rows: Iterable[Any], head: tuple[int, str] | None) -> list[Audi
 
 
 def audit_verify() -> list[AuditProblem]:
-    from pingyi.core.models import AuditEntry, AuditHead
+    from pingyi.core.models import AuditEntry, AuditHead  # noqa: PLC0415 (models need the app registry; pingyi.cli imports this before Django is set up)
 
     head = AuditHead.objects.filter(pk=1).values_list("seq", "hash").first()
     return verify_chain(AuditEntry.objects.order_by("seq").iterator(), head)

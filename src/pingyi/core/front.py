@@ -239,7 +239,7 @@ class Front:
     def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
         if self._wsgi_app is None:
             # Django is set up in the worker, not in the process that imports this module.
-            from pingyi.wsgi import application  # (local import: Django is set up here)
+            from pingyi.wsgi import application  # noqa: PLC0415 (Django is set up in the worker)
 
             self._wsgi_app = application
         return self._wsgi_app

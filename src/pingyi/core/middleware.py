@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from pingyi.core.audit import current_actor
 
@@ -79,8 +80,6 @@ class ApiRefusalMiddleware:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
 
         details = {
             404: _("There is no such address in the API."),

@@ -59,9 +59,9 @@ def _seconds(name: str, default: float) -> float:
 
 def serve(*, host: str, port: int, workers: int | None = None, threads: int | None = None) -> None:
     # granian and its constants only here: importing them costs every other verb time.
-    from granian import Granian  # (local import: only the server needs it)
-    from granian.constants import Interfaces  # (local import: only the server needs it)
-    from granian.http import HTTP1Settings  # (local import: only the server needs it)
+    from granian import Granian  # noqa: PLC0415 (only the server needs granian)
+    from granian.constants import Interfaces  # noqa: PLC0415 (only the server needs granian)
+    from granian.http import HTTP1Settings  # noqa: PLC0415 (only the server needs granian)
 
     workers = workers or int(os.environ.get("PINGYI_WORKERS", 0)) or (os.cpu_count() or 1)
     threads = threads or int(os.environ.get("PINGYI_THREADS", 0)) or default_threads()

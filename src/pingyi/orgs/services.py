@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from pingyi.core.audit import audit_log
 from pingyi.core.pure.numbers import parse_whole_number, show
@@ -248,7 +249,6 @@ def read_unit_workbook(fh: IO[bytes] | str) -> list[UnitRow]:
     Anything that is not a readable .xlsx workbook (a CSV, a picture, an old .xls, a damaged
     file) is refused with one readable error rather than a crash.
     """
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)

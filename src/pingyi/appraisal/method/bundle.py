@@ -61,6 +61,7 @@ from pingyi.appraisal.method.packing import (
     BallotMatrix,
     BallotMatrixBuilder,
     layout,
+    pack,
 )
 from pingyi.appraisal.method.spec import (
     EventSpec,
@@ -745,7 +746,6 @@ def _matrix_of(spec: EventSpec, ballots: Any) -> BallotMatrix:
     if isinstance(ballots, BallotMatrix):
         return ballots
     builder = BallotMatrixBuilder(spec)
-    from pingyi.appraisal.method.packing import pack
 
     for item in ballots:
         if isinstance(item, Ballot):

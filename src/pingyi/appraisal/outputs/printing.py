@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape  # nosec B406 # escapes text, parses no XML
 
 import segno
 from django.db import transaction
@@ -41,8 +42,10 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from pingyi.appraisal import services
 from pingyi.appraisal.casting.cards import ballot_url, format_code
 from pingyi.appraisal.errors import PdfFontMissing
+from pingyi.appraisal.models import Event
 
 # --- the Chinese font --------------------------------------------------------------------------
 
@@ -211,7 +214,6 @@ def _paragraph(
     canvas: Canvas, text: str, style: ParagraphStyle, x: float, top: float, width: float
 ) -> float:
     """Draw ``text`` wrapped to ``width`` with its top at ``top``; return its height."""
-    from xml.sax.saxutils import escape  # nosec B406 # escapes text, parses no XML
 
     para = Paragraph(escape(text), style)
     _w, h = para.wrapOn(canvas, width, 1000)
@@ -277,8 +279,6 @@ def _draw_card(
 
 
 def _paragraph_height(canvas: Canvas, text: str, style: ParagraphStyle, width: float) -> float:
-    from xml.sax.saxutils import escape  # nosec B406 # escapes text, parses no XML
-
     _w, h = Paragraph(escape(text), style).wrapOn(canvas, width, 1000)
     return float(h)
 
@@ -383,8 +383,6 @@ def issue_cards_pdf(
     file) raises, nothing is issued. Refusals of :func:`services.tokens_issue` (closed event,
     unknown panel or unit, bad count) propagate as :class:`~pingyi.appraisal.errors.AppraisalError`.
     """
-    from pingyi.appraisal import services
-    from pingyi.appraisal.models import Event
 
     assert isinstance(event, Event)  # nosec B101 # type narrowing
     if not public_url:

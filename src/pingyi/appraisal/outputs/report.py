@@ -48,7 +48,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from pingyi.appraisal.method.diagnostics import Diagnostics
+from pingyi.appraisal import selectors
+from pingyi.appraisal.method.diagnostics import Diagnostics, diagnose
 from pingyi.appraisal.method.spec import EventSpec, format_number
 from pingyi.appraisal.method.tally import Results, TrackResult
 from pingyi.appraisal.models import Event
@@ -103,8 +104,6 @@ def sections_from_diagnostics(diagnostics: Diagnostics) -> list[DiagnosticSectio
 
 def event_diagnostics(event: Event) -> tuple[str, list[DiagnosticSection]]:
     """Rater diagnostics of a closed event for the report: (introduction, sections)."""
-    from pingyi.appraisal import selectors
-    from pingyi.appraisal.method.diagnostics import diagnose
 
     found = diagnose(event.spec, selectors.ballot_matrix(event=event))
     return found.explanation, sections_from_diagnostics(found)
@@ -356,7 +355,6 @@ def build_report(
 ) -> bytes:
     """The PDF report of a closed event. ``diagnostics``: :class:`DiagnosticSection` items
     (see :func:`event_diagnostics`), ``diagnostics_intro``: a paragraph before them."""
-    from pingyi.appraisal import selectors
 
     require_results(event)
     font = cjk_font()
@@ -416,7 +414,6 @@ def _cover(
     now: dt.datetime,
     title: str,
 ) -> list[Flowable]:
-    from pingyi.appraisal import selectors
 
     story: list[Flowable] = [
         Spacer(1, 30 * mm),

@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pingyi.appraisal import selectors
 from pingyi.appraisal.errors import OutputsNotReady
 from pingyi.appraisal.method.spec import EventSpec, RubricSpec, format_number
 from pingyi.appraisal.method.tally import Results, TrackResult, UnitResult, score_text
@@ -354,7 +355,6 @@ def build_workbook(
     now: dt.datetime | None = None,
 ) -> bytes:
     """The results workbook of a closed event, as .xlsx bytes."""
-    from pingyi.appraisal import selectors
 
     require_results(event)
     spec = event.spec
@@ -394,8 +394,6 @@ def build_workbook(
 
 
 def attendance_rows(event: Event, results: Results) -> list[list[Any]]:
-    from pingyi.appraisal import selectors
-
     spec = event.spec
     weights = {p.key: p.weight for p in spec.panels}
     rows: list[list[Any]] = []

@@ -26,10 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rules.contrib.views import permission_required
 
 from pingyi.accounts.rules import is_office
-from pingyi.appraisal import errors
+from pingyi.appraisal import errors, selectors
 from pingyi.appraisal.errors import PdfFontMissing
 from pingyi.appraisal.models import Event, EventState
 from pingyi.appraisal.outputs.printing import issue_cards_pdf
+from pingyi.appraisal.outputs.report import build_report, event_diagnostics
+from pingyi.appraisal.outputs.workbook import build_workbook
 
 rules.set_perm("appraisal.download_outputs", is_office)
 rules.set_perm("appraisal.print_cards", is_office)
@@ -65,7 +67,6 @@ def _font_problem(request: HttpRequest, exc: PdfFontMissing) -> HttpResponse:
 def event_outputs(request: HttpRequest, key: str) -> HttpResponse:
     """The event's outputs page: what can be downloaded now, and the cards form's link."""
     event = get_object_or_404(Event, key=key)
-    from pingyi.appraisal import selectors
 
     return render(
         request,
@@ -82,8 +83,6 @@ def event_outputs(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("appraisal.download_outputs", raise_exception=True)
 @require_GET
 def workbook_download(request: HttpRequest, key: str) -> HttpResponse:
-    from pingyi.appraisal.outputs.workbook import build_workbook
-
     event = _closed_event(key)
     data = build_workbook(event=event)
     return _attachment(data, XLSX, f"results-{event.key}.xlsx")
@@ -93,8 +92,6 @@ def workbook_download(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("appraisal.download_outputs", raise_exception=True)
 @require_GET
 def report_download(request: HttpRequest, key: str) -> HttpResponse:
-    from pingyi.appraisal.outputs.report import build_report, event_diagnostics
-
     event = _closed_event(key)
     try:
         intro, sections = event_diagnostics(event)

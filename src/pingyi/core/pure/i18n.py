@@ -21,11 +21,11 @@ def gettext(message: str) -> str:
     if "django.conf" not in sys.modules:
         return message
     try:
-        from django.conf import settings
+        from django.conf import settings  # noqa: PLC0415 (Django only when it is already running)
 
         if not settings.configured:
             return message
-        from django.utils.translation import gettext as django_gettext
+        from django.utils.translation import gettext as django_gettext  # noqa: PLC0415 (Django only when it is already running)
 
         return str(django_gettext(message))
     except Exception:  # any Django set-up problem: fall back to the source string
