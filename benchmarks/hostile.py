@@ -31,6 +31,27 @@ from benchmarks.load import _Connection
 BOMB = "1e999999999"
 
 
+def run_async(coro: Any) -> Any:
+    """``asyncio.run(coro)`` in a thread of its own, so that it works where an event loop
+    is already running in this thread (pytest with Playwright's sync API, notebooks)."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(coro)
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="pingyi-bench-loop")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -114,7 +135,7 @@ async def _bomb(base: str, bombs: list[bytes], normal: bytes) -> BombResult:
 
 
 def bomb(base: str, bombs: list[bytes], normal: bytes) -> BombResult:
-    return asyncio.run(_bomb(base, bombs, normal))
+    return run_async(_bomb(base, bombs, normal))
 
 
 # --- siege -----------------------------------------------------------------------------------
@@ -274,7 +295,7 @@ def siege(
     slow: int = 30,
     concurrency: int = 20,
 ) -> SiegeResult:
-    return asyncio.run(
+    return run_async(
         _siege(base, key, cookie, bodies, streams=streams, slow=slow, concurrency=concurrency)
     )
 
@@ -339,7 +360,7 @@ async def _closed_loop(
 def closed_loop(
     base: str, bodies: list[bytes], *, connections: int = 200, seconds: float = 10.0
 ) -> LoopResult:
-    return asyncio.run(_closed_loop(base, bodies, connections, seconds))
+    return run_async(_closed_loop(base, bodies, connections, seconds))
 
 
 def closed_loop_wrk(
@@ -454,7 +475,7 @@ def run(
         if with_bomb:
             # the first card is cast normally first, so that the bomb lands on a used card
             first = json.loads(bodies[0])
-            asyncio.run(_post(_connection(base), base, bodies[0]))
+            run_async(_post(_connection(base), base, bodies[0]))
             bombed = bomb(base, [bomb_body(first), bomb_body(first)], bodies[1])
             figures["bomb"] = {
                 "statuses": bombed.bomb_statuses,

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.hostile import run_async
 from pingyi.core import front
 from pingyi.core.front import Front, build_environ, logged
 
@@ -91,7 +92,8 @@ async def call(
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    # in a thread of its own: Playwright's sync API may have a loop running in this one
+    return run_async(coro)
 
 
 def test_a_body_over_the_cap_is_refused_as_json_before_the_application_runs() -> None:
