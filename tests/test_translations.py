@@ -534,3 +534,95 @@ def test_core_messages_follow_the_active_language() -> None:
         assert core_gettext("The ballot has no scores.") == "该评议票没有任何评分。"
     with translation.override("en"):
         assert core_gettext("The ballot has no scores.") == "The ballot has no scores."
+
+
+# --- the browser scripts' catalogue (djangojs) ---------------------------------------------
+
+ZH_JS = LOCALE / "zh_Hans" / "LC_MESSAGES" / "djangojs.po"
+EN_JS = LOCALE / "en" / "LC_MESSAGES" / "djangojs.po"
+#: The pages' entry modules ({% js_module %} in the templates).
+JS_ENTRIES = ["pingyi/ballot.js", "pingyi/screen.js", "pingyi/console.js", "pingyi/history.js"]
+
+
+def test_script_catalogue_is_translated_with_its_placeholders() -> None:
+    """Every gettext('…') of the ES modules has its Chinese, with the same %(name)s fields."""
+    assert header(ZH_JS).get("Language") == "zh_Hans"
+    assert header(EN_JS).get("Language") == "en"
+    entries = messages(ZH_JS)
+    assert len(entries) > 50, f"only {len(entries)} entries in {ZH_JS.name}"
+    problems = []
+    for entry in entries:
+        translation = entry.msgstr.get(0, "")
+        if "fuzzy" in entry.flags or not translation.strip():
+            problems.append(f"{entry.msgid!r}: untranslated or fuzzy")
+        elif problem := placeholder_problem(entry, entry.msgid, translation):
+            problems.append(f"{entry.msgid!r}: {problem}")
+    assert not problems, f"djangojs.po ({FIX}):\n" + "\n".join(problems)
+    assert {e.key for e in entries} == {e.key for e in messages(EN_JS)}
+    assert all(not any(e.msgstr.values()) for e in messages(EN_JS))
+
+
+@pytest.mark.parametrize("po", [ZH_JS, EN_JS], ids=["zh_Hans", "en"])
+def test_script_catalogue_is_compiled(po: Path, tmp_path: Path) -> None:
+    msgfmt = need_gettext_tool("msgfmt")
+    fresh = tmp_path / "djangojs.mo"
+    run = subprocess.run(
+        [msgfmt, "--check-format", "--check-header", "-o", str(fresh), str(po)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, f"msgfmt refuses {po.relative_to(ROOT)}:\n{run.stderr}"
+    assert fresh.read_bytes() == po.with_suffix(".mo").read_bytes(), (
+        f"{po.with_suffix('.mo').relative_to(ROOT)} differs from a fresh compile: {FIX}"
+    )
+
+
+def test_script_catalogue_covers_every_gettext_in_the_modules(tmp_path: Path) -> None:
+    """makemessages --domain=djangojs over the modules (xgettext) finds exactly the catalogue,
+    and exactly what the pages' islands are built from (pingyi.core.js reads the same calls)."""
+    need_gettext_tool("xgettext")
+    need_gettext_tool("msgmerge")
+    from pingyi.core import js
+
+    tree = tmp_path / "pingyi"
+    shutil.copytree(PACKAGE, tree, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pingyi.settings",
+        "PINGYI_DATA_DIR": tempfile.mkdtemp(dir=tmp_path),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    }
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "--locale=zh_Hans",
+            "--domain=djangojs",
+            "--no-obsolete",
+            "--add-location=file",
+            "--ignore=*/vendor/*",
+            "--ignore=templates/*",
+            "--ignore=locale/*",
+        ],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, f"makemessages failed:\n{run.stdout}\n{run.stderr}"
+    extracted = {e.key for e in messages(tree / "locale/zh_Hans/LC_MESSAGES/djangojs.po")}
+    have = {e.key for e in messages(ZH_JS)}
+    assert extracted == have, (
+        f"new: {sorted(extracted - have)[:20]}; gone: {sorted(have - extracted)[:20]} ({FIX})"
+    )
+    scanned = {msgid for entry in JS_ENTRIES for msgid in js.messages(entry)}
+    assert scanned == extracted, (
+        f"pingyi.core.js misses {sorted(extracted - scanned)[:10]}, "
+        f"finds more: {sorted(scanned - extracted)[:10]}"
+    )

@@ -94,7 +94,6 @@ NOT_PAGES = {
     "outputs:workbook",
     "outputs:report",
     "set_language",
-    "javascript-catalog",
 }
 
 

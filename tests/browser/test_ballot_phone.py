@@ -12,9 +12,9 @@ English go to
 ``test-artifacts/screenshots/ballot-*.png``; the page weight to
 ``test-artifacts/ballot-page-weight.json``.
 
-Without a browser: the page has no inline script, its data islands are JSON, the script's
-strings are all in the translated catalogue, and the script never puts the card's secret in
-an address.
+Without a browser: the page has no inline script (one entry module, its imports preloaded),
+its data islands are JSON, the modules' strings are all in the translated catalogue and in the
+page's #i18n island, and no module puts the card's secret in an address.
 """
 
 from __future__ import annotations
@@ -33,13 +33,16 @@ import pytest
 
 from pingyi.appraisal import services
 from pingyi.appraisal.models import Ballot, Event, Presentation
+from pingyi.appraisal.views.ballot import offline_files
+from pingyi.core import js
 from tests.browser.axe import assert_accessible
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 PHONE = {"width": 360, "height": 740}
-STATIC = Path(__file__).resolve().parents[2] / "src" / "pingyi" / "appraisal" / "static" / "pingyi"
+SRC = Path(__file__).resolve().parents[2] / "src" / "pingyi"
+STATIC = SRC / "appraisal" / "static" / "pingyi"
 WEIGHT_LIMIT = 100 * 1024
 
 LEADS = [
@@ -253,12 +256,22 @@ def test_page_has_no_inline_script_and_follows_the_language(client: Any) -> None
     assert page.html_lang == "zh-hans"
     assert not page.handlers, page.handlers  # no onclick= and the like
     executable = [s for s in page.scripts if s.get("type") != "application/json"]
-    assert [s.get("src") for s in executable] == ["/static/pingyi/ballot.js"]
+    assert [(s.get("type"), s.get("src")) for s in executable] == [
+        ("module", "/static/pingyi/ballot.js")
+    ]
     assert all(not (s["body"] or "").strip() for s in executable)
     islands = {
         s.get("id"): json.loads(s["body"] or "") for s in page.scripts if s not in executable
     }
-    assert set(islands) == {"ballot-i18n", "ballot-config"}
+    assert set(islands) == {"i18n", "ballot-config"}
+    # Every module the entry imports is preloaded (one round trip, not one per import level).
+    preloaded = re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)
+    assert preloaded == [f"/static/{name}" for name in js.module_files("pingyi/ballot.js")[1:]]
+    assert len(preloaded) >= 8 and "/static/pingyi/shared/i18n.js" in preloaded
+    # The island holds the Chinese of exactly the strings of the ballot's modules.
+    assert islands["i18n"]["Enter a number."] == "请输入数字。"
+    assert set(islands["i18n"]) == set(js.messages("pingyi/ballot.js"))
+    assert "Quorum met" not in islands["i18n"]  # the console's, not the ballot's
     assert islands["ballot-config"]["urls"] == {
         "lookup": "/api/v1/cards/lookup",
         "ballots": "/api/v1/ballots",
@@ -274,21 +287,57 @@ def test_page_has_no_inline_script_and_follows_the_language(client: Any) -> None
     client.cookies["django_language"] = "en"
     english = client.get("/b/").content.decode()
     assert parse_page(english).html_lang == "en"
+    (island,) = [s for s in parse_page(english).scripts if s.get("id") == "i18n"]
+    assert json.loads(island["body"] or "") == {}  # English is the msgid itself
 
 
+def ballot_sources() -> dict[str, str]:
+    """The ballot's modules (the entry and all it imports), by static name."""
+    return {name: static_source(name) for name in js.module_files("pingyi/ballot.js")}
+
+
+def static_source(name: str) -> str:
+    for app in ("appraisal", "core"):
+        path = SRC / app / "static" / name
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def our_modules() -> list[Path]:
+    """Every ES module of ours (not the vendor bundles)."""
+    found = sorted((SRC / "appraisal" / "static").rglob("*.js"))
+    found += sorted((SRC / "core" / "static").rglob("*.js"))
+    return [path for path in found if "vendor" not in path.parts]
+
+
+@pytest.mark.django_db
 def test_every_script_string_is_in_the_catalogue() -> None:
-    from pingyi.appraisal.views.ballot import JS_MESSAGES
+    """Each gettext('…') of the ballot's modules has its Chinese in the page's island; a
+    string the island lacked would show English on a Chinese phone."""
+    from django.utils import translation
 
-    source = (STATIC / "ballot.js").read_text(encoding="utf-8")
-    used = set(re.findall(r"\bt\('((?:[^'\\]|\\.)*)'", source))
-    assert used, "no t('…') calls found"
-    assert used <= set(JS_MESSAGES), sorted(used - set(JS_MESSAGES))
-    assert len(JS_MESSAGES) == len(set(JS_MESSAGES))
+    used = js.messages("pingyi/ballot.js")
+    assert len(used) > 40, used
+    calls = set()
+    for source in ballot_sources().values():
+        code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)  # not the comments
+        calls |= set(re.findall(r"\bgettext\('((?:[^'\\]|\\.)*)'", code))
+    assert calls == set(used)
+    with translation.override("zh-hans"):
+        catalogue = js.catalogue("pingyi/ballot.js")
+    assert set(catalogue) == set(used), sorted(set(used) - set(catalogue))
+    # One way to translate: no module keeps a keyed dictionary or its own t().
+    for path in our_modules():
+        code = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bT\[|\bT\.\w|\bt\(", code), path
+        assert "config.strings" not in code, path
 
 
 def test_the_script_never_puts_the_secret_in_an_address() -> None:
     """Requests go only to the configured endpoints; the card's secret travels in POST bodies."""
-    source = (STATIC / "ballot.js").read_text(encoding="utf-8")
+    sources = ballot_sources()
+    source = "\n".join(sources.values())
     code = re.sub(r"/\*.*?\*/|(?<![:'\"])//[^\n]*", "", source, flags=re.S)
     # fetch() appears only in the two helpers; the helpers are called with fixed endpoints.
     assert len(re.findall(r"\bfetch\(", code)) == 2
@@ -316,13 +365,23 @@ def test_the_script_never_puts_the_secret_in_an_address() -> None:
         "?.",
     ):
         assert forbidden not in code, forbidden
-    # The fragment is stripped from the address bar before anything is sent.
-    assert code.index("history.replaceState") < code.index("postJSON(URLS.lookup")
+    # The fragment is stripped from the address bar before anything is sent: the entry reads
+    # it (secretFromHash, which strips it first) before it opens the card.
+    card = sources["pingyi/ballot/card.js"]
+    assert card.index("history.replaceState") < card.index("postJSON(URLS.lookup")
+    entry = sources["pingyi/ballot.js"]
+    assert entry.index("= secretFromHash()") < entry.rindex("if (secret) openCard(secret)")
 
 
 def test_the_script_stays_within_es2017() -> None:
-    """Old Android WebViews and the WeChat browser: no syntax newer than ES2017."""
-    source = (STATIC / "ballot.js").read_text(encoding="utf-8")
+    """Old Android WebViews and the WeChat browser: ES modules with static imports, no syntax
+    newer than ES2017, in every module of ours (the ballot's, the screen's, the console's)."""
+    modules = our_modules()
+    assert len(modules) >= 13, modules
+    source = "\n".join(path.read_text(encoding="utf-8") for path in modules)
+    assert not re.search(r"^\(function|}\)\(\);\s*$", source, re.M)  # modules, not IIFEs
+    assert not re.search(r"\bvar\s", source)
+    assert "window.Pingyi" not in source  # modules import each other; no globals
     for newer in (
         "?.",
         "??",
@@ -708,7 +767,12 @@ def test_english_screens(
 def test_gzip_weight_over_http_is_under_the_limit(live_server: Any, transactional_db: None) -> None:
     """The page's own files fetched over HTTP, measured as sent and as gzip would send them."""
     total_raw = total_gzip = 0
-    for path in ("/b/", "/static/pingyi/ballot.js", "/static/pingyi/ballot.css"):
+    paths = [
+        "/b/",
+        *(f"/static/{name}" for name in offline_files() if name.endswith((".js", ".css"))),
+    ]
+    assert len(paths) > 10
+    for path in paths:
         request = urllib.request.Request(
             live_server.url + path, headers={"Accept-Encoding": "gzip"}
         )
@@ -810,12 +874,11 @@ def test_offline_reload_queued_submit_then_sent(
     kept = page.evaluate(SW_CACHE_JS)
     assert len(kept) == 1, list(kept)
     (entries,) = kept.values()
-    assert sorted(path for _m, path, _b in entries) == [
-        "/b/",
-        "/static/pingyi/ballot.css",
-        "/static/pingyi/ballot.js",
-        "/static/pingyi/favicon.svg",
-    ]
+    # Every module the page imported is kept (else the reload offline would fail), and no more.
+    assert sorted(path for _m, path, _b in entries) == sorted(
+        ["/b/", *(f"/static/{name}" for name in offline_files())]
+    )
+    assert "/static/pingyi/ballot/submit.js" in [path for _m, path, _b in entries]
     secrets = [token, meeting["main"].code, receipt]
     for _method, path, body in entries:
         assert not any(s in body for s in secrets), path
@@ -878,9 +941,11 @@ def test_service_worker_is_served_for_the_ballot_scope(client: Any) -> None:
     assert "{{" not in body
     config = json.loads(re.search(r"const CONFIG = (\{.*?\});", body).group(1))  # type: ignore[union-attr]
     assert config["page"] == "/b/"
+    modules = [f"/static/{name}" for name in js.module_files("pingyi/ballot.js")]
+    assert modules[0] == "/static/pingyi/ballot.js" and len(modules) > 8
     assert config["precache"] == [
         "/b/",
-        "/static/pingyi/ballot.js",
+        *modules,
         "/static/pingyi/ballot.css",
         "/static/pingyi/favicon.svg",
     ]

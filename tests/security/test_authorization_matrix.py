@@ -125,7 +125,6 @@ CASES: list[Case] = [
     Case("accounts:logout", expect(SIGNED_OUT), method="post"),
     Case("accounts:password_change", SIGNED_IN),
     Case("set_language", expect(REDIRECT), method="post", body=form(language="en", next="/")),
-    Case("javascript-catalog", PUBLIC),
     # units
     Case("orgs:unit_list", SIGNED_IN),
     Case("orgs:unit_import", OFFICE_PAGE),

@@ -45,42 +45,6 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied(_("You may not see this page."))
 
 
-def js_strings() -> dict[str, str]:
-    """Every string the console and screen scripts show, in the active language."""
-    return {
-        "reconnecting": _("Reconnecting…"),
-        "connected": _("Live"),
-        "state_draft": _("Not yet open"),
-        "state_open": _("Voting open"),
-        "state_closed": _("Voting closed"),
-        "state_published": _("Published"),
-        "rehearsal": _("Rehearsal"),
-        "cast": _("Cast"),
-        "issued": _("Cards issued"),
-        "expected": _("Expected"),
-        "total": _("Total"),
-        "quorum_met": _("Quorum met"),
-        "quorum_not_met": _("Quorum not met"),
-        "rank": _("Rank"),
-        "unit": _("Unit"),
-        "score": _("Score"),
-        "ballots": _("Ballots"),
-        "change": _("Change"),
-        "tie": _("tie"),
-        "no_score": _("no score"),
-        "new": _("new"),
-        "waiting_results": _("Voting has closed. The results will be announced shortly."),
-        "waiting_open": _("Voting will open shortly."),
-        "state_changed": _("The event changed elsewhere. Reload to see the new controls."),
-        "reload": _("Reload"),
-        "breakdown": _("Per-panel scores"),
-        "ballots_note": _("In brackets: the ballots counted from each panel."),
-        "chart": _("Ranking chart"),
-        "updated": _("Updated"),
-        "confirm": _("Are you sure?"),
-    }
-
-
 def _join_url(request: HttpRequest) -> str:
     base = getattr(settings, "PUBLIC_URL", "") or request.build_absolute_uri("/").rstrip("/")
     return f"{base}/b/"
@@ -139,7 +103,6 @@ def console(request: HttpRequest, key: str) -> HttpResponse:
                 "state": event.state,
                 "rehearsal": event.rehearsal,
                 "snapshot": snapshot,
-                "strings": js_strings(),
             },
         },
     )
@@ -256,7 +219,6 @@ def screen(request: HttpRequest, key: str) -> HttpResponse:
                 "stream": reverse("meeting:stream", args=[key]),
                 "poll": reverse("meeting:live_json", args=[key]),
                 "snapshot": snapshot,
-                "strings": js_strings(),
             },
         },
     )

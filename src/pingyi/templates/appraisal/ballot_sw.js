@@ -1,7 +1,7 @@
 /* pingyi — the phone ballot's service worker, served at /b/sw.js (scope /b/).
  *
- * It keeps the ballot page itself working when a hall's Wi-Fi drops: the page (/b/), its
- * script, style and icon are kept in one cache, refreshed from the network on every load
+ * It keeps the ballot page itself working when a hall's Wi-Fi drops: the page (/b/), every
+ * one of its ES modules, its style and icon are kept in one cache, refreshed from the network on every load
  * (network first, the cache after a few seconds without an answer or with no network).
  * Nothing else is touched: every POST (the card lookup, the ballot) and every other address
  * goes straight to the network, so no ballot answer and nothing of a card is ever cached
