@@ -1,0 +1,1 @@
+"""Supervision (督查): the three lists, their items, reports, extensions, closure, notices."""
