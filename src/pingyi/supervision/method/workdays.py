@@ -93,20 +93,20 @@ class WorkingDays:
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """How many working days lie in (start, end]: start excluded, end included.
+        """How many working days lie from start (excluded) to end (included): (start, end].
 
-        0 when end == start; negative (minus the count over (end, start]) when end < start,
-        so that `working_days_between(a, add_working_days(a, n)) == n` for every n.
+        0 when end == start. Going backwards (end < start) the count is negative, still
+        start excluded and end included: minus the working days in [end, start). So
+        `working_days_between(a, add_working_days(a, n)) == n` for every n.
         """
         start, end = _as_date(start), _as_date(end)
-        if end < start:
-            return -self.working_days_between(end, start)
+        step, sign = (_ONE_DAY, 1) if end >= start else (-_ONE_DAY, -1)
         count, day = 0, start
-        while day < end:
-            day += _ONE_DAY
+        while day != end:
+            day += step
             if self.is_working_day(day):
                 count += 1
-        return count
+        return sign * count
 
     def warnings_for(self, start: date, end: date) -> list[str]:
         """["calendar_unknown_year"] when a day from start to end (either order, both
