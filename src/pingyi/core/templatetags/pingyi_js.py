@@ -33,7 +33,7 @@ def js_module(entry: str) -> SafeString:
     data = json.dumps(
         js.catalogue(entry), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
-    island = mark_safe(data.translate(_JSON_ESCAPES))  # noqa: S308 - escaped just above
+    island = mark_safe(data.translate(_JSON_ESCAPES))  # noqa: S308  # nosec B308 B703 # escaped just above
     return format_html(
         '{}{}<script type="module" src="{}"></script>\n'
         '<script type="application/json" id="i18n">{}</script>',
