@@ -72,6 +72,12 @@ def test_the_checkouts_imports_keep_every_contract(tmp_path: Path) -> None:
             "from django.db import models",
             "pingyi.appraisal.method is not allowed to import django",
         ),
+        # supervision's rules (working days, statuses) are pure too
+        (
+            "pingyi.supervision.method.status",
+            "from django.utils import timezone",
+            "pingyi.supervision.method is not allowed to import django",
+        ),
         # nor may core's pure helpers reach Django through an app
         (
             "pingyi.core.pure.numbers",
