@@ -423,7 +423,7 @@ def _effective_due(facts: ItemFacts, day: date) -> date | None:
     if facts.kind in ("ongoing", "unknown"):
         return None
     if facts.kind == "recurring":
-        assert facts.due is not None and facts.every is not None
+        assert facts.due is not None and facts.every is not None  # nosec B101 # type narrowing: ItemFacts checked both
         if day <= facts.due:
             return facts.due
         return occurrence_on_or_after(day, facts.every, _anchor_of(facts))
@@ -448,7 +448,7 @@ def _occurrence_unreported(
 ) -> bool:
     """Recurring: the latest occurrence that passed more than 2 working days before `day`
     has no report dated in the period ending at it."""
-    assert facts.due is not None and facts.every is not None
+    assert facts.due is not None and facts.every is not None  # nosec B101 # type narrowing: ItemFacts checked both
     anchor = _anchor_of(facts)
     occurrence = occurrence_before(day, facts.every, anchor)
     while occurrence >= facts.due:
@@ -471,8 +471,7 @@ def item_status(facts: ItemFacts, day: date, calendar: WorkingDays | None = None
     filed = [r for r in facts.reports if r.date <= day and not r.returned]
     accepted = [r for r in filed if r.accepted]
     latest_accepted = _latest(accepted)
-    reported = latest_accepted.percent if latest_accepted is not None else Fraction(0)
-    assert isinstance(reported, Fraction)
+    reported = Fraction(latest_accepted.percent) if latest_accepted is not None else Fraction(0)
     due = _effective_due(facts, day)
     dated = facts.kind in ("date", "immediate")
     expected = _expected(facts.start, due, day) if dated and due is not None else None
