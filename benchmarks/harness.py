@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -391,3 +392,42 @@ def scratch_dir(prefix: str, keep: bool = False) -> Iterator[Path]:
     finally:
         if not keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+# --- Django in the benchmark's own process, and an office session -----------------------
+
+
+def setup_django(scratch: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "pingyi.settings"
+    os.environ["PINGYI_DATA_DIR"] = str(scratch)
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        os.environ.pop(name, None)
+    import django
+
+    django.setup()
+
+
+def office_cookies(env: dict[str, str], base: str) -> Any:
+    """Create an office account and sign in: a cookie jar for the meeting pages."""
+    import httpx
+
+    password = "Qv7-Harbor-lantern-91!"
+    try:
+        pingyi_cli({**env, "PINGYI_PASSWORD": password}, "user", "add", "bench-office",
+                   "--role", "office")
+    except RuntimeError as exc:
+        if "exists" not in str(exc) and "already" not in str(exc):
+            raise
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as http:
+        page = http.get("/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, "no CSRF token on the sign-in page"
+        answer = http.post(
+            "/accounts/login/",
+            data={"username": "bench-office", "password": password,
+                  "csrfmiddlewaretoken": token[1]},
+            headers={"Referer": base + "/accounts/login/"},
+        )
+        if answer.status_code not in (302, 303):
+            raise RuntimeError(f"sign-in failed: {answer.status_code}")
+        return dict(http.cookies)

@@ -450,15 +450,16 @@ def run(
     from benchmarks.harness import (
         ballot_bodies,
         base_url,
+        office_cookies,
         pingyi_cli,
         pingyi_env,
         pingyi_server,
         prepare_event,
+        setup_django,
     )
-    from benchmarks.run import _setup_django, office_cookies
 
     workdir = Path(workdir)
-    _setup_django(workdir / "scratch")
+    setup_django(workdir / "scratch")
     env = pingyi_env(workdir / "data", **(env_extra or {}))
     pingyi_cli(env, "migrate")
     wrk_cards = loop_cards if with_wrk else 0

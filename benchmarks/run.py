@@ -48,14 +48,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _setup_django(scratch: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "pingyi.settings"
-    os.environ["PINGYI_DATA_DIR"] = str(scratch)
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    import django
-
-    django.setup()
 
 
 def log(*args: Any) -> None:
@@ -304,32 +296,6 @@ def _short(f: dict[str, Any]) -> str:
 # --- 3. live latency and page weight --------------------------------------------------------
 
 
-def office_cookies(env: dict[str, str], base: str) -> Any:
-    """Create an office account and sign in: a cookie jar for the meeting pages."""
-    import httpx
-
-    from benchmarks.harness import pingyi_cli
-
-    password = "Qv7-Harbor-lantern-91!"
-    try:
-        pingyi_cli({**env, "PINGYI_PASSWORD": password}, "user", "add", "bench-office",
-                   "--role", "office")
-    except RuntimeError as exc:
-        if "exists" not in str(exc) and "already" not in str(exc):
-            raise
-    with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as http:
-        page = http.get("/accounts/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        assert token, "no CSRF token on the sign-in page"
-        answer = http.post(
-            "/accounts/login/",
-            data={"username": "bench-office", "password": password,
-                  "csrfmiddlewaretoken": token[1]},
-            headers={"Referer": base + "/accounts/login/"},
-        )
-        if answer.status_code not in (302, 303):
-            raise RuntimeError(f"sign-in failed: {answer.status_code}")
-        return dict(http.cookies)
 
 
 class StreamWatcher(threading.Thread):
@@ -379,7 +345,7 @@ def live_latency(env: dict[str, str], servers: list[Any], args: argparse.Namespa
     """Trickle: one ballot every 0.2 s to the server NOT carrying the stream when there are two
     processes; latency = count visible on the stream - 201 received."""
     from benchmarks import load
-    from benchmarks.harness import ballot_bodies, base_url
+    from benchmarks.harness import ballot_bodies, base_url, office_cookies
 
     base = base_url(servers[0])
     key = f"{tag}-live"
@@ -664,8 +630,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pingyi-bench-") as tmp:
         work = Path(tmp)
-        _setup_django(work / "tally-data")
-        from benchmarks.harness import Card, ballot_bodies
+        from benchmarks.harness import Card, ballot_bodies, setup_django
+
+        setup_django(work / "tally-data")
 
         body = ballot_bodies([Card("x" * 43, "attendees")])[0]
         report: dict[str, Any] = {
