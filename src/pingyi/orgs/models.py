@@ -19,6 +19,13 @@ class Unit(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    #: Other names offices write for the unit (市发改委 for 市发展改革委): a JSON list of
+    #: strings, half-width, whitespace collapsed (pingyi.orgs.names.split_aliases). A list
+    #: on the row, not a table: a unit has a handful, they are always read with the unit
+    #: (the name index loads every unit in one query), and the rule that matters, no alias
+    #: spelling another unit's name, short name or alias, spans three fields a unique
+    #: index on an alias table could not hold anyway (Unit.clean, services.units_import).
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     order = models.PositiveIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
