@@ -96,6 +96,9 @@ CASES = {
     "demo": Case("demo", ["demo", "--no-serve"], 0, ["pingyi demo", "office"]),
     "migrate": Case("migrate", ["migrate"], 0, ["Applying"], migrates=False),
     "tally": Case("tally", ["tally", "{tmp}/missing"], 2, ["no such folder"], migrates=False),
+    "deadline": Case(
+        "deadline", ["deadline", "9月底前", "--year", "2026"], 0, ['"due": "2026-09-30"'], False
+    ),
     "units import": Case("units import", ["units", "import", "{units}"], 0, ["created 5"]),
     "user add": Case("user add", ["user", "add", "wang", "--role", "office"], 0, ["created wang"]),
     "audit verify": Case("audit verify", ["audit", "verify"], 0, ["intact: 0 rows"]),

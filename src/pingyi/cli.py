@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pingyi.core.server import serve_defaults
+from pingyi.supervision.cli import add_verbs as add_supervision_verbs
 
 
 def _django() -> None:
@@ -299,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_audit_verify)
 
     _add_appraisal_verbs(verbs)
+    add_supervision_verbs(verbs)
 
     p = verbs.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
