@@ -239,7 +239,7 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     from pingyi.appraisal.errors import PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
-    from pingyi.appraisal.models import Event, EventState  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.models import Event  # noqa: PLC0415 (Django is set up only once the verb runs)
     from pingyi.appraisal.outputs.printing import issue_cards_pdf  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     nothing = _("Nothing was issued.")
@@ -252,7 +252,7 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
         event = Event.objects.filter(key=args.key).first()
         if event is None:
             return _fail("cards", _("No event “%(key)s”.") % {"key": args.key})
-        if event.state not in (EventState.DRAFT, EventState.OPEN):
+        if not event.before_close:
             return _fail(
                 "cards",
                 _(

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pingyi.appraisal.errors import StateError
 from pingyi.appraisal.method.event_keys import is_valid_event_key
 from pingyi.appraisal.method.spec import EventSpec, load_event_json
 
@@ -39,6 +40,12 @@ class EventState(models.TextChoices):
     OPEN = "open", _("Voting open")
     CLOSED = "closed", _("Voting closed")
     PUBLISHED = "published", _("Published")
+
+
+#: "Only while draft or open": an event's cards and slides may change in these states only,
+#: before voting closes. The one home of the rule (``Event.before_close``,
+#: :func:`require_before_close`); ``tests/appraisal/test_one_home.py`` checks every place.
+BEFORE_CLOSE = (EventState.DRAFT, EventState.OPEN)
 
 
 class Event(models.Model):
@@ -88,6 +95,11 @@ class Event(models.Model):
         return parsed_spec(self.spec_json)
 
     @property
+    def before_close(self) -> bool:
+        """Draft or open: its ballot cards and slides may still change (:data:`BEFORE_CLOSE`)."""
+        return self.state in BEFORE_CLOSE
+
+    @property
     def has_results(self) -> bool:
         return self.state in (EventState.CLOSED, EventState.PUBLISHED)
 
@@ -97,6 +109,13 @@ class Event(models.Model):
         (:mod:`pingyi.appraisal.method.event_keys`); a row written around them (raw SQL, an older
         version) is listed without links instead of breaking the pages that list it."""
         return is_valid_event_key(self.key)
+
+
+def require_before_close(event: Event, refusal: str) -> None:
+    """The guard of every change allowed only while draft or open: raise
+    :class:`~pingyi.appraisal.errors.StateError` with ``refusal`` once voting has closed."""
+    if not event.before_close:
+        raise StateError(refusal)
 
 
 class Presentation(models.Model):

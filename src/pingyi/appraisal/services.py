@@ -20,7 +20,14 @@ from pingyi.appraisal.casting import cards as card_secrets
 from pingyi.appraisal.casting import storage
 from pingyi.appraisal.errors import AppraisalError, EventInvalid, StateError
 from pingyi.appraisal.method.spec import SpecError, dump_event_json, load_event_json
-from pingyi.appraisal.models import Ballot, BallotCard, Event, EventKind, EventState
+from pingyi.appraisal.models import (
+    Ballot,
+    BallotCard,
+    Event,
+    EventKind,
+    EventState,
+    require_before_close,
+)
 from pingyi.core.audit import audit_log
 from pingyi.core.pure.strict_json import loads
 
@@ -213,8 +220,7 @@ def tokens_issue(
             _("The number of cards must be between 1 and %(max)d.") % {"max": MAX_CARDS_PER_CALL},
             code="bad_count",
         )
-    if event.state not in (EventState.DRAFT, EventState.OPEN):
-        raise StateError(_("Cards can be issued only before voting closes."))
+    require_before_close(event, _("Cards can be issued only before voting closes."))
     issued = [card_secrets.new_card_secrets() for _ in range(count)]
     with transaction.atomic():
         _create_cards(event, panel, unit, issued)

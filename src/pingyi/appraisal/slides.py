@@ -11,14 +11,16 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingyi.appraisal.errors import SlidesError
-from pingyi.appraisal.models import Event, Presentation
+from pingyi.appraisal.models import Event, Presentation, require_before_close
 from pingyi.core.audit import audit_log
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 EXTENSIONS = {PDF: "pdf", PPTX: "pptx"}
+SLIDES_CLOSED = gettext_lazy("Slides can be changed only before voting closes.")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ def safe_filename(name: str, extension: str) -> str:
 def slides_upload(
     *, event: Event, track: str, unit: str, upload: File, actor: str | None = None
 ) -> Presentation:
+    """Store ``upload`` as the slides of ``unit`` in ``track``: only while the event is a draft
+    or open (checked on the event's row, locked: the caller's copy may be stale)."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    require_before_close(event, str(SLIDES_CLOSED))
     spec = event.spec
     track_spec = spec.track(track)
     if track_spec is None or track_spec.unit(unit) is None:

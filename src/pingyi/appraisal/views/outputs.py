@@ -28,7 +28,7 @@ from rules.contrib.views import permission_required
 from pingyi.accounts.rules import is_office
 from pingyi.appraisal import errors, selectors
 from pingyi.appraisal.errors import PdfFontMissing
-from pingyi.appraisal.models import Event, EventState
+from pingyi.appraisal.models import Event
 from pingyi.appraisal.outputs.printing import issue_cards_pdf
 from pingyi.appraisal.outputs.report import build_report, event_diagnostics
 from pingyi.appraisal.outputs.workbook import build_workbook
@@ -74,7 +74,7 @@ def event_outputs(request: HttpRequest, key: str) -> HttpResponse:
         {
             "event": event,
             "counts": selectors.panel_counts(event=event),
-            "can_issue": event.state in (EventState.DRAFT, EventState.OPEN),
+            "can_issue": event.before_close,
         },
     )
 
@@ -144,7 +144,7 @@ def _public_url(request: HttpRequest) -> str:
 def cards_form(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the form. POST: issue the cards and answer their PDF (nothing kept on the server)."""
     event = get_object_or_404(Event, key=key)
-    can_issue = event.state in (EventState.DRAFT, EventState.OPEN)
+    can_issue = event.before_close
     problem = ""
     status = 200
     if request.method == "POST":

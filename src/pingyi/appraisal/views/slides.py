@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.rules import is_office, is_unit_liaison, reads_all_units
-from pingyi.appraisal.errors import SlidesError
+from pingyi.appraisal.errors import SlidesError, StateError
 from pingyi.appraisal.models import Event, EventState, Presentation
-from pingyi.appraisal.slides import PDF, PPTX, slides_upload
+from pingyi.appraisal.slides import PDF, PPTX, SLIDES_CLOSED, slides_upload
 
 
 def _may_upload(user: object, unit_key: str) -> bool:
@@ -40,8 +40,7 @@ def slides_list(request: HttpRequest, key: str) -> HttpResponse:
                 {
                     "unit": unit,
                     "presentation": existing.get((track.key, unit.key)),
-                    "may_upload": _may_upload(user, unit.key)
-                    and event.state in (EventState.DRAFT, EventState.OPEN),
+                    "may_upload": _may_upload(user, unit.key) and event.before_close,
                 }
             )
         if rows:
@@ -55,15 +54,15 @@ def slides_upload_view(request: HttpRequest, key: str, track: str, unit: str) ->
     event = get_object_or_404(Event, key=key)
     if not _may_upload(request.user, unit):
         raise PermissionDenied(_("You can only upload your own unit's slides."))
-    if event.state not in (EventState.DRAFT, EventState.OPEN):
-        raise PermissionDenied(_("Slides can be changed only before voting closes."))
+    if not event.before_close:
+        raise PermissionDenied(SLIDES_CLOSED)
     upload = request.FILES.get("slides")
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
             slides_upload(event=event, track=track, unit=unit, upload=upload)
-        except SlidesError as exc:
+        except (SlidesError, StateError) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Slides uploaded."))

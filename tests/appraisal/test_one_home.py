@@ -1,0 +1,215 @@
+"""One home per rule (issue 10): each rule is written once and every page, export, API and
+command calls it; these tests attack each rule at every place that uses it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from pingyi.appraisal import services
+from pingyi.appraisal.cli import cmd_cards
+from pingyi.appraisal.errors import StateError
+from pingyi.appraisal.models import BallotCard, Event, EventState, Presentation
+from pingyi.appraisal.slides import slides_upload
+from pingyi.core.models import AuditEntry
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "pingyi"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def event_data(**changes: Any) -> dict[str, Any]:
+    """A small meeting: a criteria track, a grades track, two weighted panels, trimming."""
+    data: dict[str, Any] = {
+        "format": "pingyi-event/1",
+        "key": "t1",
+        "name": "测试评议会",
+        "held_on": "2026-07-17",
+        "tracks": [
+            {
+                "key": "counties",
+                "name": "县（区）",
+                "units": [
+                    {"key": "hualong", "name": "华龙区"},
+                    {"key": "puyang", "name": "濮阳县"},
+                    {"key": "qingfeng", "name": "清丰县"},
+                ],
+                "rubric": {
+                    "kind": "criteria",
+                    "step": 0.5,
+                    "criteria": [
+                        {"key": "results", "name": "工作实绩", "max": 60},
+                        {"key": "style", "name": "能力作风", "max": 40},
+                    ],
+                },
+            },
+            {
+                "key": "leads",
+                "name": "牵头单位",
+                "units": [
+                    {"key": "fgw", "name": "市发展改革委"},
+                    {"key": "gxj", "name": "市工业和信息化局"},
+                ],
+                "rubric": {
+                    "kind": "grades",
+                    "abstain": True,
+                    "grades": [
+                        {"key": "good", "name": "好", "points": 100},
+                        {"key": "fair", "name": "较好", "points": 85},
+                    ],
+                },
+            },
+        ],
+        "panels": [
+            {"key": "leaders", "name": "市级领导", "weight": 0.4, "expected": 3},
+            {"key": "attendees", "name": "列席人员", "weight": 0.6},
+        ],
+        "method": {"weighting": "panels", "trim": 1, "trim_min": 5, "decimals": 2},
+    }
+    data.update(changes)
+    return data
+
+
+def make_event(**changes: Any) -> Event:
+    return services.event_import(data=json.dumps(event_data(**changes), ensure_ascii=False))
+
+
+def make_open_event(**changes: Any) -> Event:
+    return services.event_open(key=make_event(**changes).key)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def _closed(state: str, event: Event | None = None) -> Event:
+    """The reference event, closed (and published when ``state`` says so)."""
+    event = event or make_open_event()
+    services.event_close(key=event.key)
+    if state == EventState.PUBLISHED:
+        services.event_publish(key=event.key)
+    return Event.objects.get(key=event.key)
+
+
+# --------------------------------------------------------------------------- draft or open
+
+
+def test_only_while_draft_or_open_is_written_once() -> None:
+    """No module spells the states out again: ``models.BEFORE_CLOSE`` is the one home."""
+    spelled = re.compile(r"\bin \(\s*EventState\.(DRAFT|OPEN),\s*EventState\.(DRAFT|OPEN)\s*\)")
+    places = [
+        str(p.relative_to(SRC))
+        for p in SRC.rglob("*.py")
+        if spelled.search(p.read_text(encoding="utf-8"))
+    ]
+    assert places == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [EventState.CLOSED, EventState.PUBLISHED])
+def test_slides_upload_refuses_a_closed_event_and_writes_nothing(
+    state: str, settings: Any, tmp_path: Path
+) -> None:
+    """The service itself refuses (it was the one place without the guard), even when the
+    caller hands it a stale copy of the event that still says ``open``."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stale = make_open_event()
+    _closed(state, stale)
+    assert stale.state == EventState.OPEN  # the caller's copy is stale
+    audited = AuditEntry.objects.count()
+    with pytest.raises(StateError, match="only before voting closes"):
+        slides_upload(
+            event=stale,
+            track="counties",
+            unit="hualong",
+            upload=SimpleUploadedFile("a.pdf", PDF_BYTES),
+        )
+    assert not Presentation.objects.exists()
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.pdf"))
+    assert AuditEntry.objects.count() == audited
+
+
+@pytest.mark.django_db
+def test_slides_upload_still_works_while_draft_or_open(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    event = make_event()
+    for _ in range(2):
+        p = slides_upload(
+            event=event,
+            track="counties",
+            unit="hualong",
+            upload=SimpleUploadedFile("a.pdf", PDF_BYTES),
+        )
+        assert p.slides.name.endswith(".pdf")
+        event = services.event_open(key=event.key) if event.state == EventState.DRAFT else event
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [EventState.CLOSED, EventState.PUBLISHED])
+def test_slides_pages_refuse_a_closed_event(
+    state: str, client: Any, liaison_a: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _closed(state)
+    client.force_login(liaison_a)  # hualong's liaison
+    listing = client.get("/slides/t1/")
+    assert listing.status_code == 200
+    rows = [row for block in listing.context["tracks"] for row in block["rows"]]
+    assert rows and not any(row["may_upload"] for row in rows)
+    assert 'action="/slides/t1/counties/hualong/"' not in listing.content.decode()
+    upload = SimpleUploadedFile("a.pdf", PDF_BYTES)
+    response = client.post("/slides/t1/counties/hualong/", {"slides": upload})
+    assert response.status_code == 403
+    assert not Presentation.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [EventState.CLOSED, EventState.PUBLISHED])
+def test_cards_are_refused_everywhere_once_voting_closed(
+    state: str, client: Any, office_user: Any, tmp_path: Path, capsys: Any
+) -> None:
+    event = _closed(state)
+    # the service (the API's and the printing's way in)
+    with pytest.raises(StateError, match="only before voting closes"):
+        services.tokens_issue(event=event, panel="leaders", count=1)
+    # the outputs page offers no cards, the form refuses
+    client.force_login(office_user)
+    page = client.get("/outputs/t1/")
+    assert page.status_code == 200 and page.context["can_issue"] is False
+    form = client.post("/outputs/t1/cards", {"panel": "leaders", "count": "1"})
+    assert form.status_code == 409 and form.context["can_issue"] is False
+    # the command line
+    args = argparse.Namespace(
+        key="t1",
+        panel="leaders",
+        count=1,
+        unit=None,
+        out=str(tmp_path / "c.pdf"),
+        public_url="https://pingyi.example.gov.cn",
+        language="en",
+    )
+    assert cmd_cards(args, lambda: None) != 0
+    assert "before voting closes" in capsys.readouterr().err
+    assert not (tmp_path / "c.pdf").exists()
+    assert not BallotCard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_cards_and_slides_are_offered_while_draft_or_open(client: Any, office_user: Any) -> None:
+    event = make_event()
+    client.force_login(office_user)
+    for _ in range(2):
+        assert client.get("/outputs/t1/").context["can_issue"] is True
+        assert client.get("/outputs/t1/cards").context["can_issue"] is True
+        assert services.tokens_issue(event=event, panel="leaders", count=1)
+        if event.state == EventState.DRAFT:
+            event = services.event_open(key="t1")
