@@ -13,7 +13,7 @@ from pingyi.appraisal.casting import ballot as casting
 from pingyi.core.audit import audit_log, audit_verify, entry_digest
 from pingyi.core.models import AuditEntry
 
-from .appraisal.test_casting import EVENT, full_scores
+from .appraisal.factories import event_json, full_scores
 from .appraisal.test_round_trip import pingyi
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def trail() -> list[AuditEntry]:
-    services.event_import(data=json.dumps(EVENT), actor="office")
+    services.event_import(data=event_json(), actor="office")
     event = services.event_open(key="t1", actor="office")
     card = services.tokens_issue(event=event, panel="leaders", count=2, actor="office")[0]
     casting.ballot_cast(token=card.token, scores=full_scores())
@@ -123,7 +123,7 @@ def test_audit_log_uses_the_request_account(client: Any, django_user_model: Any)
     django_user_model.objects.create_user("boss", password=STRONG_PASSWORD, role="office")
     response = client.post(
         "/api/v1/events",
-        data=json.dumps(EVENT),
+        data=event_json(),
         content_type="application/json",
         HTTP_AUTHORIZATION=basic("boss", STRONG_PASSWORD),
     )

@@ -11,7 +11,6 @@ A verb added to the parser without a case here fails :func:`test_every_verb_has_
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from pingyi.cli import build_parser
-from tests.appraisal.test_casting import EVENT
+from tests.appraisal.factories import event_json
 from tests.conftest import STRONG_PASSWORD
 from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
 
@@ -81,7 +80,7 @@ class Case:
 
 def _event_json(tmp: Path) -> str:
     path = tmp / "event.json"
-    path.write_text(json.dumps(EVENT, ensure_ascii=False), encoding="utf-8")
+    path.write_text(event_json(), encoding="utf-8")
     return str(path)
 
 

@@ -11,7 +11,7 @@ import pytest
 from pingyi.appraisal.models import BallotCard, Event
 
 from ..conftest import STRONG_PASSWORD
-from .test_casting import EVENT
+from .factories import event_data, event_json
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def basic(user: Any, password: str = STRONG_PASSWORD) -> dict[str, str]:
 
 def import_event(client: Any, **headers: str) -> Any:
     return client.post(
-        "/api/v1/events", data=json.dumps(EVENT), content_type="application/json", **headers
+        "/api/v1/events", data=event_json(), content_type="application/json", **headers
     )
 
 
@@ -80,7 +80,7 @@ def test_session_calls_need_the_csrf_token(office_user: Any) -> None:
 
 
 def test_broken_event_json_is_422_with_the_path(client: Any, office_user: Any) -> None:
-    broken = json.loads(json.dumps(EVENT))
+    broken = event_data()
     broken["panels"][0]["weight"] = "heavy"
     response = client.post(
         "/api/v1/events",
@@ -117,10 +117,10 @@ def test_office_imports_an_event_in_the_browser(client: Any, office_user: Any) -
 
     client.force_login(office_user)
     assert client.get("/meeting/import").status_code == 200
-    upload = SimpleUploadedFile("event.json", json.dumps(EVENT).encode(), "application/json")
+    upload = SimpleUploadedFile("event.json", event_json().encode(), "application/json")
     response = client.post("/meeting/import", {"file": upload})
     assert response.status_code == 302 and response["Location"].endswith("/meeting/t1/console")
-    broken = json.loads(json.dumps(EVENT))
+    broken = event_data()
     broken["method"]["trim"] = -1
     bad = SimpleUploadedFile("event.json", json.dumps(broken).encode(), "application/json")
     again = client.post("/meeting/import", {"file": bad, "replace": "on"})

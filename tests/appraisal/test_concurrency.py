@@ -6,7 +6,6 @@ which proves the harness really runs them at the same time.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from pingyi.appraisal import errors, services
 from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Ballot, BallotCard
 
-from .test_casting import EVENT, full_scores
+from .factories import event_json, full_scores
 
 pytestmark = pytest.mark.django_db(transaction=True)
 WAYS = 50
@@ -55,7 +54,7 @@ def _race(token: str, *, guard: bool, scores: list[list[dict[str, Any]]]) -> Cou
 
 @pytest.fixture
 def card_token() -> str:
-    event = services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
+    event = services.event_import(data=event_json())
     services.event_open(key=event.key)
     return services.tokens_issue(event=event, panel="leaders", count=1)[0].token
 

@@ -10,7 +10,6 @@ its one top folder. docs/security.md, "Uploads".
 from __future__ import annotations
 
 import io
-import json
 import time
 import tracemalloc
 import zipfile
@@ -35,7 +34,7 @@ from pingyi.appraisal.models import Event
 from pingyi.appraisal.slides import slides_upload
 from tests.test_cli import fresh_env, run
 
-from .test_casting import EVENT
+from .factories import event_json
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +46,7 @@ def _english() -> Iterator[None]:
 
 #: 64 MB of JSON (an object padded with spaces) that deflates to about 64 KB.
 BOMB_BYTES = 64 * 1024 * 1024
-EVENT_BYTES = json.dumps(EVENT, ensure_ascii=False).encode()
+EVENT_BYTES = event_json().encode()
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:

@@ -30,8 +30,8 @@ from pingyi.appraisal.method.event_keys import EVENT_KEY_MAX_LENGTH, event_key_p
 from pingyi.appraisal.method.spec import SpecError, load_event_json
 from pingyi.appraisal.models import Event
 
+from .factories import event_data
 from .test_api import basic
-from .test_casting import EVENT
 
 BAD_KEYS = [
     "2026.h1",
@@ -67,7 +67,7 @@ def _english() -> Iterator[None]:
 
 
 def event_json(key: Any, **extra: Any) -> str:
-    return json.dumps({**EVENT, "key": key, **extra}, ensure_ascii=False)
+    return json.dumps(event_data(key=key, **extra), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("key", BAD_KEYS)

@@ -24,8 +24,8 @@ from pingyi.appraisal.models import Ballot, BallotCard, Event
 from pingyi.orgs.services import UnitImportError, parse_unit_rows, read_unit_workbook
 from tests.orgs.workbooks import HEADER, workbook_bytes
 
+from .factories import KEY, event_json, full_scores, issue
 from .test_api import basic
-from .test_casting import EVENT, full_scores, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,8 @@ HOSTILE_NUMBERS = [
 
 @pytest.fixture
 def open_event() -> Event:
-    services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
-    return services.event_open(key=EVENT["key"])
+    services.event_import(data=event_json())
+    return services.event_open(key=KEY)
 
 
 def ballot_body(token: str, replace: str | None = None, by: str = "") -> str:
@@ -163,7 +163,7 @@ def test_event_json_with_a_hostile_number_is_422_at_once(
     client: Any, office_user: Any, member: str, path: str, number: str
 ) -> None:
     name = member.split(":")[0]
-    text = json.dumps(EVENT, ensure_ascii=False).replace(member, f"{name}: {number}", 1)
+    text = event_json().replace(member, f"{name}: {number}", 1)
     response, seconds = post(client, "/api/v1/events", text.encode(), **basic(office_user))
     body = refusal(response, 422, "invalid_event")
     assert path in body["detail"]
@@ -220,7 +220,7 @@ def test_text_that_cannot_be_stored_in_an_event_json_is_422(
     client: Any, office_user: Any, name: str, path: str, bad: str
 ) -> None:
     """A NUL in the event's name was a 500 on PostgreSQL (text cannot hold NUL)."""
-    text = json.dumps(EVENT, ensure_ascii=False).replace(name, f'"{bad}{name[1:]}', 1)
+    text = event_json().replace(name, f'"{bad}{name[1:]}', 1)
     response, _ = post(client, "/api/v1/events", text.encode(), **basic(office_user))
     body = refusal(response, 422, "invalid_event")
     assert body["detail"].startswith(f"event.json: {path}: "), body["detail"]

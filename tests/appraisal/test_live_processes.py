@@ -38,7 +38,7 @@ from django.test import Client
 
 from pingyi.appraisal import services
 
-from .test_casting import full_scores
+from .factories import full_scores
 from .test_meeting import issue, make_event
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,16 +18,13 @@ from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Event, Presentation
 from pingyi.appraisal.selectors import stored_results
 
-from .test_casting import EVENT, full_scores
-
-KEY = EVENT["key"]
-
+from .factories import KEY, event_data, full_scores
 
 # --- helpers (also used by the browser and cross-process tests) ----------------------------
 
 
 def make_event(key: str = KEY, **changes: Any) -> Event:
-    data = {**EVENT, "key": key, **changes}
+    data = event_data(key=key, **changes)
     return services.event_import(data=json.dumps(data, ensure_ascii=False))
 
 

@@ -9,8 +9,6 @@ and must refuse them with its own error, naming where and why, in well under a s
 
 from __future__ import annotations
 
-import copy
-import json
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -26,7 +24,7 @@ from pingyi.appraisal.method.spec import SpecError, load_event_json, parse_event
 from pingyi.core.pure import numbers
 from pingyi.core.pure.strict_json import MAX_DEPTH, JsonInputError, loads
 
-from .test_casting import EVENT, full_scores
+from .factories import event_data, event_json, full_scores
 
 #: A guard against the billion-digit expansion (which takes minutes), not a benchmark.
 FAST = 2.0
@@ -237,7 +235,7 @@ def test_unbounded_numbers_are_handed_over_as_decimals() -> None:
 
 
 def event_text(replace: str, by: str) -> str:
-    text = json.dumps(EVENT, ensure_ascii=False)
+    text = event_json()
     assert replace in text
     return text.replace(replace, by, 1)
 
@@ -274,7 +272,7 @@ def test_event_json_numbers_are_bounded(replace: str, path: str, number: str) ->
 def test_parse_event_bounds_numbers_given_as_objects(value: Any) -> None:
     places = (("max", "tracks[0].rubric.criteria[0].max"), ("expected", "panels[0].expected"))
     for member, where in places:
-        data = copy.deepcopy(EVENT)
+        data = event_data()
         if member == "max":
             data["tracks"][0]["rubric"]["criteria"][0]["max"] = value
         else:
@@ -300,7 +298,7 @@ def test_event_json_refuses_hostile_json_with_its_path() -> None:
 
 @pytest.fixture(scope="module")
 def spec() -> Any:
-    return load_event_json(json.dumps(EVENT))
+    return load_event_json(event_json())
 
 
 @pytest.mark.parametrize(
@@ -339,7 +337,7 @@ def test_ballot_messages_are_valid_text_whatever_was_sent(spec: Any, field: str)
 
 
 def write_bundle_files(folder: Path, value: str, event: str | None = None) -> None:
-    (folder / "event.json").write_text(event or json.dumps(EVENT), encoding="utf-8")
+    (folder / "event.json").write_text(event or event_json(), encoding="utf-8")
     rows = ["ballot,panel,track,unit,item,value"]
     for row in full_scores():
         rows.append(

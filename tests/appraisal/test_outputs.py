@@ -4,7 +4,6 @@ QR codes decoded from the rendered pixels."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import random
@@ -30,7 +29,7 @@ from pingyi.appraisal.outputs import printing
 from pingyi.appraisal.outputs.report import DiagnosticSection, build_report
 from pingyi.appraisal.outputs.workbook import HEADER_ROW, build_workbook
 
-from .test_casting import EVENT
+from .factories import event_data
 from .test_round_trip import pingyi as run_pingyi
 
 # The outputs pages, mounted as the lead will mount them in pingyi/urls.py (once only).
@@ -50,7 +49,7 @@ needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils is not ins
 
 
 def event_json(key: str, *, previous: str | None = None, name: str = "测试评议会") -> str:
-    event = copy.deepcopy(EVENT)
+    event = event_data()
     event["key"] = key
     event["name"] = name
     event["tracks"][0]["units"].append({"key": "evil", "name": EVIL})

@@ -29,7 +29,7 @@ from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.casting import storage
 from pingyi.appraisal.models import Ballot, Event, random_ballot_id
 
-from .test_casting import EVENT, full_scores
+from .factories import event_json, full_scores
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,7 +125,7 @@ def in_pages(path: Path, receipts: list[str], ids: dict[str, int]) -> dict[str, 
 
 @pytest.fixture
 def event() -> Event:
-    event = services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
+    event = services.event_import(data=event_json())
     return services.event_open(key=event.key)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from django.utils import translation
 
 from pingyi.appraisal.casting.cards import command_line_public_url
 from pingyi.cli import build_parser
-from tests.appraisal.test_casting import EVENT
+from tests.appraisal.factories import event_json
 from tests.test_cli import _free_port, fresh_env, run
 
 ONLY_HERE = "only this computer can open"
@@ -116,7 +115,7 @@ def test_tokens_warn_like_cards_and_point_at_the_server(tmp_path: Path) -> None:
     its URL opens the ballot page on ``pingyi serve`` started with the same environment."""
     port = str(_free_port())
     env = fresh_env(tmp_path / "data", PINGYI_PORT=port, PINGYI_WORKERS="1")
-    (tmp_path / "event.json").write_text(json.dumps(EVENT, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "event.json").write_text(event_json(), encoding="utf-8")
     assert run(["event", "import", str(tmp_path / "event.json")], env, tmp_path).returncode == 0
     tokens = run(["tokens", "t1", "--panel", "leaders", "--count", "2"], env, tmp_path)
     assert tokens.returncode == 0, tokens.stderr
@@ -151,7 +150,7 @@ def test_tokens_warn_like_cards_and_point_at_the_server(tmp_path: Path) -> None:
 
 def test_tokens_with_a_public_url_are_quiet_and_a_bad_one_issues_nothing(tmp_path: Path) -> None:
     env = fresh_env(tmp_path / "data")
-    (tmp_path / "event.json").write_text(json.dumps(EVENT, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "event.json").write_text(event_json(), encoding="utf-8")
     run(["event", "import", str(tmp_path / "event.json")], env, tmp_path)
     quiet = run(
         ["tokens", "t1", "--panel", "leaders", "--count", "1"],

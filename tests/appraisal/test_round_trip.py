@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from .test_casting import EVENT
+from .factories import event_data, event_json
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,7 +81,7 @@ def random_ballot(rng: random.Random, bound: str | None) -> list[dict[str, Any]]
 def test_export_then_tally_reproduces_results(client: Any, tmp_path: Path, pack: str) -> None:
     source = tmp_path / "source"
     source.mkdir()
-    (source / "event.json").write_text(json.dumps(EVENT, ensure_ascii=False), encoding="utf-8")
+    (source / "event.json").write_text(event_json(), encoding="utf-8")
     if pack == "zip":
         import zipfile
 
@@ -134,7 +134,7 @@ def test_export_then_tally_reproduces_results(client: Any, tmp_path: Path, pack:
 def test_cli_refusals_name_the_problem(tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()
-    broken = json.loads(json.dumps(EVENT))
+    broken = event_data()
     broken["tracks"][0]["rubric"]["criteria"][0]["max"] = -5
     (bad / "event.json").write_text(json.dumps(broken), encoding="utf-8")
     result = pingyi("event", "import", str(bad), check=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from typing import Any
 
@@ -15,7 +14,7 @@ from pingyi.appraisal.errors import SlidesError
 from pingyi.appraisal.models import Event, Presentation
 from pingyi.appraisal.slides import safe_filename, slides_upload
 
-from .test_casting import EVENT
+from .factories import event_json
 
 pytestmark = pytest.mark.django_db
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -31,7 +30,7 @@ def pptx_bytes() -> bytes:
 
 @pytest.fixture
 def event() -> Event:
-    return services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
+    return services.event_import(data=event_json())
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
@@ -14,14 +13,14 @@ from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.casting.ballot import ballot_writer
 from pingyi.appraisal.models import Ballot, BallotCard
 
-from .test_casting import EVENT, full_scores
+from .factories import event_json, full_scores
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def tokens() -> list[str]:
-    event = services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
+    event = services.event_import(data=event_json())
     services.event_open(key=event.key)
     return [c.token for c in services.tokens_issue(event=event, panel="attendees", count=60)]
 

@@ -13,7 +13,7 @@ from pingyi import wsgi
 from pingyi.appraisal import services
 from pingyi.appraisal.models import Ballot
 
-from .test_casting import EVENT, full_scores
+from .factories import event_json, full_scores
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +43,7 @@ def call(method: str, path: str, body: bytes = b"") -> tuple[str, dict[str, str]
 
 def test_ballots_take_the_lean_path_with_the_same_answers() -> None:
     assert wsgi.lean_application is not wsgi.full_application
-    event = services.event_import(data=json.dumps(EVENT, ensure_ascii=False))
+    event = services.event_import(data=event_json())
     services.event_open(key=event.key)
     token = services.tokens_issue(event=event, panel="leaders", count=1)[0].token
     body = json.dumps({"token": token, "scores": full_scores()}).encode()

@@ -28,7 +28,7 @@ from django.test import Client
 
 from pingyi.appraisal import services
 from pingyi.appraisal.casting import ballot as casting
-from tests.appraisal.test_casting import full_scores
+from tests.appraisal.factories import full_scores
 from tests.appraisal.test_meeting import issue, make_event
 from tests.browser.axe import assert_accessible
 
