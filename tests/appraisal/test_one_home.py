@@ -14,9 +14,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from pingyi.appraisal import services
+from pingyi.appraisal import meeting, selectors_public, services
 from pingyi.appraisal.cli import cmd_cards
 from pingyi.appraisal.errors import StateError
+from pingyi.appraisal.method.running_order import running_order as order_units
 from pingyi.appraisal.models import BallotCard, Event, EventState, Presentation
 from pingyi.appraisal.slides import slides_upload
 from pingyi.core.models import AuditEntry
@@ -213,3 +214,43 @@ def test_cards_and_slides_are_offered_while_draft_or_open(client: Any, office_us
         assert services.tokens_issue(event=event, panel="leaders", count=1)
         if event.state == EventState.DRAFT:
             event = services.event_open(key="t1")
+
+
+# --------------------------------------------------------------------------- running order
+
+
+@pytest.mark.parametrize(
+    ("places", "expected"),
+    [
+        ({}, ["a", "b", "c", "d"]),  # nobody placed: event.json's order
+        ({"c": 1, "a": 2}, ["c", "a", "b", "d"]),  # placed first, the rest in event.json order
+        ({"a": 0, "d": 1}, ["d", "a", "b", "c"]),  # 0 is "not placed", never "first"
+        ({"d": 3, "b": 3, "c": 3}, ["b", "c", "d", "a"]),  # ties: event.json's order
+        ({"d": 1000, "a": 0, "b": 0}, ["d", "a", "b", "c"]),  # a large place is still placed
+        ({"x": 1, "c": 2}, ["c", "a", "b", "d"]),  # a place of a unit not in the track: ignored
+    ],
+)
+def test_running_order_rule(places: dict[str, int], expected: list[str]) -> None:
+    assert order_units(["a", "b", "c", "d"], places) == expected
+
+
+@pytest.mark.django_db
+def test_console_and_phone_show_the_same_running_order() -> None:
+    """The console (``meeting.running_order``) and the phone (``selectors_public.presentations``)
+    follow one rule: a presentation with place 0 (the field's default, e.g. from the admin) is
+    not placed. The phone used to put it first."""
+    event = make_open_event()
+    Presentation.objects.create(event=event, track="counties", unit="qingfeng", order=0)
+    Presentation.objects.create(event=event, track="counties", unit="puyang", order=2)
+    Presentation.objects.create(event=event, track="leads", unit="gxj", order=1)
+    Presentation.objects.create(event=event, track="leads", unit="fgw", order=1)
+    console = {
+        track: [(row.unit.key, row.order) for row in rows]
+        for track, rows in meeting.running_order(event=event).items()
+    }
+    phone: dict[str, list[tuple[str, int]]] = {}
+    for row in selectors_public.presentations(event=event):
+        phone.setdefault(row["track"], []).append((row["unit"], row["order"]))
+    assert console == phone
+    assert console["counties"] == [("puyang", 1), ("hualong", 2), ("qingfeng", 3)]
+    assert console["leads"] == [("fgw", 1), ("gxj", 2)]  # equal places: event.json's order

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.appraisal import live, services
 from pingyi.appraisal.errors import AppraisalError, StateError
+from pingyi.appraisal.method.running_order import running_order as order_units
 from pingyi.appraisal.method.spec import TrackSpec, UnitSpec
 from pingyi.appraisal.models import BallotCard, Event, EventState, Presentation
 from pingyi.core.pure.numbers import parse_whole_number, show
@@ -167,32 +168,26 @@ class OrderRow:
 
 
 def running_order(*, event: Event) -> dict[str, list[OrderRow]]:
-    """Per track key, the units in running order (units never placed keep the spec's order,
-    after the placed ones)."""
+    """Per track key, the units in running order (:func:`method.running_order.running_order`,
+    the rule the phone's running order follows too), numbered 1..n."""
     stored = {(p.track, p.unit): p for p in Presentation.objects.filter(event=event)}
     tracks: dict[str, list[OrderRow]] = {}
     for track in event.spec.tracks:
+        units = {unit.key: unit for unit in track.units}
+        places = {u: p.order for (t, u), p in stored.items() if t == track.key}
         rows = []
-        for index, unit in enumerate(track.units):
-            p = stored.get((track.key, unit.key))
+        for place, key in enumerate(order_units(list(units), places), start=1):
+            unit, p = units[key], stored.get((track.key, key))
             rows.append(
-                (
-                    (p.order if p and p.order else MAX_ORDER + 1 + index),
-                    index,
-                    OrderRow(
-                        unit=unit,
-                        order=0,
-                        presenter=(p.presenter if p else "") or unit.presenter or "",
-                        comment_notes=p.comment_notes if p else "",
-                        slides_url=p.slides.url if p and p.slides else "",
-                    ),
+                OrderRow(
+                    unit=unit,
+                    order=place,
+                    presenter=(p.presenter if p else "") or unit.presenter or "",
+                    comment_notes=p.comment_notes if p else "",
+                    slides_url=p.slides.url if p and p.slides else "",
                 )
             )
-        rows.sort(key=lambda r: (r[0], r[1]))
-        tracks[track.key] = [
-            OrderRow(r.unit, i + 1, r.presenter, r.comment_notes, r.slides_url)
-            for i, (_o, _i, r) in enumerate(rows)
-        ]
+        tracks[track.key] = rows
     return tracks
 
 

@@ -21,6 +21,7 @@ from pingyi.accounts.rules import is_leader, is_office, reads_all_units
 from pingyi.appraisal import selectors
 from pingyi.appraisal.casting.cards import ALPHABET, RECEIPT_LENGTH
 from pingyi.appraisal.method.diagnostics import diagnose
+from pingyi.appraisal.method.running_order import running_order as order_units
 from pingyi.appraisal.method.spec import EventSpec, TrackSpec, format_number
 from pingyi.appraisal.models import Ballot, Event, EventKind, EventState, Presentation
 
@@ -414,9 +415,10 @@ def open_event(*, key: str) -> Event | None:
 def presentations(*, event: Event) -> list[dict[str, Any]]:
     """Every unit of every track in running order: track, unit, order, presenter, slides.
 
-    Units with a :class:`Presentation` come first, by its ``order``; the others follow in
-    the order of ``event.json``. The presenter is the presentation's, else the one named in
-    ``event.json``; ``slides`` is the address of the uploaded slides, or None.
+    The order is the console's (:func:`method.running_order.running_order`: placed units by
+    place, equal places and units never placed in the order of ``event.json``). The presenter
+    is the presentation's, else the one named in ``event.json``; ``slides`` is the address of
+    the uploaded slides, or None.
     """
     stored = {
         (p.track, p.unit): p
@@ -426,26 +428,21 @@ def presentations(*, event: Event) -> list[dict[str, Any]]:
     }
     out: list[dict[str, Any]] = []
     for track in event.spec.tracks:
-        rows: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
-        for index, unit in enumerate(track.units):
-            presentation = stored.get((track.key, unit.key))
+        units = {unit.key: unit for unit in track.units}
+        places = {u: p.order for (t, u), p in stored.items() if t == track.key}
+        for position, key in enumerate(order_units(list(units), places), start=1):
+            unit, presentation = units[key], stored.get((track.key, key))
             presenter = (presentation.presenter if presentation else "") or unit.presenter or ""
             slides = None
             if presentation is not None and presentation.slides:
                 slides = _slides_url(event.key, track.key, unit.key)
-            sort_key = (0, presentation.order, index) if presentation else (1, 0, index)
-            rows.append(
-                (
-                    sort_key,
-                    {
-                        "track": track.key,
-                        "unit": unit.key,
-                        "presenter": presenter or None,
-                        "slides": slides,
-                    },
-                )
+            out.append(
+                {
+                    "track": track.key,
+                    "unit": unit.key,
+                    "presenter": presenter or None,
+                    "slides": slides,
+                    "order": position,
+                }
             )
-        rows.sort(key=lambda row: row[0])
-        for position, (_key, row) in enumerate(rows, start=1):
-            out.append({**row, "order": position})
     return out
