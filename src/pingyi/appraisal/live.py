@@ -148,9 +148,10 @@ def read_snapshot(event_key: str, cache: _Cache | None = None) -> dict[str, Any]
     event = Event.objects.filter(key=event_key).first()
     if event is None:
         return None
-    if cache.spec_text != event.spec_json:
+    if cache.spec_text == event.spec_json:
+        event.keep_spec(cache.spec)  # the text is unchanged: no parse
+    else:
         cache.spec_text, cache.spec = event.spec_json, event.spec
-    event.__dict__["spec"] = cache.spec
     counts = panel_counts(event=event)
     # A total expected (应到) only when every panel declares one: "6 / 3" would mislead.
     expected = [c.expected for c in counts]

@@ -92,7 +92,21 @@ class Event(models.Model):
 
     @property
     def spec(self) -> EventSpec:
-        return parsed_spec(self.spec_json)
+        """``spec_json`` parsed: once per distinct text in the process (:func:`parsed_spec`),
+        and kept on this instance for as long as ``spec_json`` is that same string object
+        (assigning a new text, ``refresh_from_db``, parses again)."""
+        kept = self.__dict__.get("_spec_kept")
+        if kept is not None and kept[0] is self.spec_json:
+            return kept[1]  # type: ignore[no-any-return]
+        spec = parsed_spec(self.spec_json)
+        self.keep_spec(spec)
+        return spec
+
+    def keep_spec(self, spec: EventSpec) -> None:
+        """Use ``spec``, parsed by the caller from this very ``spec_json``, as this instance's
+        spec (a reader that keeps specs between queries, as ``live.read_snapshot`` does,
+        spares the parse; ``parsed_spec`` holds only the last 64 texts)."""
+        self.__dict__["_spec_kept"] = (self.spec_json, spec)
 
     @property
     def before_close(self) -> bool:
