@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pingyi.accounts",
     "pingyi.orgs",
     "pingyi.appraisal",
+    "pingyi.supervision",
 ]
 
 MIDDLEWARE = [

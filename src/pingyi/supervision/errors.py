@@ -1,0 +1,47 @@
+"""The supervision app's refusals, in one place.
+
+:class:`SupervisionError` and its subclasses carry an HTTP status and a code (for the pages
+and the API to come) and a message that says what and where, already translated.
+"""
+
+from __future__ import annotations
+
+
+class SupervisionError(Exception):
+    status = 400
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotFound(SupervisionError):
+    status = 404
+    code = "not_found"
+
+
+class StateError(SupervisionError):
+    """The action does not fit the object's state (a report already decided, …)."""
+
+    status = 409
+    code = "wrong_state"
+
+
+class InvalidInput(SupervisionError):
+    status = 422
+    code = "invalid"
+
+
+class ImportRefused(SupervisionError):
+    """A sheet that cannot be imported: every problem, each naming its row and cell; nothing
+    was imported."""
+
+    status = 422
+    code = "import_refused"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors) if errors else "nothing imported")
+        self.errors = errors

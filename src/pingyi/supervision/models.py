@@ -1,0 +1,291 @@
+"""The three lists (三个清单) and their items, with what happens to an item: reports,
+extensions, closure; and the office's working-day overrides.
+
+Slim models: the rules are in :mod:`pingyi.supervision.method` (deadlines, working days,
+statuses), the writes in ``services.py``, the reads in ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ListKind(models.TextChoices):
+    TASKS = "tasks", _("Key tasks")
+    PROBLEMS = "problems", _("Important problems")
+    REFORMS = "reforms", _("Major reforms")
+    CUSTOM = "custom", _("Custom list")
+
+
+class Cadence(models.TextChoices):
+    WEEK = "week", _("Weekly")
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+    NONE = "none", _("No fixed cadence")
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("By a date")
+    RECURRING = "recurring", _("Recurring")
+    ONGOING = "ongoing", _("Ongoing")
+    IMMEDIATE = "immediate", _("Immediately")
+    UNKNOWN = "unknown", _("To confirm")
+
+
+class Every(models.TextChoices):
+    WEEK = "week", _("every week")
+    MONTH = "month", _("every month")
+    QUARTER = "quarter", _("every quarter")
+    HALF = "half", _("every half year")
+
+
+class SupervisionList(models.Model):
+    """A list of items (清单) as the office received it: one Excel sheet, one document."""
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=ListKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    doc_number = models.CharField(_("document number"), max_length=100, blank=True)
+    cadence = models.CharField(
+        _("report cadence"), max_length=10, choices=Cadence.choices, default=Cadence.WEEK
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    source_file = models.CharField(_("source file"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "key"]
+        verbose_name = _("supervision list")
+        verbose_name_plural = _("supervision lists")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    """An item (事项) of a list, with its deadline as written and as understood."""
+
+    supervision_list = models.ForeignKey(
+        SupervisionList, on_delete=models.CASCADE, related_name="items", verbose_name=_("list")
+    )
+    number = models.CharField(_("number"), max_length=40)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    category = models.CharField(_("category"), max_length=200, blank=True)
+    title = models.TextField(_("title"))
+    requirement = models.TextField(_("requirement"), blank=True)
+    lead_unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="led_items", verbose_name=_("lead unit")
+    )
+    co_units = models.ManyToManyField(
+        "orgs.Unit", related_name="co_items", blank=True, verbose_name=_("co-units")
+    )
+    leader = models.CharField(_("leader in charge"), max_length=200, blank=True)
+    deadline_text = models.TextField(_("deadline as written"), blank=True)
+    #: the deadline parser's output (pingyi.supervision.method.deadline, ``to_json``)
+    deadline = models.JSONField(_("deadline"), default=dict)
+    due = models.DateField(_("due"), null=True, blank=True)
+    kind = models.CharField(
+        _("deadline kind"),
+        max_length=10,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.UNKNOWN,
+    )
+    every = models.CharField(_("every"), max_length=10, choices=Every.choices, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    raw_cells = models.JSONField(_("cells as read"), default=dict, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["supervision_list", "position", "id"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supervision_list", "number"], name="supervision_item_number_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["due"], name="supervision_item_due")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title[:40]}"
+
+
+class Milestone(models.Model):
+    """A dated stage of an item (①…②…), from its deadline cell."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("item")
+    )
+    text = models.TextField(_("text"))
+    due = models.DateField(_("due"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "due", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", _("Awaiting the office")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class Rating(models.TextChoices):
+    GOOD = "好", _("Good")
+    FAIRLY_GOOD = "较好", _("Fairly good")
+    FAIR = "一般", _("Fair")
+    POOR = "差", _("Poor")
+
+
+class Report(models.Model):
+    """A unit's progress report (进展报告) on an item, as of a day."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="reports", verbose_name=_("item")
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    period = models.CharField(_("period"), max_length=40, blank=True)
+    reported_on = models.DateField(_("report date"))
+    percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    done_text = models.TextField(_("what was done"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReportState.choices, default=ReportState.PENDING
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    rating = models.CharField(_("rating"), max_length=4, choices=Rating.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.CharField(_("commented by"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "reported_on", "id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0) & models.Q(percent__lte=100),
+                name="supervision_report_percent_0_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reported_on} {self.percent}%"
+
+
+class DecisionState(models.TextChoices):
+    PENDING = "pending", _("Awaiting the office")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Extension(models.Model):
+    """An extension request (延期申请) and the office's decision."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("item")
+    )
+    reason = models.TextField(_("reason"))
+    progress = models.TextField(_("progress so far"), blank=True)
+    proposed_due = models.DateField(_("proposed date"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.PENDING
+    )
+    approved_due = models.DateField(_("approved date"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    requested_on = models.DateField(_("requested on"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "created_at", "id"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+    def __str__(self) -> str:
+        return f"{self.proposed_due} ({self.state})"
+
+
+class ClosureState(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    RETURNED = "returned", _("Returned")
+
+
+class VerifyMethod(models.TextChoices):
+    DOCUMENTS = "资料", _("Documents")
+    PHONE = "电话", _("Phone")
+    ON_SITE = "现场", _("On site")
+
+
+class Closure(models.Model):
+    """An application for closure (申请办结) and the office's verification (核实)."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="closures", verbose_name=_("item")
+    )
+    evidence = models.TextField(_("evidence"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClosureState.choices, default=ClosureState.PENDING
+    )
+    method = models.CharField(
+        _("verified by"), max_length=4, choices=VerifyMethod.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    applied_on = models.DateField(_("applied on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "created_at", "id"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.applied_on} ({self.state})"
+
+
+class WorkdayOverride(models.Model):
+    """The office's word on one day (a holiday or make-up working day the official calendar
+    does not know yet): fed into :class:`pingyi.supervision.method.workdays.WorkingDays`."""
+
+    day = models.DateField(_("day"), unique=True)
+    working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'+' if self.working else '-'}"

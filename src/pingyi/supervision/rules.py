@@ -1,0 +1,51 @@
+"""Who may see and do what in supervision (django-rules, autodiscovered).
+
+- ``supervision.view_lists``: the office's list pages — office, leaders, viewers (liaisons see
+  their unit's items instead).
+- ``supervision.view_item`` (an item): office, leaders and viewers every item; a unit liaison
+  only the items of their unit, as lead unit or co-unit.
+- ``supervision.manage``: the office's actions — import and export lists, accept or return
+  reports, decide extensions, verify closures, the working-day overrides.
+- ``supervision.report`` (an item): file a progress report — the office, and the liaisons of
+  the item's lead unit or co-units.
+- ``supervision.request`` (an item): ask for an extension, apply for closure — the office and
+  the liaisons of the item's lead unit (the unit answerable for it).
+- ``supervision.comment``: a leader's comment (点评) on a report — leaders and the office.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from pingyi.accounts.rules import is_leader, is_office, is_unit_liaison, reads_all_units
+
+
+def _unit_ids(item: Any) -> set[int]:
+    ids = {item.lead_unit_id}
+    ids.update(unit.pk for unit in item.co_units.all())
+    return ids
+
+
+@rules.predicate
+def liaison_of_item_unit(user: Any, item: Any) -> bool:
+    """A liaison of the item's lead unit or of one of its co-units."""
+    if item is None or not is_unit_liaison(user):
+        return False
+    return bool(user.unit_id in _unit_ids(item))
+
+
+@rules.predicate
+def liaison_of_lead_unit(user: Any, item: Any) -> bool:
+    if item is None or not is_unit_liaison(user):
+        return False
+    return bool(user.unit_id == item.lead_unit_id)
+
+
+rules.add_perm("supervision.view_lists", reads_all_units)
+rules.add_perm("supervision.view_item", reads_all_units | liaison_of_item_unit)
+rules.add_perm("supervision.manage", is_office)
+rules.add_perm("supervision.report", is_office | liaison_of_item_unit)
+rules.add_perm("supervision.request", is_office | liaison_of_lead_unit)
+rules.add_perm("supervision.comment", is_office | is_leader)

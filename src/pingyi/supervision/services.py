@@ -1,0 +1,604 @@
+"""Writes of the supervision app. Every state change is recorded in the audit trail in the
+same transaction (``pingyi.core.audit.audit_log``), so an item's whole history can be told.
+
+- ``list_import``: a list and its items, all or nothing; re-importing updates by item number.
+- reports: ``report_file``, ``report_accept``, ``report_return``, ``report_comment``;
+- extensions: ``extension_request`` (before the effective due, one per item),
+  ``extension_decide``;
+- closure: ``closure_apply``, ``closure_verify`` (passed: the item is done; returned: 退办);
+- ``workday_override_set``: the office's word on one day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingyi.core.audit import audit_log
+from pingyi.orgs.models import Unit
+from pingyi.supervision import selectors
+from pingyi.supervision.errors import ImportRefused, InvalidInput, StateError
+from pingyi.supervision.method.deadline import parse_deadline
+from pingyi.supervision.models import (
+    Cadence,
+    Closure,
+    ClosureState,
+    DecisionState,
+    Extension,
+    Item,
+    ListKind,
+    Milestone,
+    Rating,
+    Report,
+    ReportState,
+    SupervisionList,
+    VerifyMethod,
+    WorkdayOverride,
+)
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: the flags an item may carry
+FLAGS = ("难点", "痛点", "堵点")
+
+
+def _target(item: Item) -> str:
+    return f"item:{item.supervision_list.key}/{item.number}"
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list's own fields, as the import's options give them."""
+
+    key: str
+    kind: str
+    name: str
+    year: int
+    assigned_on: date
+    cadence: str = Cadence.WEEK
+    doc_number: str = ""
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One item as read from a sheet: unit names still as written."""
+
+    number: str
+    title: str
+    lead_unit: str
+    row: int | None = None
+    sheet: str = ""
+    category: str = ""
+    requirement: str = ""
+    co_units: tuple[str, ...] = ()
+    leader: str = ""
+    deadline: Any = ""
+    flags: tuple[str, ...] = ()
+    raw_cells: dict[str, Any] = field(default_factory=dict)
+    start: date | None = None
+
+
+@dataclass(frozen=True)
+class UnderstoodItem:
+    """What the import made of a row (``--dry-run`` prints these)."""
+
+    row: ItemRow
+    lead_unit: Unit
+    co_units: tuple[Unit, ...]
+    deadline: dict[str, Any]
+    deadline_text: str
+    exists: bool
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    supervision_list: SupervisionList | None
+    key: str
+    created: int
+    updated: int
+    items: tuple[UnderstoodItem, ...]
+    dry_run: bool
+
+
+def _where(row: ItemRow, cell: str) -> str:
+    place = _("row %(row)s") % {"row": row.row} if row.row is not None else _("an item")
+    if row.sheet:
+        place = _("sheet %(sheet)s, %(place)s") % {"sheet": row.sheet, "place": place}
+    return _("%(place)s, cell %(cell)s") % {"place": place, "cell": cell}
+
+
+def _unknown_unit(row: ItemRow, cell: str, name: str, lookup: dict[str, Unit]) -> str:
+    close = selectors.closest_unit_names(name, lookup)
+    message = _("%(where)s: unknown unit “%(name)s”") % {"where": _where(row, cell), "name": name}
+    if close:
+        message += _(" (closest known units: %(units)s)") % {"units": "、".join(close)}
+    return message
+
+
+def _check_spec(spec: ListSpec) -> list[str]:
+    errors = []
+    if not _KEY.fullmatch(spec.key):
+        errors.append(
+            _("list key “%(key)s”: use 1–64 lower-case letters, digits, - or _") % {"key": spec.key}
+        )
+    if spec.kind not in ListKind.values:
+        errors.append(
+            _("list kind “%(kind)s”: one of %(kinds)s")
+            % {"kind": spec.kind, "kinds": ", ".join(ListKind.values)}
+        )
+    if spec.cadence not in Cadence.values:
+        errors.append(
+            _("cadence “%(cadence)s”: one of %(cadences)s")
+            % {"cadence": spec.cadence, "cadences": ", ".join(Cadence.values)}
+        )
+    if not 2000 <= spec.year <= 2100:
+        errors.append(_("year %(year)s: expected 2000–2100") % {"year": spec.year})
+    if not spec.name.strip():
+        errors.append(_("the list has no name"))
+    return errors
+
+
+def _deadline_text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return "" if value is None else str(value).strip()
+
+
+def list_understand(spec: ListSpec, rows: list[ItemRow]) -> tuple[list[UnderstoodItem], list[str]]:
+    """What each row means (units resolved, deadline parsed), and every problem found."""
+    errors = _check_spec(spec)
+    lookup = selectors.unit_lookup()
+    existing = set()
+    if not errors:
+        existing = set(
+            Item.objects.filter(supervision_list__key=spec.key).values_list("number", flat=True)
+        )
+    calendar = selectors.working_days()
+    seen: dict[str, ItemRow] = {}
+    understood: list[UnderstoodItem] = []
+    for row in rows:
+        number = row.number.strip()
+        if not number:
+            errors.append(_("%(where)s: the item has no number") % {"where": _where(row, "序号")})
+        elif number in seen:
+            errors.append(
+                _("%(where)s: number “%(number)s” is already used by row %(other)s")
+                % {"where": _where(row, "序号"), "number": number, "other": seen[number].row}
+            )
+        else:
+            seen[number] = row
+        if not row.title.strip():
+            errors.append(_("%(where)s: the item has no title") % {"where": _where(row, "任务")})
+        lead = None
+        if not row.lead_unit.strip():
+            errors.append(
+                _("%(where)s: the item has no lead unit") % {"where": _where(row, "牵头单位")}
+            )
+        else:
+            lead = lookup.get(row.lead_unit.strip())
+            if lead is None:
+                errors.append(_unknown_unit(row, "牵头单位", row.lead_unit.strip(), lookup))
+        co: list[Unit] = []
+        for name in row.co_units:
+            unit = lookup.get(name.strip())
+            if unit is None:
+                errors.append(_unknown_unit(row, "配合单位", name.strip(), lookup))
+            elif unit not in co and unit != lead:
+                co.append(unit)
+        bad_flags = [f for f in row.flags if f not in FLAGS]
+        if bad_flags:
+            errors.append(
+                _("%(where)s: unknown flag %(flags)s (known: %(known)s)")
+                % {
+                    "where": _where(row, "标记"),
+                    "flags": "、".join(bad_flags),
+                    "known": "、".join(FLAGS),
+                }
+            )
+        meaning = parse_deadline(
+            row.deadline, year=spec.year, assigned=spec.assigned_on, calendar=calendar
+        ).to_json()
+        if lead is not None:
+            understood.append(
+                UnderstoodItem(
+                    row=row,
+                    lead_unit=lead,
+                    co_units=tuple(co),
+                    deadline=meaning,
+                    deadline_text=_deadline_text(row.deadline),
+                    exists=number in existing,
+                )
+            )
+    if not rows:
+        errors.append(_("the sheet holds no item"))
+    return understood, errors
+
+
+@transaction.atomic
+def list_import(
+    spec: ListSpec, rows: list[ItemRow], *, actor: str | None = None, dry_run: bool = False
+) -> ImportSummary:
+    """Create or update the list ``spec.key`` and its items, all or nothing: any problem
+    raises :class:`ImportRefused` naming every row and cell, and nothing is written. Items
+    are matched by number; items of the list that the sheet no longer holds are kept."""
+    understood, errors = list_understand(spec, rows)
+    if errors:
+        raise ImportRefused(errors)
+    created = sum(not u.exists for u in understood)
+    if dry_run:
+        return ImportSummary(
+            None, spec.key, created, len(understood) - created, tuple(understood), True
+        )
+    the_list, _new = SupervisionList.objects.update_or_create(
+        key=spec.key,
+        defaults={
+            "kind": spec.kind,
+            "name": spec.name.strip(),
+            "year": spec.year,
+            "assigned_on": spec.assigned_on,
+            "cadence": spec.cadence,
+            "doc_number": spec.doc_number,
+            "source_file": spec.source_file[:255],
+        },
+    )
+    for position, u in enumerate(understood, start=1):
+        meaning = u.deadline
+        item, _is_new = Item.objects.update_or_create(
+            supervision_list=the_list,
+            number=u.row.number.strip(),
+            defaults={
+                "position": position,
+                "category": u.row.category.strip()[:200],
+                "title": u.row.title.strip(),
+                "requirement": u.row.requirement.strip(),
+                "lead_unit": u.lead_unit,
+                "leader": u.row.leader.strip()[:200],
+                "deadline_text": u.deadline_text,
+                "deadline": meaning,
+                "due": date.fromisoformat(meaning["due"]) if meaning["due"] else None,
+                "kind": meaning["kind"],
+                "every": meaning["every"] or "",
+                "start": u.row.start,
+                "flags": list(u.row.flags),
+                "sheet": u.row.sheet[:100],
+                "row": u.row.row,
+                "raw_cells": u.row.raw_cells,
+            },
+        )
+        item.co_units.set(u.co_units)
+        done = {m.text: m.done_on for m in item.milestones.all()}
+        item.milestones.all().delete()
+        Milestone.objects.bulk_create(
+            Milestone(
+                item=item,
+                text=m["text"],
+                due=date.fromisoformat(m["due"]) if m["due"] else None,
+                done_on=done.get(m["text"]),
+            )
+            for m in meaning["milestones"]
+        )
+    audit_log(
+        actor=actor,
+        action="supervision.list.imported",
+        target=f"list:{the_list.key}",
+        data={"file": spec.source_file, "created": created, "updated": len(understood) - created},
+    )
+    return ImportSummary(
+        the_list, the_list.key, created, len(understood) - created, tuple(understood), False
+    )
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+def _check_percent(percent: Any) -> int:
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise InvalidInput(
+            _("progress %(value)s: a whole percent from 0 to 100") % {"value": percent},
+            code="bad_percent",
+        )
+    return percent
+
+
+@transaction.atomic
+def report_file(
+    item: Item,
+    *,
+    unit: Unit,
+    reported_on: date,
+    percent: int,
+    done_text: str = "",
+    problems: str = "",
+    next_steps: str = "",
+    period: str = "",
+    created_by: Any = None,
+    accepted: bool = False,
+    actor: str | None = None,
+) -> Report:
+    """A progress report of ``unit`` on ``item``; awaiting the office unless ``accepted``
+    (the office's own entry, or the Excel round trip)."""
+    _check_percent(percent)
+    if unit.pk != item.lead_unit_id and not item.co_units.filter(pk=unit.pk).exists():
+        raise InvalidInput(
+            _("%(unit)s is neither the lead unit nor a co-unit of item %(number)s")
+            % {"unit": unit.name, "number": item.number},
+            code="not_items_unit",
+        )
+    if item.closed_on is not None:
+        raise StateError(_("item %(number)s is closed") % {"number": item.number})
+    report = Report.objects.create(
+        item=item,
+        unit=unit,
+        period=period[:40],
+        reported_on=reported_on,
+        percent=percent,
+        done_text=done_text,
+        problems=problems,
+        next_steps=next_steps,
+        state=ReportState.ACCEPTED if accepted else ReportState.PENDING,
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    audit_log(
+        actor=actor,
+        action="supervision.report.filed",
+        target=_target(item),
+        data={
+            "report": report.pk,
+            "unit": unit.code,
+            "date": reported_on.isoformat(),
+            "percent": percent,
+            "state": report.state,
+        },
+    )
+    return report
+
+
+def _pending_report(report: Report) -> None:
+    if report.state != ReportState.PENDING:
+        raise StateError(
+            _("this report was already decided (%(state)s)") % {"state": report.get_state_display()}
+        )
+
+
+@transaction.atomic
+def report_accept(report: Report, *, actor: str | None = None) -> Report:
+    _pending_report(report)
+    report.state = ReportState.ACCEPTED
+    report.save(update_fields=["state"])
+    audit_log(
+        actor=actor,
+        action="supervision.report.accepted",
+        target=_target(report.item),
+        data={"report": report.pk},
+    )
+    return report
+
+
+@transaction.atomic
+def report_return(report: Report, *, reason: str, actor: str | None = None) -> Report:
+    """退回: the report counts for nothing; the reason is required."""
+    _pending_report(report)
+    if not reason.strip():
+        raise InvalidInput(_("say why the report is returned"), code="reason_required")
+    report.state = ReportState.RETURNED
+    report.return_reason = reason.strip()
+    report.save(update_fields=["state", "return_reason"])
+    audit_log(
+        actor=actor,
+        action="supervision.report.returned",
+        target=_target(report.item),
+        data={"report": report.pk, "reason": report.return_reason},
+    )
+    return report
+
+
+@transaction.atomic
+def report_comment(
+    report: Report, *, rating: str, comment: str = "", leader: str, actor: str | None = None
+) -> Report:
+    """A leader's comment (点评): 好 / 较好 / 一般 / 差 and text."""
+    if rating not in Rating.values:
+        raise InvalidInput(
+            _("rating “%(rating)s”: one of %(ratings)s")
+            % {"rating": rating, "ratings": " / ".join(Rating.values)},
+            code="bad_rating",
+        )
+    if report.state == ReportState.RETURNED:
+        raise StateError(_("a returned report cannot be commented on"))
+    report.rating, report.comment, report.rated_by = rating, comment.strip(), leader[:100]
+    report.save(update_fields=["rating", "comment", "rated_by"])
+    audit_log(
+        actor=actor,
+        action="supervision.report.commented",
+        target=_target(report.item),
+        data={"report": report.pk, "rating": rating, "leader": report.rated_by},
+    )
+    return report
+
+
+# --- extensions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(
+    item: Item,
+    *,
+    reason: str,
+    proposed_due: date,
+    requested_on: date,
+    progress: str = "",
+    actor: str | None = None,
+) -> Extension:
+    """延期申请: filed before the effective due, at most one per item (a refused one does
+    not count), proposing a date after the current due."""
+    if item.closed_on is not None:
+        raise StateError(_("item %(number)s is closed") % {"number": item.number})
+    if not reason.strip():
+        raise InvalidInput(_("say why the extension is needed"), code="reason_required")
+    status = selectors.item_status(item, requested_on)
+    due = status.due
+    if item.kind not in ("date", "immediate") or due is None:
+        raise StateError(
+            _("item %(number)s has no due date to extend") % {"number": item.number},
+            code="no_due",
+        )
+    if requested_on > due:
+        raise StateError(
+            _("an extension must be requested by the due date (%(due)s)")
+            % {"due": due.isoformat()},
+            code="too_late",
+        )
+    if proposed_due <= due:
+        raise InvalidInput(
+            _("the proposed date %(proposed)s is not after the due date %(due)s")
+            % {"proposed": proposed_due.isoformat(), "due": due.isoformat()},
+            code="bad_date",
+        )
+    if item.extensions.exclude(state=DecisionState.REFUSED).exists():
+        raise StateError(
+            _("item %(number)s already has an extension request") % {"number": item.number},
+            code="one_extension",
+        )
+    extension = Extension.objects.create(
+        item=item,
+        reason=reason.strip(),
+        progress=progress.strip(),
+        proposed_due=proposed_due,
+        requested_on=requested_on,
+    )
+    audit_log(
+        actor=actor,
+        action="supervision.extension.requested",
+        target=_target(item),
+        data={"extension": extension.pk, "proposed": proposed_due.isoformat()},
+    )
+    return extension
+
+
+@transaction.atomic
+def extension_decide(
+    extension: Extension,
+    *,
+    approve: bool,
+    decided_on: date,
+    approved_due: date | None = None,
+    actor: str | None = None,
+) -> Extension:
+    """The office approves (possibly with another date) or refuses. The original due stays on
+    the item; the status reads the approved date from the decision day on."""
+    if extension.state != DecisionState.PENDING:
+        raise StateError(_("this extension request was already decided"))
+    if approve:
+        new_due = approved_due or extension.proposed_due
+        if extension.item.due is not None and new_due <= extension.item.due:
+            raise InvalidInput(
+                _("the approved date %(date)s is not after the due date %(due)s")
+                % {"date": new_due.isoformat(), "due": extension.item.due.isoformat()},
+                code="bad_date",
+            )
+        extension.state, extension.approved_due = DecisionState.APPROVED, new_due
+    else:
+        extension.state = DecisionState.REFUSED
+    extension.decided_on = decided_on
+    extension.save(update_fields=["state", "approved_due", "decided_on"])
+    audit_log(
+        actor=actor,
+        action="supervision.extension." + ("approved" if approve else "refused"),
+        target=_target(extension.item),
+        data={
+            "extension": extension.pk,
+            "due": extension.approved_due.isoformat() if extension.approved_due else None,
+        },
+    )
+    return extension
+
+
+# --- closure -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def closure_apply(
+    item: Item, *, evidence: str, applied_on: date, actor: str | None = None
+) -> Closure:
+    """申请办结 with evidence; one application awaits the office at a time."""
+    if item.closed_on is not None:
+        raise StateError(_("item %(number)s is closed") % {"number": item.number})
+    if not evidence.strip():
+        raise InvalidInput(_("closure needs evidence"), code="evidence_required")
+    if item.closures.filter(state=ClosureState.PENDING).exists():
+        raise StateError(
+            _("item %(number)s already awaits verification") % {"number": item.number},
+            code="closure_pending",
+        )
+    closure = Closure.objects.create(item=item, evidence=evidence.strip(), applied_on=applied_on)
+    audit_log(
+        actor=actor,
+        action="supervision.closure.applied",
+        target=_target(item),
+        data={"closure": closure.pk},
+    )
+    return closure
+
+
+@transaction.atomic
+def closure_verify(
+    closure: Closure,
+    *,
+    passed: bool,
+    method: str,
+    decided_on: date,
+    reason: str = "",
+    actor: str | None = None,
+) -> Closure:
+    """核实: passed → the item is done from ``decided_on`` (办结销号); else returned (退办),
+    with a reason."""
+    if closure.state != ClosureState.PENDING:
+        raise StateError(_("this closure was already decided"))
+    if method not in VerifyMethod.values:
+        raise InvalidInput(
+            _("verification “%(method)s”: one of %(methods)s")
+            % {"method": method, "methods": " / ".join(VerifyMethod.values)},
+            code="bad_method",
+        )
+    if not passed and not reason.strip():
+        raise InvalidInput(_("say why the closure is returned"), code="reason_required")
+    closure.state = ClosureState.VERIFIED if passed else ClosureState.RETURNED
+    closure.method, closure.reason, closure.decided_on = method, reason.strip(), decided_on
+    closure.save(update_fields=["state", "method", "reason", "decided_on"])
+    if passed:
+        closure.item.closed_on = decided_on
+        closure.item.save(update_fields=["closed_on", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="supervision.closure." + ("verified" if passed else "returned"),
+        target=_target(closure.item),
+        data={"closure": closure.pk, "method": method, "reason": closure.reason},
+    )
+    return closure
+
+
+# --- working days --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workday_override_set(
+    day: date, *, working: bool, note: str = "", actor: str | None = None
+) -> WorkdayOverride:
+    override, _new = WorkdayOverride.objects.update_or_create(
+        day=day, defaults={"working": working, "note": note[:200]}
+    )
+    audit_log(
+        actor=actor,
+        action="supervision.workday.set",
+        target=f"day:{day.isoformat()}",
+        data={"working": working, "note": override.note},
+    )
+    return override
