@@ -1,6 +1,6 @@
 """The meeting console's changes: reveal a track, rehearsal on/off, running order, presenters,
 comment notes (讲评), the event compared with. Plus the console's state changes, which call
-the engine's services and then tell the screens.
+the engine's services (they tell the screens once their transaction has committed).
 
 Every function is keyword-only, validates first and changes state in one transaction;
 refusals are :class:`~pingyi.appraisal.errors.AppraisalError` subclasses. Who may call
@@ -42,28 +42,24 @@ def _tell_screens(event_key: str) -> None:
 # --- state changes from the console ----------------------------------------------------------
 
 
+# The services tell the screens themselves, once, when their transaction commits
+# (``services._notify_screens``): a screen woken earlier would read the state before it.
+
+
 def event_open(*, key: str) -> Event:
-    event = services.event_open(key=key)
-    live.event_changed(event_key=key)
-    return event
+    return services.event_open(key=key)
 
 
 def event_close(*, key: str) -> Event:
-    event = services.event_close(key=key)
-    live.event_changed(event_key=key)
-    return event
+    return services.event_close(key=key)
 
 
 def event_publish(*, key: str) -> Event:
-    event = services.event_publish(key=key)
-    live.event_changed(event_key=key)
-    return event
+    return services.event_publish(key=key)
 
 
 def rehearsal_purge(*, key: str) -> int:
-    deleted = services.rehearsal_purge(key=key)
-    live.event_changed(event_key=key)
-    return deleted
+    return services.rehearsal_purge(key=key)
 
 
 # --- reveal -----------------------------------------------------------------------------------
