@@ -128,6 +128,15 @@ TABLE: list[tuple[str, dict[str, Any]]] = [
     ("2027年1月15日", on("2027-01-15")),
     ("2028年2月29日", on("2028-02-29")),
     ("2026年12月31日24时前", on("2026-12-31")),
+    ("9.30日前", on("2026-09-30")),
+    ("2026年", on("2026-12-31")),  # a year alone, read as 年内
+    ("2027年完成", on("2027-12-31")),
+    ("明年", on("2027-12-31")),
+    # a year written once holds for the dates after it in the stage
+    ("2027年第二、三季度", on("2027-09-30")),
+    ("2026年第二、三季度", on("2026-09-30")),
+    ("2027年3月、6月", on("2027-06-30")),
+    ("2027年1月前", on("2026-12-31", AMB)),
     ("46295", on("2026-09-30")),  # an Excel serial number read as text
     ("46295.0", on("2026-09-30")),
     ("46023", on("2026-01-01")),
@@ -455,6 +464,12 @@ TABLE: list[tuple[str, dict[str, Any]]] = [
     ("1.5个月", UNKNOWN),
     ("30日前", UNKNOWN),  # a day of which month?
     ("持续推进，2月30日前完成", UNKNOWN),
+    ("1.5日内", UNKNOWN),
+    ("当月", UNKNOWN),  # 当月/本月 alone is no date: 本月内, 本月底 are
+    # a cadence with an ordinal count is still a cadence, not a count from A
+    ("每月25日前报送当月进展", every("month", "2026-01-25")),
+    ("每季度第一个月10日前", every("quarter", "2026-03-31")),
+    ("每月前5个工作日", every("month", "2026-01-31")),
     (
         "6月底前完成方案；2月30日前验收",
         on("2026-06-30", NOT, stages=(("6月底前完成方案", "2026-06-30"),)),

@@ -40,7 +40,7 @@ from __future__ import annotations
 import calendar as monthcal
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -120,13 +120,16 @@ class _Context:
 @dataclass(frozen=True)
 class Meaning:
     """What one phrase means. kind: ``date`` (rules 2–6, relative ones too), ``immediate``,
-    ``recurring``, or ``invalid`` (looks like a date, is none: 2月30日)."""
+    ``recurring``, or ``invalid`` (looks like a date, is none: 2月30日). ``year``: the year
+    written in the phrase (2027年3月底), None when it took Y or counts from A; ``alone``: a
+    year and nothing else (2026年), which gives way to any other date in its stage."""
 
     kind: str
     due: date | None = None
     every: str | None = None
     warnings: tuple[str, ...] = ()
-    year_written: bool = True
+    year: int | None = None
+    alone: bool = False
 
 
 _INVALID = Meaning("invalid")
@@ -138,6 +141,7 @@ class _Phrase:
     end: int
     order: int
     meaning: Meaning
+    match: re.Match[str] | None = None
 
 
 Reader = Callable[[re.Match[str], _Context], Meaning | None]
@@ -206,17 +210,18 @@ def _written_year(m: re.Match[str], ctx: _Context, tag: str = "") -> tuple[int, 
     return ctx.year, False
 
 
-def _month_form(year: int, month: int, m: re.Match[str], *, year_written: bool) -> Meaning:
+def _month_form(year: int, month: int, m: re.Match[str], *, written: bool) -> Meaning:
     part, before = m.groupdict().get("part"), m.groupdict().get("qian")
+    shown = year if written else None
     if part in ("上旬", "初"):
-        return Meaning("date", date(year, month, 10), year_written=year_written)
+        return Meaning("date", date(year, month, 10), year=shown)
     if part in ("中旬", "中"):
-        return Meaning("date", date(year, month, 20), year_written=year_written)
+        return Meaning("date", date(year, month, 20), year=shown)
     if before and not part:
         # rule 4's exception: 8月前 is "before August"
         previous = date(year, month, 1) - timedelta(days=1)
-        return Meaning("date", previous, warnings=(AMBIGUOUS,), year_written=year_written)
-    return Meaning("date", _month_end(year, month), year_written=year_written)
+        return Meaning("date", previous, warnings=(AMBIGUOUS,), year=shown)
+    return Meaning("date", _month_end(year, month), year=shown)
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -224,14 +229,14 @@ def _month_form(year: int, month: int, m: re.Match[str], *, year_written: bool) 
 
 def rule_2_numeric_date(m: re.Match[str], ctx: _Context) -> Meaning:
     """Rule 2: ``2026-9-30``, ``2026.9.30``, ``2026/9/30`` (and ``20260930``) → that day."""
-    return Meaning("date", date(int(m["y"]), int(m["m"]), int(m["d"])))
+    return Meaning("date", date(int(m["y"]), int(m["m"]), int(m["d"])), year=int(m["y"]))
 
 
 def rule_2_chinese_date(m: re.Match[str], ctx: _Context) -> Meaning:
     """Rule 2: ``2026年9月30日`` → that day; ``9月30日`` (also 号) → that day of Y. Rule 4:
     a following 前/之前/以前/前完成 and a leading 到/于/截至 do not move the day."""
     year, written = _written_year(m, ctx)
-    return Meaning("date", date(year, int(m["m"]), int(m["d"])), year_written=written)
+    return Meaning("date", date(year, int(m["m"]), int(m["d"])), year=year if written else None)
 
 
 def rule_2_month_dot_day(m: re.Match[str], ctx: _Context) -> Meaning | None:
@@ -239,7 +244,7 @@ def rule_2_month_dot_day(m: re.Match[str], ctx: _Context) -> Meaning | None:
     month, day = int(m["m"]), int(m["d"])
     if not 1 <= month <= 12 or not 1 <= day <= monthcal.monthrange(ctx.year, month)[1]:
         return None
-    return Meaning("date", date(ctx.year, month, day), year_written=False)
+    return Meaning("date", date(ctx.year, month, day))
 
 
 def rule_3_month(m: re.Match[str], ctx: _Context) -> Meaning:
@@ -248,12 +253,12 @@ def rule_3_month(m: re.Match[str], ctx: _Context) -> Meaning:
     ``9月下旬`` → 9-30; ``9月初`` is read as 上旬, ``9月中`` as 中旬. Rule 4's exception: a bare
     month with 前 (``8月前``) → the last day of the month before, warning ``ambiguous``."""
     year, written = _written_year(m, ctx)
-    return _month_form(year, int(m["m"]), m, year_written=written)
+    return _month_form(year, int(m["m"]), m, written=written)
 
 
 def rule_3_year_dot_month(m: re.Match[str], ctx: _Context) -> Meaning:
     """Rule 3: ``2026.9``, ``2026-9``, ``2026/9`` → the month's last day, as ``2026年9月``."""
-    return _month_form(int(m["y"]), int(m["m"]), m, year_written=True)
+    return _month_form(int(m["y"]), int(m["m"]), m, written=True)
 
 
 def rule_10_month_range(m: re.Match[str], ctx: _Context) -> Meaning:
@@ -264,27 +269,35 @@ def rule_10_month_range(m: re.Match[str], ctx: _Context) -> Meaning:
         end_year, end_written = start_year, start_written
     if not 1 <= int(m["m1"]) <= 12:
         return _INVALID
-    return _month_form(end_year, int(m["m"]), m, year_written=end_written)
+    return _month_form(end_year, int(m["m"]), m, written=end_written)
 
 
 def rule_10_day_range(m: re.Match[str], ctx: _Context) -> Meaning:
     """Rule 10: ``9月1日-30日``, ``9月1日至30日`` → the range's last day (9-30)."""
     year, written = _written_year(m, ctx)
     date(year, int(m["m"]), int(m["d1"]))  # the start must be a day too
-    return Meaning("date", date(year, int(m["m"]), int(m["d"])), year_written=written)
+    return Meaning("date", date(year, int(m["m"]), int(m["d"])), year=year if written else None)
 
 
 def rule_5_year_end(m: re.Match[str], ctx: _Context) -> Meaning:
     """Rule 5: ``年底``, ``年底前``, ``年末``, ``年内`` (also 年终, 年度内) → Y-12-31;
     ``2027年底前`` → 2027-12-31."""
     year, written = _written_year(m, ctx)
-    return Meaning("date", date(year, 12, 31), year_written=written)
+    return Meaning("date", date(year, 12, 31), year=year if written else None)
 
 
 def rule_5_whole_year(m: re.Match[str], ctx: _Context) -> Meaning:
-    """Rule 5: ``全年`` → Y-12-31; ``2026年`` alone → its last day."""
+    """Rule 5: ``全年`` → Y-12-31 (``2027年全年`` → 2027-12-31)."""
     year, written = _written_year(m, ctx)
-    return Meaning("date", date(year, 12, 31), year_written=written)
+    return Meaning("date", date(year, 12, 31), year=year if written else None)
+
+
+def rule_5_year_alone(m: re.Match[str], ctx: _Context) -> Meaning:
+    """Rule 5: a year alone, ``2026年`` or ``明年``, → its last day (read as 年内) — unless
+    its stage holds another date, which then takes that year when it has none of its own
+    (``2027年第二、三季度`` → 2027-09-30)."""
+    year, _ = _written_year(m, ctx)
+    return Meaning("date", date(year, 12, 31), year=year, alone=True)
 
 
 def rule_5_half_year(m: re.Match[str], ctx: _Context) -> Meaning:
@@ -293,7 +306,7 @@ def rule_5_half_year(m: re.Match[str], ctx: _Context) -> Meaning:
     return Meaning(
         "date",
         date(year, 6 if m["h"] == "上" else 12, 30 if m["h"] == "上" else 31),
-        year_written=written,
+        year=year if written else None,
     )
 
 
@@ -301,11 +314,12 @@ def rule_5_quarter(m: re.Match[str], ctx: _Context) -> Meaning:
     """Rule 5: ``第三季度``, ``三季度``, ``三季度末``, ``Q3``, ``前三季度`` → Y-09-30 (each
     quarter's last day: 3-31, 6-30, 9-30, 12-31)."""
     year, written = _written_year(m, ctx)
-    return Meaning("date", _month_end(year, int(m["q"]) * 3), year_written=written)
+    return Meaning("date", _month_end(year, int(m["q"]) * 3), year=year if written else None)
 
 
 def rule_6_this_month(m: re.Match[str], ctx: _Context) -> Meaning:
-    """Rule 6: ``本月内``, ``本月底`` (也 本月末, 当月) → the last day of A's month."""
+    """Rule 6: ``本月内``, ``本月底`` (also 本月末, 当月底; 当月 alone is no date) → the last
+    day of A's month."""
     return Meaning("date", _month_end(ctx.assigned.year, ctx.assigned.month))
 
 
@@ -432,7 +446,7 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         (
             "2",
-            r"(?<![\d./-])(?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d./%年月日号个天周季])",
+            r"(?<![\d./-])(?P<m>\d{1,2})[./](?P<d>\d{1,2})(?![\d./%年月个天周季]|[日号](?:之内|以内|内))",
             rule_2_month_dot_day,
         ),
         ("3", rf"(?:{_Y})?(?<!\d)(?P<m>\d{{1,2}})月(?!\d){_PART}", rule_3_month),
@@ -455,26 +469,26 @@ RULES: tuple[Rule, ...] = tuple(
         ),
         ("5", rf"(?:{_Y}年?|年)(?:度内|度末|度底|底|末|内|终)", rule_5_year_end),
         ("5", rf"(?:{_Y})?全年", rule_5_whole_year),
-        ("5", _Y, rule_5_whole_year),
+        ("5", _Y, rule_5_year_alone),
         ("5", rf"(?:{_Y})?(?P<h>上|下)半年", rule_5_half_year),
         ("5", rf"(?:{_Y})?(?:前|第)?(?<!\d)(?P<q>[1-4])季度?(?:末|底)?", rule_5_quarter),
         ("5", r"(?:(?<!\d)(?P<y>\d{4})年?)?[Qq](?P<q>[1-4])(?!\d)", rule_5_quarter),
-        ("6", r"(?:本|当)(?:个)?月(?:份)?(?:之内|以内|内|底|末|终)?", rule_6_this_month),
+        ("6", r"(?:本|当)(?:个)?月(?:份)?(?:之内|以内|内|底|末|终)", rule_6_this_month),
         (
             "6",
-            rf"(?P<use>用)?(?<![\d.])(?P<n>\d{{1,6}})(?:个)?"
+            rf"(?P<use>用)?(?<![\d.第前])(?P<n>\d{{1,6}})(?:个)?"
             rf"(?P<unit>自然日|日历日|日|天){_WITHIN}",
             rule_6_days,
         ),
-        ("6", r"(?<![\d.])(?P<n>\d{1,6})(?:个)?工作日(?:之内|以内|内)?", rule_6_working_days),
+        ("6", r"(?<![\d.第前])(?P<n>\d{1,6})(?:个)?工作日(?:之内|以内|内)?", rule_6_working_days),
         (
             "6",
-            rf"(?P<use>用)?(?<![\d.])(?P<n>\d{{1,4}})(?:个)?(?:周|星期|礼拜){_WITHIN}",
+            rf"(?P<use>用)?(?<![\d.第前])(?P<n>\d{{1,4}})(?:个)?(?:周|星期|礼拜){_WITHIN}",
             rule_6_weeks,
         ),
-        ("6", rf"(?:用)?(?<![\d.])(?P<n>\d{{1,4}})个月{_WITHIN}", rule_6_months),
+        ("6", rf"(?:用)?(?<![\d.第前])(?P<n>\d{{1,4}})个月{_WITHIN}", rule_6_months),
         ("6", rf"(?:用)?半年{_WITHIN}", rule_6_half_year),
-        ("6", rf"(?P<use>用)?(?<![\d.])(?P<n>\d{{1,2}})年{_WITHIN}", rule_6_years),
+        ("6", rf"(?P<use>用)?(?<![\d.第前])(?P<n>\d{{1,2}})年{_WITHIN}", rule_6_years),
         ("6", r"立行立改|即知即改|立查立改|立知立改|立即|立刻|马上", rule_6_immediate),
         (
             "7",
@@ -506,18 +520,26 @@ def _read(rule: Rule, m: re.Match[str], ctx: _Context) -> Meaning | None:
 
 
 def _phrases(text: str, ctx: _Context) -> list[Meaning]:
-    """The phrases of one normalised stage, in written order, ranges joined (rule 10)."""
+    """The phrases of one normalised stage, in written order: of overlapping matches the
+    earliest, then the longest; a phrase without a year of its own takes the year written
+    last before it in the stage (2027年3月、6月 → 2027-06-30); ranges joined (rule 10); a year
+    alone gives way to any other date."""
     found = [
-        _Phrase(m.start(), m.end(), order, meaning)
+        _Phrase(m.start(), m.end(), order, meaning, m)
         for order, rule in enumerate(RULES)
         for m in rule.pattern.finditer(text)
         if (meaning := _read(rule, m, ctx)) is not None
     ]
     found.sort(key=lambda p: (p.start, -p.end, p.order))
     chosen: list[_Phrase] = []
+    year: int | None = None
     for phrase in found:
         if chosen and phrase.start < chosen[-1].end:
             continue
+        if year is not None and phrase.meaning.year is None and phrase.match is not None:
+            again = _read(RULES[phrase.order], phrase.match, replace(ctx, year=year))
+            phrase = replace(phrase, meaning=again or phrase.meaning)
+        year = phrase.meaning.year if phrase.meaning.year is not None else year
         before = chosen[-1] if chosen else None
         if (
             before is not None
@@ -529,11 +551,16 @@ def _phrases(text: str, ctx: _Context) -> list[Meaning]:
                 "date",
                 phrase.meaning.due,
                 warnings=before.meaning.warnings + phrase.meaning.warnings,
+                year=phrase.meaning.year,
+                alone=before.meaning.alone and phrase.meaning.alone,
             )
             chosen[-1] = _Phrase(before.start, phrase.end, before.order, joined)
             continue
         chosen.append(phrase)
-    return [p.meaning for p in chosen]
+    meanings = [p.meaning for p in chosen]
+    if any(m.kind in ("date", "immediate") and not m.alone for m in meanings):
+        meanings = [m for m in meanings if not m.alone]
+    return meanings
 
 
 # --- stages -----------------------------------------------------------------------------------
