@@ -193,3 +193,33 @@ def messy_book() -> ListBook:
             Note("制表：市政府督查室"),
         ]
     )
+
+
+def compound_file(*streams: str) -> bytes:
+    """A minimal OLE compound file (the container of .xls and of password-protected .xlsx)
+    with empty streams of these names: a header, one FAT sector, one directory sector."""
+    import struct
+
+    end, free, fat_sector = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108
+    fat = struct.pack("<II", fat_sector, end) + struct.pack("<I", free) * 126
+
+    def entry(name: str, kind: int, right: int, child: int) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", free, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", end, 0)
+        )
+
+    names = list(streams)
+    directory = entry("Root Entry", 5, free, 1 if names else free)
+    for index, name in enumerate(names, start=1):
+        directory += entry(name, 2, index + 1 if index < len(names) else free, free)
+    directory = directory.ljust(512, b"\0")
+    return header + fat + directory

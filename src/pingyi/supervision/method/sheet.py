@@ -499,7 +499,13 @@ def read_list_sheet(source: Path | IO[bytes], *, sheet: str | None = None) -> Li
                 if candidate.header_rows:
                     break
             if chosen is None:
-                empty.problems.append(_refuse("no_header", "The workbook has no sheet."))
+                empty.problems.append(
+                    _refuse(
+                        "damaged",
+                        "The workbook has no sheet that can be read; open it in Excel or WPS "
+                        "and save it again as .xlsx.",
+                    )
+                )
                 return empty
             result = chosen
         result.sheet_names = names
@@ -605,18 +611,29 @@ def _find_header(grid: _Grid) -> tuple[list[int], dict[str, int]]:
         if other < 1:
             continue
         found = _header_score(grid, other)
-        own_words = [
-            c for c in found.values() if grid.origin.get((other, c), (other, c))[0] == other
-        ]
-        if not found or not (own_words or other < best_row):
+        if not found:
             continue
-        if other < best_row and not _spans_into(grid, other, best_row) and len(found) < 2:
+        if other > best_row:
+            # The words under a super-header: every text of the row's own is a header word
+            # or stands under a cell merged across (责任分工); an item row has its title.
+            own = grid.own(other)
+            if not own or not all(
+                _header_field(grid.text(other, c)) or _under_merge_across(grid, best_row, c)
+                for c in own
+            ):
+                continue
+        elif not _spans_into(grid, other, best_row) and len(found) < 2:
             continue
         rows.append(other)
         for name, column in found.items():
             if name not in columns and column not in columns.values():
                 columns[name] = column
     return sorted(rows), columns
+
+
+def _under_merge_across(grid: _Grid, row: int, column: int) -> bool:
+    top_left = grid.origin.get((row, column), (row, column))
+    return top_left[0] == row and grid.across.get(top_left, 1) > 1
 
 
 def _spans_into(grid: _Grid, upper: int, lower: int) -> bool:
