@@ -44,7 +44,7 @@ HARD_SPLIT = re.compile(r"[、,;/\n\r\t\u2028\u2029|｜]+")
 #: Separators of an alias list (the units sheet's 别名 column, the edit form).
 ALIAS_SPLIT = re.compile(r"[、,;/\n\r\u2028\u2029]+")
 SOFT_SPLIT = re.compile(r"以及|及")
-AND_SPLIT = re.compile(r"[和与]")
+AND_SPLIT = re.compile(r"([和与])")
 SPACES = re.compile(r"\s+")
 #: A bracketed note: （牵头）, (配合), 【牵头】, [x], 〔x〕 (NFKC has made （） into ()).
 BRACKETED = re.compile(r"\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕|<[^<>]*>|《[^《》]*》")
@@ -68,6 +68,8 @@ MAX_ALIAS_LENGTH = 100
 MAX_NOTE_STEPS = 6
 #: Space-separated words one name may span ("濮阳经济 技术开发区" is 2).
 MAX_WORDS_IN_NAME = 6
+#: A piece with more 和/与 than this is not split at them (no office cell has so many).
+MAX_AND_PARTS = 40
 #: Unknown names whose suggestions an index remembers (an import repeats its mistakes).
 MAX_CACHED_SUGGESTIONS = 10_000
 #: A cell longer than this is read up to here (an office cell is far shorter).
@@ -100,9 +102,11 @@ def split_aliases(value: str | Iterable[str] | None) -> list[str]:
     """
     if value is None:
         return []
-    pieces = ALIAS_SPLIT.split(unicodedata.normalize("NFKC", value)) if isinstance(
-        value, str
-    ) else [p for v in value for p in ALIAS_SPLIT.split(unicodedata.normalize("NFKC", str(v)))]
+    pieces = (
+        ALIAS_SPLIT.split(unicodedata.normalize("NFKC", value))
+        if isinstance(value, str)
+        else [p for v in value for p in ALIAS_SPLIT.split(unicodedata.normalize("NFKC", str(v)))]
+    )
     out: list[str] = []
     seen: set[str] = set()
     for piece in pieces:
@@ -276,17 +280,30 @@ class NameIndex(Generic[K]):
         return None
 
     def _by_and(self, piece: str) -> list[K] | None:
-        """Rule 6: split at 和/与 only when every part matches."""
-        parts = [p for p in AND_SPLIT.split(piece) if p.strip()]
-        if len(parts) < 2:
+        """Rule 6: split at 和/与 only when every part matches.
+
+        A part may hold a 和 of its own (市工业和信息化局和市发改委): the parts are read as
+        runs between connectors, the first segmentation (leftmost, longest runs) where every
+        run matches wins.
+        """
+        tokens = AND_SPLIT.split(piece)  # parts at even positions, connectors at odd ones
+        parts, joins = tokens[0::2], tokens[1::2]
+        if len(parts) < 2 or len(parts) > MAX_AND_PARTS:
             return None
-        out: list[K] = []
-        for part in parts:
-            found = self._match(part)
-            if found is None:
-                return None
-            out.extend(found)
-        return out
+        # best[i]: the keys of parts[:i] when they split into matching runs, else None
+        best: list[list[K] | None] = [[]] + [None] * len(parts)
+        for i in range(len(parts)):
+            done = best[i]
+            if done is None:
+                continue
+            for j in range(min(len(parts), i + MAX_WORDS_IN_NAME), i, -1):
+                if best[j] is not None:
+                    continue
+                run = parts[i] + "".join(joins[k] + parts[k + 1] for k in range(i, j - 1))
+                found = self._match(run) if run.strip() else None
+                if found is not None:
+                    best[j] = done + found
+        return best[-1] if len(parts) > 1 else None
 
     def _resolve_piece(self, piece: str, result: Resolution[K], *, spaces: bool) -> None:
         found = self._match(piece)
