@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 
 from pingyi.appraisal import errors, selectors, services
 from pingyi.appraisal.casting import ballot as casting
-from pingyi.appraisal.method.spec import spec_to_json
+from pingyi.appraisal.method.spec import dumps_exact, spec_to_json
 from pingyi.appraisal.models import Event
 from pingyi.core.api_auth import OfficeAuth, office_auth
 from pingyi.core.pure import strict_json
@@ -141,6 +141,13 @@ def _event_out(event: Event) -> dict[str, Any]:
     }
 
 
+def _exact_json(body: Any) -> HttpResponse:
+    """200 with ``body`` as JSON whose exact numbers (event.json's Decimals: a step of 0.5, a
+    weight of 0.4) stay JSON numbers: ninja's encoder writes a Decimal as a string, and an
+    event read from here must import again as it is (``POST /events``)."""
+    return HttpResponse(dumps_exact(body, indent=None), content_type="application/json")
+
+
 def _visible_event(request: HttpRequest, key: str) -> Event:
     return get_object_or_404(
         selectors.events_visible_to(user=request.user).select_related("previous"), key=key
@@ -234,7 +241,7 @@ def list_events(request: HttpRequest) -> Any:
 )
 def get_event(request: HttpRequest, key: str) -> Any:
     event = _visible_event(request, key)
-    return {**_event_out(event), "event": spec_to_json(event.spec)}
+    return _exact_json({**_event_out(event), "event": spec_to_json(event.spec)})
 
 
 @router.get(
@@ -244,7 +251,7 @@ def get_event(request: HttpRequest, key: str) -> Any:
     summary="The event's tracks and their units",
 )
 def get_tracks(request: HttpRequest, key: str) -> Any:
-    return spec_to_json(_visible_event(request, key).spec)["tracks"]
+    return _exact_json(spec_to_json(_visible_event(request, key).spec)["tracks"])
 
 
 @router.get(

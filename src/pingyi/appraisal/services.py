@@ -24,12 +24,10 @@ from pingyi.appraisal.models import (
     Ballot,
     BallotCard,
     Event,
-    EventKind,
     EventState,
     require_before_close,
 )
 from pingyi.core.audit import audit_log
-from pingyi.core.pure.strict_json import loads
 
 MAX_CARDS_PER_CALL = 20_000
 
@@ -60,7 +58,7 @@ def event_import(*, data: bytes | str, replace: bool = False, actor: str | None 
     else:
         event = Event(key=spec.key)
     event.name = spec.name
-    event.kind = _event_kind(data)
+    event.kind = spec.kind  # a column, for the pages that list events by kind
     event.held_on = dt.date.fromisoformat(spec.held_on) if spec.held_on else None
     event.spec_json = dump_event_json(spec)
     if spec.previous:
@@ -86,15 +84,6 @@ _TRANSITIONS: dict[str, tuple[str, str]] = {
 def _notify_screens(event_key: str) -> None:
     """After the commit, wake the live screens and consoles of this event (all processes)."""
     transaction.on_commit(lambda: live.event_changed(event_key=event_key))
-
-
-def _event_kind(data: bytes | str) -> str:
-    """``"kind": "observation"`` marks a quarterly site visit (季观摩); default: a meeting.
-
-    ``data`` has passed :func:`load_event_json`: it is read the same way (a BOM allowed)."""
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    kind = loads(text).get("kind")
-    return kind if kind in EventKind.values else EventKind.MEETING
 
 
 _WRONG_STATE = {

@@ -37,6 +37,9 @@ from pingyi.core.pure.numbers import exact, number_problem, show
 from pingyi.core.pure.strict_json import JsonInputError, loads, printable
 
 FORMAT = "pingyi-event/1"
+#: What an event is (``"kind"``, default ``"meeting"``): a work-report appraisal meeting
+#: (评议会) or a quarterly observation (季观摩). The tally is the same; pages list them apart.
+EVENT_KINDS = ("meeting", "observation")
 RESERVED_ITEM_KEYS = frozenset({"grade", "abstain"})
 MAX_STEPS = 10**9  # max/step above this would not fit the int32 ballot slots safely
 
@@ -146,6 +149,7 @@ class EventSpec:
     panels: tuple[PanelSpec, ...]
     method: MethodSpec = MethodSpec()
     previous: str | None = None
+    kind: str = EVENT_KINDS[0]
 
     def track(self, key: str) -> TrackSpec | None:
         """The track with ``key``, if any."""
@@ -191,6 +195,7 @@ def parse_event(obj: Any) -> EventSpec:
     name = _name(root, "", key)
     held_on = _date(root.get("held_on"), "held_on")
     previous = None if root.get("previous") is None else _event_key(root["previous"], "previous")
+    kind = _event_kind(root.get("kind"), "kind")
     tracks = _nonempty_list(root.get("tracks"), "tracks")
     track_specs = tuple(_track(t, f"tracks[{i}]") for i, t in enumerate(tracks))
     _unique([t.key for t in track_specs], "tracks", "track")
@@ -198,7 +203,16 @@ def parse_event(obj: Any) -> EventSpec:
     panel_specs = tuple(_panel(p, f"panels[{i}]") for i, p in enumerate(panels))
     _unique([p.key for p in panel_specs], "panels", "panel")
     method = _method(root.get("method"), "method")
-    return EventSpec(key, name, held_on, track_specs, panel_specs, method, previous)
+    return EventSpec(key, name, held_on, track_specs, panel_specs, method, previous, kind)
+
+
+def _event_kind(value: Any, path: str) -> str:
+    """``"meeting"`` (also when absent) or ``"observation"``."""
+    if value is None:
+        return EVENT_KINDS[0]
+    if not isinstance(value, str) or value not in EVENT_KINDS:
+        raise SpecError(path, f'must be "meeting" or "observation", got {_show(value)}')
+    return value
 
 
 def _track(obj: Any, path: str) -> TrackSpec:
@@ -458,6 +472,8 @@ def format_number(value: Fraction) -> str:
 def spec_to_json(spec: EventSpec) -> dict[str, Any]:
     """The ``event.json`` object for ``spec``; :func:`parse_event` reads it back equal."""
     out: dict[str, Any] = {"format": FORMAT, "key": spec.key, "name": spec.name}
+    if spec.kind != EVENT_KINDS[0]:  # a meeting's event.json reads as it always has
+        out["kind"] = spec.kind
     if spec.held_on is not None:
         out["held_on"] = spec.held_on
     if spec.previous is not None:
@@ -554,6 +570,7 @@ def dump_event_json(spec: EventSpec) -> str:
 
 
 __all__ = [
+    "EVENT_KINDS",
     "FORMAT",
     "CriterionSpec",
     "EventSpec",
