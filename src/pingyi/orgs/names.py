@@ -214,11 +214,15 @@ def find_clashes(
             if key:
                 seen.setdefault(key, []).append((owner, field_name))
     clashes: list[Clash] = []
+    reported: set[tuple[str, Hashable]] = set()  # (key, owner): an alias both units share
     for owner, _name, _short, aliases in rows:
         for alias in aliases:
-            for other, other_field in seen.get(name_key(alias), []):
-                if other != owner:
+            key = name_key(alias)
+            for other, other_field in seen.get(key, []):
+                if other != owner and (key, owner) not in reported:
                     clashes.append(Clash(alias, owner, "aliases", other, other_field))
+                    if other_field == "aliases":
+                        reported.add((key, other))  # not again from the other side
                     break
     return clashes
 

@@ -23,7 +23,6 @@ def units_visible_to(*, user: Any) -> QuerySet[Unit]:
     return units.none()
 
 
-
 # --- unit names in a cell -----------------------------------------------------------------
 
 

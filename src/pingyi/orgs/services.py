@@ -13,7 +13,16 @@ from openpyxl import load_workbook
 
 from pingyi.core.audit import audit_log
 from pingyi.core.pure.numbers import parse_whole_number, show
-from pingyi.orgs.models import Unit, UnitGroup, UnitKind
+from pingyi.orgs.models import (
+    MAX_ALIASES,
+    Unit,
+    UnitGroup,
+    UnitKind,
+    alias_clashes,
+    clash_message,
+    clean_unit_aliases,
+)
+from pingyi.orgs.names import MAX_ALIAS_LENGTH, split_aliases
 
 #: Header aliases, as offices write them (the first matching row within the first rows wins).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -23,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "kind": ("类别", "类型", "单位类别", "kind"),
     "order": ("排序", "序号", "顺序", "order"),
     "groups": ("分组", "所属分组", "group", "groups"),
+    "aliases": ("别名", "单位别名", "其他名称", "又称", "aliases", "alias"),
 }
 REQUIRED = ("code", "name", "kind")
 KIND_ALIASES: dict[str, str] = {
@@ -85,6 +95,9 @@ class UnitRow:
     kind: str
     order: int
     groups: list[str] = field(default_factory=list)
+    #: the 别名 column split by 、，,;；/ and new lines; None when the sheet has no such
+    #: column (the unit keeps the aliases it has)
+    aliases: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -228,12 +241,31 @@ def parse_unit_rows(rows: Iterable[tuple[Any, ...]]) -> list[UnitRow]:
                         % {"value": group, "n": MAX_GROUP_NAME},
                     )
                 )
+        aliases = split_aliases(cell(row, "aliases")) if "aliases" in columns else None
+        for alias in aliases or ():
+            if len(alias) > MAX_ALIAS_LENGTH:
+                row_errors.append(
+                    RowError(
+                        number,
+                        COLUMNS["aliases"][0],
+                        _("the alias “%(value)s…” is longer than %(n)d characters")
+                        % {"value": alias[:20], "n": MAX_ALIAS_LENGTH},
+                    )
+                )
+        if aliases is not None and len(aliases) > MAX_ALIASES:
+            row_errors.append(
+                RowError(
+                    number,
+                    COLUMNS["aliases"][0],
+                    _("a unit has at most %(n)d aliases") % {"n": MAX_ALIASES},
+                )
+            )
         if row_errors:
             errors.extend(row_errors)
             continue
         seen_codes[code] = number
         seen_names[name] = number
-        parsed.append(UnitRow(number, code, name, short_name, str(kind), order, groups))
+        parsed.append(UnitRow(number, code, name, short_name, str(kind), order, groups, aliases))
     if errors:
         raise UnitImportError(errors)
     if not parsed:
@@ -263,6 +295,34 @@ def read_unit_workbook(fh: IO[bytes] | str) -> list[UnitRow]:
     return parse_unit_rows(rows)
 
 
+def _aliases_after_import(rows: list[UnitRow], existing: dict[str, Unit]) -> dict[str, list[str]]:
+    """Every sheet row's aliases as they will be stored, or UnitImportError naming each row
+    whose alias spells another unit's name, short name or alias (in the sheet or not), or
+    whose name or short name another unit already has as an alias."""
+    final: dict[str, tuple[str, str, list[str]]] = {
+        code: (u.name, u.short_name, list(u.aliases or [])) for code, u in existing.items()
+    }
+    row_of: dict[str, UnitRow] = {}
+    for r in rows:
+        before = final.get(r.code)
+        aliases = r.aliases if r.aliases is not None else (before[2] if before else [])
+        final[r.code] = (r.name, r.short_name, clean_unit_aliases(r.name, r.short_name, aliases))
+        row_of[r.code] = r
+    names = {code: name for code, (name, _short, _aliases) in final.items()}
+    errors: list[RowError] = []
+    # The sheet's rows first: an alias both a row and another unit have is told on the row.
+    order = [*row_of, *(code for code in final if code not in row_of)]
+    for clash in alias_clashes((code, *final[code]) for code in order):
+        if (owner := row_of.get(str(clash.owner))) is not None:
+            errors.append(RowError(owner.row, COLUMNS["aliases"][0], clash_message(clash, names)))
+        elif (other := row_of.get(str(clash.other))) is not None:
+            where = COLUMNS[clash.other_field][0]  # its name or short name
+            errors.append(RowError(other.row, where, clash_message(clash, names)))
+    if errors:
+        raise UnitImportError(sorted(errors, key=lambda e: e.row))
+    return {code: final[code][2] for code in row_of}
+
+
 @transaction.atomic
 def units_import(*, rows: list[UnitRow], actor: str | None = None) -> ImportSummary:
     """Create or update units by code, and their groups; all rows or none."""
@@ -280,6 +340,7 @@ def units_import(*, rows: list[UnitRow], actor: str | None = None) -> ImportSumm
     ]
     if errors:
         raise UnitImportError(errors)
+    final_aliases = _aliases_after_import(rows, existing)
     created = updated = groups_created = 0
     existing_groups = list(UnitGroup.objects.all())
     # A sheet names a group by its name (or, for groups made elsewhere, by its code).
@@ -293,6 +354,7 @@ def units_import(*, rows: list[UnitRow], actor: str | None = None) -> ImportSumm
         else:
             updated += 1
         unit.name, unit.short_name, unit.kind, unit.order = r.name, r.short_name, r.kind, r.order
+        unit.aliases = final_aliases[r.code]
         unit.save()
         for group_name in r.groups:
             group = groups.get(group_name)
@@ -311,3 +373,29 @@ def units_import(*, rows: list[UnitRow], actor: str | None = None) -> ImportSumm
         data={"created": created, "updated": updated, "groups_created": groups_created},
     )
     return ImportSummary(created, updated, groups_created)
+
+
+@transaction.atomic
+def unit_save(*, unit: Unit, actor: str | None = None) -> Unit:
+    """Save a unit the office edited, checked again under lock, with an audit entry.
+
+    Every unit row is locked first, so two offices giving two units one alias at the same
+    moment cannot both pass ``Unit.clean``'s clash check (raises ValidationError).
+    """
+    list(Unit.objects.select_for_update().values_list("pk", flat=True))
+    unit.full_clean()
+    unit.save()
+    audit_log(
+        actor=actor,
+        action="orgs.unit.saved",
+        target=f"unit:{unit.code}",
+        data={
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "aliases": unit.aliases,
+            "kind": unit.kind,
+            "order": unit.order,
+            "active": unit.active,
+        },
+    )
+    return unit

@@ -1,20 +1,20 @@
-"""Unit pages: the list (filtered by role), one unit, and the Excel import."""
+"""Unit pages: the list (filtered by role), one unit, its edit form, and the Excel import."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from pingyi.accounts.rules import reads_all_units
-from pingyi.orgs.forms import UnitImportForm
+from pingyi.orgs.forms import UnitForm, UnitImportForm
 from pingyi.orgs.models import Unit, UnitKind
 from pingyi.orgs.selectors import units_visible_to
-from pingyi.orgs.services import UnitImportError, read_unit_workbook, units_import
+from pingyi.orgs.services import UnitImportError, read_unit_workbook, unit_save, units_import
 
 
 @login_required
@@ -34,6 +34,26 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "orgs/unit_detail.html",
         {"unit": unit, "groups": unit.groups.all(), "liaisons": unit.liaisons.all()},
     )
+
+
+@login_required
+@permission_required("orgs.manage_units", raise_exception=True)
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """The office edits a unit: name, short name, aliases, kind, order, active."""
+    unit = get_object_or_404(Unit, code=code)
+    if request.method == "POST":
+        form = UnitForm(request.POST, instance=unit)
+        if form.is_valid():
+            try:
+                unit_save(unit=form.instance)
+            except ValidationError as exc:  # a clash that appeared since the form was checked
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The unit was saved."))
+                return redirect("orgs:unit_detail", code=unit.code)
+    else:
+        form = UnitForm(instance=unit)
+    return render(request, "orgs/unit_edit.html", {"unit": unit, "form": form})
 
 
 @login_required
