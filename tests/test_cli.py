@@ -29,6 +29,7 @@ from pingyi.cli import build_parser
 from tests.appraisal.factories import event_json
 from tests.conftest import STRONG_PASSWORD
 from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
+from tests.supervision.workbooks import messy_book
 
 MIGRATED = "database migrations to"
 
@@ -90,13 +91,30 @@ def _units(tmp: Path) -> str:
     return str(path)
 
 
+def _list_sheet(tmp: Path) -> str:
+    path = tmp / "list.xlsx"
+    path.write_bytes(messy_book().bytes())
+    return str(path)
+
+
 NO_EVENT = ["no event", "k1"]
+NO_LIST = ["no list", "k1"]
 CASES = {
     "demo": Case("demo", ["demo", "--no-serve"], 0, ["pingyi demo", "office"]),
     "migrate": Case("migrate", ["migrate"], 0, ["Applying"], migrates=False),
     "tally": Case("tally", ["tally", "{tmp}/missing"], 2, ["no such folder"], migrates=False),
     "deadline": Case(
         "deadline", ["deadline", "9月底前", "--year", "2026"], 0, ['"due": "2026-09-30"'], False
+    ),
+    # a fresh folder has no units: every unit of the sheet is unknown, nothing is imported
+    "lists import": Case(
+        "lists import", ["lists", "import", "{list}"], 2, ["nothing imported", "unknown unit"]
+    ),
+    "lists export": Case(
+        "lists export", ["lists", "export", "k1", "--out", "{tmp}/l.json"], 2, NO_LIST
+    ),
+    "reports import": Case(
+        "reports import", ["reports", "import", "{list}", "--list", "k1"], 2, NO_LIST
     ),
     "units import": Case("units import", ["units", "import", "{units}"], 0, ["created 5"]),
     "user add": Case("user add", ["user", "add", "wang", "--role", "office"], 0, ["created wang"]),
@@ -139,7 +157,12 @@ def test_verb_on_a_fresh_data_folder(verb: str, tmp_path: Path) -> None:
     case = CASES[verb]
     data = tmp_path / "data"
     data.mkdir()
-    places = {"tmp": str(tmp_path), "event": _event_json(tmp_path), "units": _units(tmp_path)}
+    places = {
+        "tmp": str(tmp_path),
+        "event": _event_json(tmp_path),
+        "units": _units(tmp_path),
+        "list": _list_sheet(tmp_path),
+    }
     args = [a.format(**places) for a in case.args]
     result = run(args, fresh_env(data, PINGYI_PASSWORD=STRONG_PASSWORD), tmp_path)
     output = result.stdout + result.stderr

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from pingyi.core.models import AuditEntry
 from pingyi.orgs.models import Unit, UnitKind
@@ -18,6 +19,13 @@ from pingyi.supervision.models import Item, Report, SupervisionList, WorkdayOver
 from pingyi.supervision.services import ItemRow, ListSpec
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    with translation.override("en"):
+        yield
+
 
 d = date
 SPEC = ListSpec(

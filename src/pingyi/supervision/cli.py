@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 _ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
@@ -41,6 +42,7 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         help="the assignment date A, for 10个工作日内, 每周 … (default: 1 January of Y)",
     )
     p.set_defaults(func=cmd_deadline)
+    add_list_verbs(verbs)
 
 
 def _translator() -> Callable[[str], str]:
@@ -97,4 +99,247 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             line = json.dumps({"text": text, **meaning})
         out.write(line.encode("utf-8") + b"\n")
     out.flush()
+    return 0
+
+
+# --- lists and reports (Django, the data folder) ---------------------------------------------
+
+_KINDS = ("tasks", "problems", "reforms", "custom")
+_CADENCES = ("week", "month", "quarter", "none")
+
+
+def add_list_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``pingyi lists import|export`` and ``pingyi reports import`` (SUPERVISION.md,
+    "Contracts")."""
+    lists = verbs.add_parser("lists", help="supervision lists (三个清单)").add_subparsers(
+        dest="lists_verb", metavar="VERB", required=True
+    )
+    p = lists.add_parser(
+        "import",
+        help="import a list from the office's Excel sheet (all or nothing; by item number)",
+        description=(
+            "Reads the office's sheet as it is (title row, two-row headers, merged cells, "
+            "category rows, notes), resolves unit names and aliases, parses each deadline. "
+            "Prints the list key last. --dry-run shows what was understood, row by row, and "
+            "imports nothing."
+        ),
+    )
+    p.add_argument("file", help=".xlsx file")
+    p.add_argument("--kind", choices=_KINDS, default="tasks")
+    p.add_argument("--year", type=int, help="the list's year (default: from the title, else now)")
+    p.add_argument("--assigned", metavar="YYYY-MM-DD", help="assignment date (default: 1 Jan)")
+    p.add_argument("--cadence", choices=_CADENCES, default="week", help="report cadence")
+    p.add_argument("--key", help="the list key (default: YEAR-KIND)")
+    p.add_argument("--name", help="the list name (default: the sheet's title)")
+    p.add_argument("--sheet", help="the sheet to read (default: the first)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what was understood; import nothing"
+    )
+    p.set_defaults(func=cmd_lists_import)
+
+    p = lists.add_parser("export", help="a list as pingyi-list/1 JSON or in the office's .xlsx")
+    p.add_argument("key", help="the list key")
+    p.add_argument("--out", required=True, help="FILE.json or FILE.xlsx")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="statuses as of this day (default today)")
+    p.set_defaults(func=cmd_lists_export)
+
+    reports = verbs.add_parser("reports", help="progress reports (进展报告)").add_subparsers(
+        dest="reports_verb", metavar="VERB", required=True
+    )
+    p = reports.add_parser(
+        "import",
+        help="the units' filled-in sheets: one accepted report per row",
+        description="Columns 序号, 完成进度（%）/进度, 进展情况, 报送日期 (default: today).",
+    )
+    p.add_argument("file", help=".xlsx file")
+    p.add_argument("--list", required=True, dest="list_key", help="the list key")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="the date of rows without one")
+    p.set_defaults(func=cmd_reports_import)
+
+
+def _setup() -> None:
+    from pingyi.cli import _django_with_tables  # noqa: PLC0415 (pingyi.cli imports this module)
+
+    _django_with_tables()
+
+
+def _iso_day(value: str | None, option: str, default: date) -> date:
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.cli import CliError  # noqa: PLC0415 (pingyi.cli imports this module)
+
+    if value is None:
+        return default
+    try:
+        if not _ISO_DAY.fullmatch(value.strip()):
+            raise ValueError(value)
+        return date.fromisoformat("-".join(p.zfill(2) for p in value.strip().split("-")))
+    except ValueError:
+        raise CliError(
+            _("%(option)s %(value)s is not a date: write YYYY-MM-DD, e.g. 2026-03-01.")
+            % {"option": option, "value": json.dumps(value, ensure_ascii=False)}
+        ) from None
+
+
+def _read_file(path: str, verb: str) -> bytes | None:
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(30 * 2**20 + 1)
+    except OSError as exc:
+        message = _("cannot read: %(error)s") % {"error": exc.strerror}
+        print(f"pingyi {verb}: {path}: {message}", file=sys.stderr)
+        return None
+
+
+def _refused(verb: str, path: str, errors: list[str]) -> int:
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    print(f"pingyi {verb}: {path}: " + _("nothing imported"), file=sys.stderr)
+    for error in errors:
+        print(f"  {error}", file=sys.stderr)
+    return 2
+
+
+def cmd_lists_import(args: argparse.Namespace) -> int:
+    _setup()
+    import io  # noqa: PLC0415 (only this verb reads a workbook)
+
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.supervision.errors import ImportRefused  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.method.sheet import read_list_sheet  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.services import ListSpec, list_import, sheet_rows  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    data = _read_file(args.file, "lists import")
+    if data is None:
+        return 2
+    sheet = read_list_sheet(io.BytesIO(data), sheet=args.sheet)
+    sheet.file_name = Path(args.file).name
+    year = (
+        args.year
+        or sheet.year
+        or (int(args.assigned[:4]) if args.assigned and args.assigned[:4].isdigit() else None)
+        or date.today().year
+    )
+    first_day = date(year, 1, 1) if 1 <= year <= 9999 else date.today()
+    assigned = _iso_day(args.assigned, "--assigned", first_day)
+    spec = ListSpec(
+        key=args.key or f"{year}-{args.kind}",
+        kind=args.kind,
+        name=args.name or sheet.title or Path(args.file).stem,
+        year=year,
+        assigned_on=assigned,
+        cadence=args.cadence,
+        source_file=Path(args.file).name,
+    )
+    rows, problems = sheet_rows(sheet)
+    try:
+        summary = list_import(spec, rows, dry_run=args.dry_run, problems=problems)
+    except ImportRefused as exc:
+        return _refused("lists import", args.file, exc.errors)
+    for u in summary.items:
+        meaning = u.deadline
+        parts = [
+            _("row %(row)s") % {"row": u.row.row},
+            u.row.number,
+            u.row.title.splitlines()[0][:40] if u.row.title else "",
+            _("lead: %(unit)s") % {"unit": u.lead_unit.name},
+        ]
+        if u.co_units:
+            names = "、".join(x.name for x in u.co_units)
+            parts.append(_("co-units: %(units)s") % {"units": names})
+        parts.append(
+            _("deadline: %(kind)s %(due)s")
+            % {"kind": meaning["kind"], "due": meaning["due"] or "-"}
+        )
+        for m in meaning["milestones"]:
+            parts.append(_("milestone %(due)s %(text)s") % {"due": m["due"], "text": m["text"]})
+        if meaning["warnings"]:
+            parts.append(_("warnings: %(w)s") % {"w": ", ".join(meaning["warnings"])})
+        if args.dry_run:
+            print("  " + " | ".join(parts))
+    if args.dry_run:
+        print(
+            _("dry run: %(created)d new, %(updated)d updated, nothing imported; list key:")
+            % {"created": summary.created, "updated": summary.updated},
+            summary.key,
+        )
+    else:
+        print(
+            _("imported %(created)d new, %(updated)d updated items; list key:")
+            % {"created": summary.created, "updated": summary.updated},
+            summary.key,
+        )
+    return 0
+
+
+def _the_list(key: str) -> Any:
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.cli import CliError  # noqa: PLC0415 (pingyi.cli imports this module)
+    from pingyi.supervision.models import SupervisionList  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    found = SupervisionList.objects.filter(key=key).first()
+    if found is None:
+        known = list(SupervisionList.objects.values_list("key", flat=True)[:10])
+        raise CliError(
+            _("no list %(key)s (known: %(known)s)")
+            % {"key": json.dumps(key, ensure_ascii=False), "known": ", ".join(known) or "-"}
+        )
+    return found
+
+
+def cmd_lists_export(args: argparse.Namespace) -> int:
+    _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.cli import CliError  # noqa: PLC0415 (pingyi.cli imports this module)
+    from pingyi.supervision.roundtrip import list_workbook  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.selectors import export_list  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".xlsx"):
+        raise CliError(_("--out %(file)s: write FILE.json or FILE.xlsx") % {"file": args.out})
+    today = _iso_day(args.today, "--today", date.today())
+    the_list = _the_list(args.key)
+    if suffix == ".json":
+        data = json.dumps(export_list(the_list, today), ensure_ascii=False, indent=1) + "\n"
+        payload = data.encode("utf-8")
+    else:
+        payload = list_workbook(the_list, today)
+    try:
+        out.write_bytes(payload)
+    except OSError as exc:
+        raise CliError(f"{args.out}: {exc.strerror}") from None
+    print(
+        _("exported %(count)d items of %(key)s to %(file)s")
+        % {"count": the_list.items.count(), "key": the_list.key, "file": args.out}
+    )
+    return 0
+
+
+def cmd_reports_import(args: argparse.Namespace) -> int:
+    _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.supervision.errors import ImportRefused  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.roundtrip import read_report_rows, reports_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    today = _iso_day(args.today, "--today", date.today())
+    the_list = _the_list(args.list_key)
+    data = _read_file(args.file, "reports import")
+    if data is None:
+        return 2
+    rows, problems = read_report_rows(data, today=today)
+    try:
+        summary = reports_import(the_list, rows, problems=problems)
+    except ImportRefused as exc:
+        return _refused("reports import", args.file, exc.errors)
+    print(
+        _("imported %(count)d accepted reports into %(key)s")
+        % {"count": summary.created, "key": the_list.key}
+    )
     return 0

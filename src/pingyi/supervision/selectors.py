@@ -7,7 +7,6 @@ the status of any past day can be recomputed (SUPERVISION.md, "Statuses (exact)"
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
@@ -158,22 +157,3 @@ def _unit_order(unit: Unit) -> tuple[int, str]:
 
 def closure_pending(item: Item) -> bool:
     return item.closures.filter(state=ClosureState.PENDING).exists()
-
-
-def unit_lookup() -> dict[str, Unit]:
-    """Every active unit by its name, short name and code (exact words)."""
-    lookup: dict[str, Unit] = {}
-    for unit in Unit.objects.filter(active=True).order_by("order", "code"):
-        for word in (unit.code, unit.short_name, unit.name):
-            if word:
-                lookup.setdefault(word.strip(), unit)
-    return lookup
-
-
-def closest_unit_names(name: str, lookup: dict[str, Unit], n: int = 3) -> list[str]:
-    """The known unit names closest to an unknown ``name`` (for the error message)."""
-    names = sorted({unit.name for unit in lookup.values()})
-    close = difflib.get_close_matches(name, names, n=n, cutoff=0.3)
-    if not close:
-        close = [u.name for w, u in lookup.items() if name and (name in w or w in name)][:n]
-    return close

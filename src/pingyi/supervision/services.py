@@ -18,12 +18,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
+from pingyi.orgs.selectors import UnitNameIndex, UnknownName
 from pingyi.supervision import selectors
 from pingyi.supervision.errors import ImportRefused, InvalidInput, StateError
 from pingyi.supervision.method.deadline import parse_deadline
+from pingyi.supervision.method.sheet import ListSheet
 from pingyi.supervision.models import (
     Cadence,
     Closure,
@@ -67,9 +70,44 @@ class ListSpec:
     source_file: str = ""
 
 
+#: the sheet reader's problems (method/sheet.py, PROBLEM_CODES), translated
+SHEET_PROBLEMS = {
+    "too_large": gettext_lazy("the file is over 30 MB"),
+    "macro_enabled": gettext_lazy("a macro-enabled workbook (.xlsm)"),
+    "encrypted": gettext_lazy("a password-protected workbook"),
+    "legacy_xls": gettext_lazy("an old .xls workbook: save it as .xlsx"),
+    "zip_bomb": gettext_lazy("the workbook unpacks to far more than it weighs"),
+    "not_excel": gettext_lazy("not an Excel workbook"),
+    "damaged": gettext_lazy("an .xlsx that cannot be read"),
+    "no_sheet": gettext_lazy("no sheet of that name"),
+    "no_header": gettext_lazy("no header row with the usual words"),
+    "missing_column": gettext_lazy("the header lacks the title or the lead unit column"),
+    "too_many_rows": gettext_lazy("the sheet has more rows than a list can"),
+    "missing_number": gettext_lazy("an item without a number (序号)"),
+    "missing_title": gettext_lazy("an item without a title"),
+    "missing_lead": gettext_lazy("an item without a lead unit"),
+    "duplicate_number": gettext_lazy("two items with one number"),
+    "date_cell_text": gettext_lazy("a cell formatted as a date holds text"),
+    "deadline_number": gettext_lazy("a deadline written as a plain number (9.30 reads 9.3)"),
+}
+
+#: the header word a message names for each field of a row
+CELL_WORDS = {
+    "number": "序号",
+    "title": "任务",
+    "requirement": "办结标准",
+    "lead": "牵头单位",
+    "co": "配合单位",
+    "leader": "责任领导",
+    "deadline": "完成时限",
+    "flag": "标记",
+}
+
+
 @dataclass(frozen=True)
 class ItemRow:
-    """One item as read from a sheet: unit names still as written."""
+    """One item as read from a sheet: unit names still as written (a cell's text; the lead
+    cell names the lead unit first, any other unit it names joins the co-units)."""
 
     number: str
     title: str
@@ -84,6 +122,8 @@ class ItemRow:
     flags: tuple[str, ...] = ()
     raw_cells: dict[str, Any] = field(default_factory=dict)
     start: date | None = None
+    #: field (CELL_WORDS' keys) → column letter, to name the cell in a message
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,16 +148,22 @@ class ImportSummary:
     dry_run: bool
 
 
-def _where(row: ItemRow, cell: str) -> str:
+def _where(row: ItemRow, what: str) -> str:
     place = _("row %(row)s") % {"row": row.row} if row.row is not None else _("an item")
     if row.sheet:
         place = _("sheet %(sheet)s, %(place)s") % {"sheet": row.sheet, "place": place}
+    word = CELL_WORDS.get(what, what)
+    letter = row.columns.get(what)
+    cell = f"{letter}{row.row} ({word})" if letter and row.row is not None else word
     return _("%(place)s, cell %(cell)s") % {"place": place, "cell": cell}
 
 
-def _unknown_unit(row: ItemRow, cell: str, name: str, lookup: dict[str, Unit]) -> str:
-    close = selectors.closest_unit_names(name, lookup)
-    message = _("%(where)s: unknown unit “%(name)s”") % {"where": _where(row, cell), "name": name}
+def _unknown_unit(row: ItemRow, what: str, unknown: UnknownName) -> str:
+    message = _("%(where)s: unknown unit “%(name)s”") % {
+        "where": _where(row, what),
+        "name": unknown.name,
+    }
+    close = [s.name for s in unknown.suggestions]
     if close:
         message += _(" (closest known units: %(units)s)") % {"units": "、".join(close)}
     return message
@@ -155,7 +201,7 @@ def _deadline_text(value: Any) -> str:
 def list_understand(spec: ListSpec, rows: list[ItemRow]) -> tuple[list[UnderstoodItem], list[str]]:
     """What each row means (units resolved, deadline parsed), and every problem found."""
     errors = _check_spec(spec)
-    lookup = selectors.unit_lookup()
+    index = UnitNameIndex()
     existing = set()
     if not errors:
         existing = set(
@@ -167,38 +213,38 @@ def list_understand(spec: ListSpec, rows: list[ItemRow]) -> tuple[list[Understoo
     for row in rows:
         number = row.number.strip()
         if not number:
-            errors.append(_("%(where)s: the item has no number") % {"where": _where(row, "序号")})
+            errors.append(_("%(where)s: the item has no number") % {"where": _where(row, "number")})
         elif number in seen:
             errors.append(
                 _("%(where)s: number “%(number)s” is already used by row %(other)s")
-                % {"where": _where(row, "序号"), "number": number, "other": seen[number].row}
+                % {"where": _where(row, "number"), "number": number, "other": seen[number].row}
             )
         else:
             seen[number] = row
         if not row.title.strip():
-            errors.append(_("%(where)s: the item has no title") % {"where": _where(row, "任务")})
+            errors.append(_("%(where)s: the item has no title") % {"where": _where(row, "title")})
         lead = None
+        co: list[Unit] = []
         if not row.lead_unit.strip():
             errors.append(
-                _("%(where)s: the item has no lead unit") % {"where": _where(row, "牵头单位")}
+                _("%(where)s: the item has no lead unit") % {"where": _where(row, "lead")}
             )
         else:
-            lead = lookup.get(row.lead_unit.strip())
-            if lead is None:
-                errors.append(_unknown_unit(row, "牵头单位", row.lead_unit.strip(), lookup))
-        co: list[Unit] = []
-        for name in row.co_units:
-            unit = lookup.get(name.strip())
-            if unit is None:
-                errors.append(_unknown_unit(row, "配合单位", name.strip(), lookup))
-            elif unit not in co and unit != lead:
-                co.append(unit)
+            named = index.resolve(row.lead_unit)
+            errors.extend(_unknown_unit(row, "lead", u) for u in named.unknown)
+            if named.units and not named.unknown:
+                lead, co = named.units[0], list(named.units[1:])
+        for text in row.co_units:
+            named = index.resolve(text)
+            errors.extend(_unknown_unit(row, "co", u) for u in named.unknown)
+            co.extend(u for u in named.units if u not in co)
+        co = [u for u in co if u != lead]
         bad_flags = [f for f in row.flags if f not in FLAGS]
         if bad_flags:
             errors.append(
                 _("%(where)s: unknown flag %(flags)s (known: %(known)s)")
                 % {
-                    "where": _where(row, "标记"),
+                    "where": _where(row, "flag"),
                     "flags": "、".join(bad_flags),
                     "known": "、".join(FLAGS),
                 }
@@ -222,14 +268,54 @@ def list_understand(spec: ListSpec, rows: list[ItemRow]) -> tuple[list[Understoo
     return understood, errors
 
 
+def sheet_rows(sheet: ListSheet) -> tuple[list[ItemRow], list[str]]:
+    """The rows of a sheet read by :func:`pingyi.supervision.method.sheet.read_list_sheet` as
+    :class:`ItemRow`, and the sheet's own problems as messages naming row and cell."""
+    errors = []
+    for problem in sheet.problems:
+        what = str(SHEET_PROBLEMS.get(problem.code, problem.message))
+        if problem.row is not None:
+            place = _("row %(row)s") % {"row": problem.row}
+            if problem.cell:
+                place = _("%(place)s, cell %(cell)s") % {"place": place, "cell": problem.cell}
+            errors.append(f"{place}: {what}")
+        else:
+            errors.append(what)
+    rows = [
+        ItemRow(
+            number=r.number,
+            title=r.title,
+            lead_unit=r.lead_text,
+            row=r.row,
+            sheet=sheet.sheet_name,
+            category=r.category,
+            requirement=r.requirement,
+            co_units=(r.co_text,) if r.co_text.strip() else (),
+            leader=r.leader,
+            deadline=r.deadline_text,
+            flags=tuple(r.flags),
+            raw_cells=dict(r.raw),
+            columns=dict(sheet.columns),
+        )
+        for r in sheet.rows
+    ]
+    return rows, errors
+
+
 @transaction.atomic
 def list_import(
-    spec: ListSpec, rows: list[ItemRow], *, actor: str | None = None, dry_run: bool = False
+    spec: ListSpec,
+    rows: list[ItemRow],
+    *,
+    actor: str | None = None,
+    dry_run: bool = False,
+    problems: list[str] | None = None,
 ) -> ImportSummary:
     """Create or update the list ``spec.key`` and its items, all or nothing: any problem
     raises :class:`ImportRefused` naming every row and cell, and nothing is written. Items
     are matched by number; items of the list that the sheet no longer holds are kept."""
     understood, errors = list_understand(spec, rows)
+    errors = [*(problems or []), *errors]
     if errors:
         raise ImportRefused(errors)
     created = sum(not u.exists for u in understood)
