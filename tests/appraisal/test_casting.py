@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
@@ -171,18 +172,20 @@ def test_bound_card_excludes_its_unit(client: Any, open_event: Event) -> None:
     assert post(client, {"token": token, "scores": full_scores(skip="puyang")}).status_code == 201
 
 
-def test_failure_between_card_and_ballot_leaves_neither(open_event: Event) -> None:
+def test_failure_between_card_and_ballot_leaves_neither(
+    open_event: Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (token,) = issue(open_event)
+    consume = casting._consume_card
 
-    def explode() -> None:
-        raise RuntimeError("injected failure")
+    def consume_then_fail(card_id: int) -> bool:
+        assert consume(card_id)  # the card is consumed, in the casting transaction ...
+        raise RuntimeError("injected failure")  # ... and the ballot is not yet written
 
-    casting._after_card_consumed = explode
-    try:
-        with pytest.raises(RuntimeError):
-            casting.ballot_cast(token=token, scores=full_scores())
-    finally:
-        casting._after_card_consumed = None
+    monkeypatch.setattr(casting, "_consume_card", consume_then_fail)
+    with pytest.raises(RuntimeError):
+        casting.ballot_cast(token=token, scores=full_scores())
+    monkeypatch.undo()
     assert Ballot.objects.count() == 0
     assert BallotCard.objects.get().used is False
     # ... and the card still works afterwards.
@@ -254,3 +257,13 @@ def test_cards_store_only_hashes(open_event: Event) -> None:
     flat = json.dumps(row, default=str)
     assert card.token not in flat and card.code not in flat
     assert set("0O1I") & set(card.code) == set()
+
+
+def test_the_ballot_path_has_no_test_hooks() -> None:
+    """Production code carries no switch for tests: they reach a failure between card and
+    ballot, or a race without the guard, by patching in the test (see above and
+    test_concurrency.py), never through a parameter or a module hook a caller could set."""
+    assert list(inspect.signature(casting.ballot_cast).parameters) == ["token", "scores"]
+    assert list(inspect.signature(casting.store_ballots).parameters) == ["pending"]
+    assert list(inspect.signature(casting._consume_card).parameters) == ["card_id"]
+    assert not [name for name in vars(casting) if "after" in name or "hook" in name]

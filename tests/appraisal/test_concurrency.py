@@ -1,7 +1,8 @@
 """Fifty simultaneous submissions with one card admit exactly one ballot.
 
-The control test disables the card guard and must see several submissions get past it,
-which proves the harness really runs them at the same time.
+The control test replaces the card guard (in the test only) by a read-then-write and stores
+without the writer thread, and must see several submissions get past it, which proves the
+harness really runs them at the same time.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 WAYS = 50
 
 
-def _race(token: str, *, guard: bool, scores: list[list[dict[str, Any]]]) -> Counter[str]:
+def _race(token: str, *, scores: list[list[dict[str, Any]]]) -> Counter[str]:
     barrier = threading.Barrier(WAYS)
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
@@ -32,7 +33,7 @@ def _race(token: str, *, guard: bool, scores: list[list[dict[str, Any]]]) -> Cou
     def submit(i: int) -> None:
         try:
             barrier.wait(timeout=30)
-            result = casting.ballot_cast(token=token, scores=scores[i], guard=guard)
+            result = casting.ballot_cast(token=token, scores=scores[i])
             outcome = "created" if result.created else "retry"
         except errors.CardUsed:
             outcome = "used"
@@ -60,7 +61,7 @@ def card_token() -> str:
 
 
 def test_fifty_identical_submissions_admit_one(card_token: str) -> None:
-    outcomes = _race(card_token, guard=True, scores=[full_scores()] * WAYS)
+    outcomes = _race(card_token, scores=[full_scores()] * WAYS)
     assert outcomes["created"] == 1, outcomes
     assert outcomes["created"] + outcomes["retry"] == WAYS, outcomes
     assert Ballot.objects.count() == 1
@@ -69,29 +70,35 @@ def test_fifty_identical_submissions_admit_one(card_token: str) -> None:
 
 def test_fifty_different_submissions_admit_one(card_token: str) -> None:
     scores = [full_scores(base=i) for i in range(WAYS)]
-    outcomes = _race(card_token, guard=True, scores=scores)
+    outcomes = _race(card_token, scores=scores)
     assert outcomes["created"] == 1, outcomes
     assert outcomes["used"] == WAYS - 1, outcomes
     assert Ballot.objects.count() == 1
 
 
-def test_control_without_the_guard_the_race_is_seen(card_token: str) -> None:
+def test_control_without_the_guard_the_race_is_seen(
+    card_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without the conditional update, several submissions consume the same card."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises write transactions (BEGIN IMMEDIATE): no race to see")
     consumed = Counter[str]()
     lock = threading.Lock()
 
-    def widen() -> None:
+    def read_then_write(card_id: int) -> bool:
+        """The naive consumption the guard replaces, with its window held open."""
+        if BallotCard.objects.get(pk=card_id).used:
+            return False
         with lock:
             consumed["n"] += 1
         time.sleep(0.05)
+        return bool(BallotCard.objects.filter(pk=card_id).update(used=True))
 
-    casting._after_card_consumed = widen
-    try:
-        _race(card_token, guard=False, scores=[full_scores(base=i) for i in range(WAYS)])
-    finally:
-        casting._after_card_consumed = None
+    monkeypatch.setattr(casting, "_consume_card", read_then_write)
+    # Each submission in its own thread's transaction, not queued behind the writer thread.
+    monkeypatch.setattr(casting, "writer_enabled", lambda: False)
+    _race(card_token, scores=[full_scores(base=i) for i in range(WAYS)])
+    monkeypatch.undo()
     assert consumed["n"] > 1, "the harness did not produce concurrent submissions"
     # The unique receipt per card still keeps a second ballot out (defence in depth).
     assert Ballot.objects.count() == 1

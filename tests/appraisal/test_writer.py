@@ -58,21 +58,24 @@ def test_concurrent_ballots_share_commits(tokens: list[str]) -> None:
     assert writer.batches - before_batches < 60
 
 
-def test_a_failing_ballot_does_not_take_its_batch_down(tokens: list[str]) -> None:
+def test_a_failing_ballot_does_not_take_its_batch_down(
+    tokens: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = {"n": 0}
     lock = threading.Lock()
+    consume = casting._consume_card
 
-    def fail_every_fifth() -> None:
+    def consume_then_fail_every_fifth(card_id: int) -> bool:
+        consumed = consume(card_id)  # the card is consumed in the batch's transaction ...
         with lock:
             calls["n"] += 1
             if calls["n"] % 5 == 0:
-                raise RuntimeError("injected failure")
+                raise RuntimeError("injected failure")  # ... and its ballot never written
+        return consumed
 
-    casting._after_card_consumed = fail_every_fifth
-    try:
-        results = cast_all(tokens[:30])
-    finally:
-        casting._after_card_consumed = None
+    monkeypatch.setattr(casting, "_consume_card", consume_then_fail_every_fifth)
+    results = cast_all(tokens[:30])
+    monkeypatch.undo()
     failed = [r for r in results if isinstance(r, RuntimeError)]
     stored = [r for r in results if isinstance(r, casting.CastResult)]
     assert failed and stored

@@ -55,11 +55,6 @@ class CastResult:
     created: bool
 
 
-#: Test hook: called inside the casting transaction after the card is consumed and before
-#: the ballot is written, to prove a failure there leaves neither.
-_after_card_consumed: Callable[[], None] | None = None
-
-
 def _spec_ballot(card: CastingCard, scores: Any) -> bytes:
     spec = card.spec
     try:
@@ -125,15 +120,14 @@ def casting_card(secret: str) -> CastingCard | None:
     )
 
 
-def ballot_cast(*, token: str, scores: Sequence[dict[str, Any]], guard: bool = True) -> CastResult:
+def ballot_cast(*, token: str, scores: Sequence[dict[str, Any]]) -> CastResult:
     """Cast one ballot with a one-use card: the card is consumed and the ballot stored together.
 
     A retry of the identical ballot with the same card answers the same receipt; any other
     reuse is refused (:class:`CardUsed`). The write goes through the process's ballot
     writer (one transaction, one durable commit for all ballots waiting at that moment;
     each caller is answered after that commit) unless the caller is already inside a
-    transaction. ``guard=False`` exists only for the test that proves the concurrency
-    harness can see a race.
+    transaction.
     """
     card = casting_card(token)
     if card is None:
@@ -155,8 +149,8 @@ def ballot_cast(*, token: str, scores: Sequence[dict[str, Any]], guard: bool = T
         payload=_spec_ballot(card, scores),
         rehearsal=card.rehearsal,
     )
-    if connection.in_atomic_block or not guard or not writer_enabled():
-        outcome = store_ballots([pending], guard=guard)[0]
+    if connection.in_atomic_block or not writer_enabled():
+        outcome = store_ballots([pending])[0]
     else:
         outcome = ballot_writer().submit(pending)
     if isinstance(outcome, Exception):
@@ -177,9 +171,7 @@ class PendingBallot:
     rehearsal: bool
 
 
-def store_ballots(
-    pending: Sequence[PendingBallot], *, guard: bool = True
-) -> list[bool | AppraisalError]:
+def store_ballots(pending: Sequence[PendingBallot]) -> list[bool | AppraisalError]:
     """Consume each card and store its ballot, all in ONE transaction (one durable commit).
 
     Per ballot: True when stored, False when its card was already used (by an earlier
@@ -199,9 +191,7 @@ def store_ballots(
                 if states[item.event_id] != EventState.OPEN:
                     outcomes.append(VotingNotOpen(_("Voting closed before this ballot arrived.")))
                     continue
-                if _consume_card(item.card_id, guard=guard):
-                    if _after_card_consumed is not None:
-                        _after_card_consumed()
+                if _consume_card(item.card_id):
                     stored.append(
                         (
                             random_ballot_id(),
@@ -220,7 +210,7 @@ def store_ballots(
     except IntegrityError:
         if len(pending) > 1:
             raise
-        # Only possible without the guard: the receipt of this card is already stored.
+        # Defence in depth behind the card's guard: this card's receipt is already stored.
         return [False]
 
     def announce(item: PendingBallot) -> Callable[[], None]:
@@ -232,16 +222,15 @@ def store_ballots(
     return outcomes
 
 
-def _consume_card(card_id: int, *, guard: bool) -> bool:
-    if guard:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE appraisal_ballotcard SET used = %s WHERE id = %s AND used = %s",
-                [True, card_id, False],
-            )
-            return cursor.rowcount == 1
-    fresh = BallotCard.objects.get(pk=card_id)
-    return not fresh.used and bool(BallotCard.objects.filter(pk=card_id).update(used=True))
+def _consume_card(card_id: int) -> bool:
+    """Mark the card used; False when it was already used (one conditional UPDATE: of two
+    casts with one card, exactly one changes the row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE appraisal_ballotcard SET used = %s WHERE id = %s AND used = %s",
+            [True, card_id, False],
+        )
+        return cursor.rowcount == 1
 
 
 _STATE_SQL = "SELECT state FROM appraisal_event WHERE id = %s"
