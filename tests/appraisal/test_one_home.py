@@ -4,21 +4,28 @@ command calls it; these tests attack each rule at every place that uses it."""
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from pingyi.appraisal import meeting, selectors_public, services
+from pingyi.appraisal import meeting, selectors, selectors_public, services
 from pingyi.appraisal.cli import cmd_cards
-from pingyi.appraisal.errors import StateError
+from pingyi.appraisal.demo import _simulate_meeting, load_demo_event
+from pingyi.appraisal.errors import PdfFontMissing, StateError
 from pingyi.appraisal.method.running_order import running_order as order_units
-from pingyi.appraisal.models import BallotCard, Event, EventState, Presentation
+from pingyi.appraisal.method.tally import rank_changes
+from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState, Presentation
+from pingyi.appraisal.outputs import report
+from pingyi.appraisal.outputs.workbook import HEADER_ROW, build_workbook, change_text
 from pingyi.appraisal.slides import slides_upload
 from pingyi.core.models import AuditEntry
 
@@ -254,3 +261,117 @@ def test_console_and_phone_show_the_same_running_order() -> None:
     assert console == phone
     assert console["counties"] == [("puyang", 1), ("hualong", 2), ("qingfeng", 3)]
     assert console["leads"] == [("fgw", 1), ("gxj", 2)]  # equal places: event.json's order
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _closed_demo_pair() -> Event:
+    """The demo's published 2025-h2 and its 2026-h1 (compared with it) voted and closed."""
+    load_demo_event()
+    _simulate_meeting(
+        "2026-h1", 2026, {"leaders": 6, "deputies": 7, "enterprises": 5, "attendees": 12}
+    )
+    return Event.objects.select_related("previous").get(key="2026-h1")
+
+
+def _page_rows(event: Event, user: Any) -> dict[str, list[tuple[Any, ...]]]:
+    page = selectors_public.results_page(event=event, user=user)
+    return {
+        track.key: [
+            (r.rank, r.name, r.score, r.ballots, change_text(r.change), r.panels)
+            for r in track.rows
+        ]
+        for track in page.tracks
+    }
+
+
+def _workbook_rows(event: Event) -> dict[str, list[tuple[Any, ...]]]:
+    book = openpyxl.load_workbook(io.BytesIO(build_workbook(event=event)))
+    decimals = event.spec.method.decimals
+    out = {}
+    for track, ws in zip(event.spec.tracks, book.worksheets, strict=False):
+        rows = []
+        for values in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
+            if values[1] is None:
+                break
+            rank, name, score, ballots = values[:4]
+            panels = tuple(
+                None if s is None else f"{Decimal(str(s)):.{decimals}f}"
+                for s in values[4 : 4 + 2 * len(event.spec.panels) : 2]
+            )
+            score_text = None if score is None else f"{Decimal(str(score)):.{decimals}f}"
+            rows.append((rank, name, score_text, ballots, change_text(values[-1]), panels))
+        out[track.key] = rows
+    return out
+
+
+def _report_rows(event: Event, monkeypatch: Any) -> list[list[tuple[Any, ...]]]:
+    """The ranking tables the PDF report draws (rank, unit, score, ballots, …, change)."""
+    tables: list[list[tuple[Any, ...]]] = []
+    draw = report._table
+
+    def keep(header: Any, rows: Any, *args: Any, **kwargs: Any) -> Any:
+        if list(header)[:3] == ["Rank", "Unit", "Score"] and len(header) == 6:
+            tables.append([(r[0], r[1], r[2], r[3], r[5]) for r in rows])
+        return draw(header, rows, *args, **kwargs)
+
+    monkeypatch.setattr(report, "_table", keep)
+    try:
+        pdf = report.build_report(event=event, diagnostics=[])
+    except PdfFontMissing:
+        pytest.skip("no Chinese font for the PDF report")
+    assert pdf.startswith(b"%PDF-")
+    return tables
+
+
+@pytest.mark.django_db
+def test_the_page_the_workbook_and_the_report_show_the_same_results(
+    office_user: Any, monkeypatch: Any
+) -> None:
+    """One read model: ranks, scores, ballots, panel scores and rank changes are those fixed
+    at the close, on the page, in the workbook and in the report, even when a recount of the
+    ballots would now say otherwise (here: ballots removed behind the app's back). The
+    workbook and the report used to recount, the page read results.json."""
+    event = _closed_demo_pair()
+    page = _page_rows(event, office_user)
+    assert sum(r[4] not in ("—",) for rows in page.values() for r in rows)  # changes shown
+    assert _workbook_rows(event) == page
+    report_rows = [[(r[0], r[1], r[2], r[3], r[4]) for r in rows] for rows in page.values()]
+    assert [
+        [("—" if a is None else a, b, "—" if c is None else c, d, e) for a, b, c, d, e in rows]
+        for rows in report_rows
+    ] == _report_rows(event, monkeypatch)
+
+    # The ballots change after the close: the fixed figures stay, everywhere.
+    some = list(Ballot.objects.filter(event=event).values_list("pk", flat=True)[:9])
+    Ballot.objects.filter(pk__in=some).delete()
+    assert selectors.compute_results(event=event) != selectors.stored_results(event=event)
+    assert _page_rows(event, office_user) == page
+    assert _workbook_rows(event) == page
+    assert [
+        [("—" if a is None else a, b, "—" if c is None else c, d, e) for a, b, c, d, e in rows]
+        for rows in report_rows
+    ] == _report_rows(event, monkeypatch)
+
+
+@pytest.mark.django_db
+def test_rank_changes_have_one_rule(office_user: Any) -> None:
+    """The page, the unit history and the screens (``selectors.rank_changes``) measure rank
+    changes by the one rule of ``method.tally.rank_changes``."""
+    event = _closed_demo_pair()
+    services.event_publish(key=event.key)
+    event.refresh_from_db()
+    changes = selectors.rank_changes(event=event)
+    assert changes == rank_changes(
+        selectors.results(event=event), selectors.results(event=event.previous)
+    )
+    page = selectors_public.results_page(event=event, user=office_user)
+    assert {t.key: {r.unit: r.change for r in t.rows} for t in page.tracks} == changes
+    for track in page.tracks:
+        for row in track.rows:
+            history = selectors_public.unit_history(unit_key=row.unit)
+            assert history is not None
+            newest = next(h for h in history.rows if h.event.key == event.key)
+            assert newest.change == changes[track.key][row.unit]
+    assert any(c for moves in changes.values() for c in moves.values())

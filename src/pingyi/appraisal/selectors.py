@@ -10,7 +10,15 @@ from django.db.models import Count, Q, QuerySet
 
 from pingyi.accounts.rules import reads_all_units
 from pingyi.appraisal.method.packing import BallotMatrix, BallotMatrixBuilder
-from pingyi.appraisal.method.tally import Results, dump_results, results_to_json, tally
+from pingyi.appraisal.method.tally import (
+    Results,
+    dump_results,
+    results_from_json,
+    results_to_json,
+    tally,
+    with_recount,
+)
+from pingyi.appraisal.method.tally import rank_changes as rank_changes_between
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState
 
 PUBLIC_STATES = (EventState.PUBLISHED,)
@@ -37,8 +45,14 @@ def ballot_matrix(*, event: Event, chunk_size: int = 10_000) -> BallotMatrix:
     return builder.build()
 
 
+def recount(*, event: Event) -> Results:
+    """The tally of the event's ballots now (the figures fixed at the close are
+    :func:`results`)."""
+    return tally(event.spec, ballot_matrix(event=event))
+
+
 def compute_results(*, event: Event) -> dict[str, Any]:
-    return results_to_json(results_of(event=event))
+    return results_to_json(recount(event=event))
 
 
 def compute_results_text(*, event: Event) -> str:
@@ -46,10 +60,19 @@ def compute_results_text(*, event: Event) -> str:
 
 
 def stored_results(*, event: Event) -> dict[str, Any] | None:
-    """The results fixed when voting closed (None before)."""
+    """The ``results.json`` object fixed when voting closed (None before): the file the API
+    answers and the bundle holds. Pages and outputs read it typed, through :func:`results`."""
     if not event.has_results or not event.results_json:
         return None
     return json.loads(event.results_json)  # type: ignore[no-any-return]
+
+
+def results(*, event: Event) -> Results | None:
+    """The one read model of an event's results: the figures fixed when voting closed, typed
+    (None before). Every page, the screens' rank changes and (with a recount's details,
+    :func:`results_of`) the workbook and the report show these."""
+    data = stored_results(event=event)
+    return None if data is None else results_from_json(data, event.spec)
 
 
 @dataclass(frozen=True)
@@ -100,28 +123,19 @@ def receipts(*, event: Event) -> list[str]:
 
 
 def results_of(*, event: Event) -> Results:
-    """The full tally (with per-criterion means, grade counts, abstentions) of the ballots."""
-    return tally(event.spec, ballot_matrix(event=event))
+    """The results with every detail, for the workbook, the report and the exports: the
+    figures of :func:`results` (what the pages show) with the details of a recount
+    (per-criterion means, grade counts, spread, abstentions); before the close, the recount."""
+    counted = recount(event=event)
+    fixed = results(event=event)
+    return counted if fixed is None else with_recount(fixed, counted)
 
 
 def rank_changes(*, event: Event) -> dict[str, dict[str, int | None]]:
-    """争先进位: per track, per unit, how many places it rose (+) or fell (−) against the
-    event's ``previous`` event (same track and unit keys); None where either has no rank."""
-    current = stored_results(event=event)
-    previous = stored_results(event=event.previous) if event.previous else None
+    """争先进位 against the event's ``previous`` event (``method.tally.rank_changes``, the one
+    rule: per track, per unit, places gained (+) or lost (−); None where either has no rank)."""
+    current = results(event=event)
     if current is None:
         return {}
-    before: dict[tuple[str, str], int] = {}
-    for track in (previous or {}).get("tracks", []):
-        for entry in track["ranking"]:
-            if entry["rank"] is not None:
-                before[(track["key"], entry["unit"])] = entry["rank"]
-    changes: dict[str, dict[str, int | None]] = {}
-    for track in current["tracks"]:
-        moves: dict[str, int | None] = {}
-        for entry in track["ranking"]:
-            old = before.get((track["key"], entry["unit"]))
-            rank = entry["rank"]
-            moves[entry["unit"]] = None if old is None or rank is None else old - rank
-        changes[track["key"]] = moves
-    return changes
+    previous = results(event=event.previous) if event.previous else None
+    return rank_changes_between(current, previous)

@@ -23,6 +23,7 @@ from pingyi.appraisal.casting.cards import ALPHABET, RECEIPT_LENGTH
 from pingyi.appraisal.method.diagnostics import diagnose
 from pingyi.appraisal.method.running_order import running_order as order_units
 from pingyi.appraisal.method.spec import EventSpec, TrackSpec, format_number
+from pingyi.appraisal.method.tally import Results, TrackResult, UnitResult, rank_changes
 from pingyi.appraisal.models import Ballot, Event, EventKind, EventState, Presentation
 
 _RECEIPT_RE = re.compile(rf"^[{ALPHABET}]{{{RECEIPT_LENGTH}}}$")
@@ -139,18 +140,12 @@ class ResultsPage:
     receipts: tuple[str, ...] = field(default=())
 
 
-def _previous_ranks(event: Event, user: Any) -> tuple[Event | None, dict[tuple[str, str], int]]:
+def _previous_results(event: Event, user: Any) -> tuple[Event | None, Results | None]:
+    """The event compared with, and its results, when ``user`` may see them."""
     previous = event.previous
     if previous is None or not results_visible(event=previous, user=user):
-        return None, {}
-    data = selectors.stored_results(event=previous) or {}
-    ranks = {
-        (track["key"], entry["unit"]): entry["rank"]
-        for track in data.get("tracks", [])
-        for entry in track["ranking"]
-        if entry["rank"] is not None
-    }
-    return previous, ranks
+        return None, None
+    return previous, selectors.results(event=previous)
 
 
 def rubric_text(track: TrackSpec) -> str:
@@ -233,33 +228,31 @@ def method_texts(spec: EventSpec) -> tuple[str, ...]:
 
 def results_page(*, event: Event, user: Any) -> ResultsPage:
     spec = event.spec
-    data = selectors.stored_results(event=event) or {"tracks": []}
-    previous, before = _previous_ranks(event, user)
+    current = selectors.results(event=event)
+    previous, before = _previous_results(event, user)
+    changes = rank_changes(current, before) if current else {}
     panel_keys = [p.key for p in spec.panels]
     tracks = []
-    for track_json in data["tracks"]:
-        track = spec.track(track_json["key"])
-        rows = []
-        for entry in track_json["ranking"]:
-            old = before.get((track_json["key"], entry["unit"]))
-            rank = entry["rank"]
-            rows.append(
-                Row(
-                    rank=rank,
-                    unit=entry["unit"],
-                    name=entry["name"],
-                    score=entry["score"],
-                    ballots=entry["ballots"],
-                    change=None if old is None or rank is None else old - rank,
-                    panels=tuple((entry["panels"].get(k) or {}).get("score") for k in panel_keys),
-                )
+    for track in current.tracks if current else ():
+        spec_track = spec.track(track.key)
+        rows = tuple(
+            Row(
+                rank=unit.rank,
+                unit=unit.key,
+                name=unit.name,
+                score=unit.text,
+                ballots=unit.ballots,
+                change=changes[track.key].get(unit.key),
+                panels=tuple(unit.panels[k].text if k in unit.panels else None for k in panel_keys),
             )
+            for unit in track.ranking
+        )
         tracks.append(
             TrackView(
-                key=track_json["key"],
-                name=track.name if track else track_json["key"],
-                rubric=rubric_text(track) if track else "",
-                rows=tuple(rows),
+                key=track.key,
+                name=track.name,
+                rubric=rubric_text(spec_track) if spec_track else "",
+                rows=rows,
             )
         )
     attendance = []
@@ -334,47 +327,39 @@ class UnitHistory:
 def unit_history(*, unit_key: str, kind: str | None = None) -> UnitHistory | None:
     """A unit's ranks and scores across published events of one kind, newest first."""
 
-    found: dict[str, list[tuple[Event, dict[str, Any], dict[str, Any]]]] = {}
+    found: dict[str, list[tuple[Event, TrackResult, UnitResult]]] = {}
     events = list(public_events())
-    parsed = {e.pk: selectors.stored_results(event=e) or {} for e in events}
+    parsed = {e.pk: selectors.results(event=e) for e in events}
     for event in events:
-        for track in parsed[event.pk].get("tracks", []):
-            for entry in track["ranking"]:
-                if entry["unit"] == unit_key:
-                    found.setdefault(event.kind, []).append((event, track, entry))
+        current = parsed[event.pk]
+        for track in current.tracks if current else ():
+            for unit in track.ranking:
+                if unit.key == unit_key:
+                    found.setdefault(event.kind, []).append((event, track, unit))
     if not found:
         return None
     kinds = tuple((k.value, str(k.label)) for k in EventKind if k.value in found)
     chosen = kind if kind in found else kinds[0][0]
     rows = []
-    for event, track, entry in found[chosen]:
+    for event, track, unit in found[chosen]:
         change = None
-        if event.previous_id in parsed and entry["rank"] is not None:
-            old = next(
-                (
-                    e["rank"]
-                    for t in parsed[event.previous_id].get("tracks", [])
-                    if t["key"] == track["key"]
-                    for e in t["ranking"]
-                    if e["unit"] == unit_key
-                ),
-                None,
-            )
-            change = None if old is None else old - entry["rank"]
-        spec_track = event.spec.track(track["key"])
+        current = parsed[event.pk]
+        if current is not None and event.previous_id in parsed:
+            moves = rank_changes(current, parsed[event.previous_id])
+            change = moves[track.key].get(unit_key)
         rows.append(
             HistoryRow(
                 event=event,
-                track=track["key"],
-                track_name=spec_track.name if spec_track else track["key"],
-                rank=entry["rank"],
-                units_in_track=len(track["ranking"]),
-                score=entry["score"],
-                ballots=entry["ballots"],
+                track=track.key,
+                track_name=track.name,
+                rank=unit.rank,
+                units_in_track=len(track.ranking),
+                score=unit.text,
+                ballots=unit.ballots,
                 change=change,
             )
         )
-    name = found[chosen][0][2]["name"]
+    name = found[chosen][0][2].name
     return UnitHistory(unit_key, name, chosen, kinds, tuple(rows))
 
 

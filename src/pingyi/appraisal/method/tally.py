@@ -437,6 +437,125 @@ def _unit_json(unit: UnitResult) -> dict[str, Any]:
     }
 
 
+def results_from_json(data: Mapping[str, Any], spec: EventSpec) -> Results:
+    """The typed :class:`Results` of a stored ``results.json`` (the figures fixed when voting
+    closed): ranking order, ranks, names, score texts, ballots and panel scores, exactly as
+    stored. ``score`` is the rounded score (the exact one and the details, criterion means,
+    grades, spread, abstentions, come from a recount: :func:`with_recount`)."""
+    tracks = []
+    for track_json in data.get("tracks", []):
+        spec_track = spec.track(track_json["key"])
+        ranking = tuple(
+            UnitResult(
+                key=entry["unit"],
+                name=entry["name"],
+                rank=entry["rank"],
+                score=None if entry["score"] is None else Fraction(entry["score"]),
+                text=entry["score"],
+                ballots=entry["ballots"],
+                panels={
+                    key: PanelScore(Fraction(p["score"]), p["score"], p["ballots"])
+                    for key, p in (entry.get("panels") or {}).items()
+                    if p and p.get("score") is not None
+                },
+                abstentions=0,
+                abstentions_by_panel={},
+            )
+            for entry in track_json["ranking"]
+        )
+        tracks.append(
+            TrackResult(
+                key=track_json["key"],
+                name=spec_track.name if spec_track else track_json["key"],
+                ranking=ranking,
+            )
+        )
+    return Results(
+        event=data.get("event", spec.key),
+        method=spec.method,
+        tracks=tuple(tracks),
+        ballots=0,
+        ballots_per_panel={},
+    )
+
+
+def with_recount(fixed: Results, recount: Results) -> Results:
+    """``fixed`` (the stored figures: order, ranks, names, score texts, ballots, panel
+    scores) with the details only a recount of the ballots has (exact scores, criterion
+    means, grade counts, spread, abstentions, ballots per panel and track). The figures
+    every page shows always win, so an output never says something a page does not."""
+    recounted = {(track.key, unit.key): unit for track in recount.tracks for unit in track.ranking}
+    recount_tracks = {track.key: track for track in recount.tracks}
+    tracks = []
+    for track in fixed.tracks:
+        ranking = []
+        for unit in track.ranking:
+            detail = recounted.get((track.key, unit.key))
+            if detail is None:
+                ranking.append(unit)
+                continue
+            panels = {
+                key: PanelScore(
+                    detail.panels[key].score
+                    if key in detail.panels and detail.panels[key].text == p.text
+                    else p.score,
+                    p.text,
+                    p.ballots,
+                )
+                for key, p in unit.panels.items()
+            }
+            exact = detail.score if detail.text == unit.text else unit.score
+            ranking.append(
+                UnitResult(
+                    **{
+                        **detail.__dict__,
+                        "name": unit.name,
+                        "rank": unit.rank,
+                        "score": exact,
+                        "text": unit.text,
+                        "ballots": unit.ballots,
+                        "panels": panels,
+                    }
+                )
+            )
+        other = recount_tracks.get(track.key)
+        tracks.append(
+            TrackResult(
+                key=track.key,
+                name=track.name,
+                ranking=tuple(ranking),
+                ballots_per_panel=other.ballots_per_panel if other else {},
+            )
+        )
+    return Results(
+        event=fixed.event,
+        method=fixed.method,
+        tracks=tuple(tracks),
+        ballots=recount.ballots,
+        ballots_per_panel=recount.ballots_per_panel,
+    )
+
+
+def rank_changes(current: Results, previous: Results | None) -> dict[str, dict[str, int | None]]:
+    """争先进位: per track key, per unit key, the places a unit rose (+) or fell (−) since
+    ``previous`` (matched by track and unit key); None where either has no rank, or where
+    there is no previous event (``{}`` for every track)."""
+    before = {
+        (track.key, unit.key): unit.rank
+        for track in (previous.tracks if previous else ())
+        for unit in track.ranking
+        if unit.rank is not None
+    }
+    changes: dict[str, dict[str, int | None]] = {}
+    for track in current.tracks:
+        moves: dict[str, int | None] = {}
+        for unit in track.ranking:
+            old = before.get((track.key, unit.key))
+            moves[unit.key] = None if old is None or unit.rank is None else old - unit.rank
+        changes[track.key] = moves
+    return changes
+
+
 def dump_results(results_json: Mapping[str, Any]) -> str:
     """The one canonical text of ``results.json``: UTF-8 characters, indent 2, final newline."""
     return json.dumps(results_json, ensure_ascii=False, indent=2) + "\n"
@@ -451,7 +570,9 @@ __all__ = [
     "UnitResult",
     "dump_results",
     "format_fixed",
+    "rank_changes",
     "rank_units",
+    "results_from_json",
     "results_to_json",
     "round_half_up",
     "score_text",
@@ -459,4 +580,5 @@ __all__ = [
     "trim_count",
     "trimmed_from_histogram",
     "trimmed_from_totals",
+    "with_recount",
 ]
