@@ -51,6 +51,8 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/units/import/", "office", DESKTOP, "form input[type=file]"),
     ("/units/hualong/", "office", DESKTOP, "main h1"),
     ("/units/hualong/", "hualong", PHONE, "main h1"),
+    ("/units/hualong/edit/", "office", DESKTOP, "form textarea[name=aliases]"),
+    ("/units/hualong/edit/", "office", PHONE, "form textarea[name=aliases]"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),
