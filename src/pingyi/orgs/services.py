@@ -139,7 +139,7 @@ def parse_unit_rows(rows: Iterable[tuple[Any, ...]]) -> list[UnitRow]:
                     1,
                     "编码 / 单位名称",
                     _("no header row found: the sheet needs the columns %(columns)s")
-                    % {"columns": "编码、单位名称、类别（简称、排序、分组 可选）"},
+                    % {"columns": "编码、单位名称、类别（简称、排序、分组、别名 可选）"},
                 )
             ]
         )
