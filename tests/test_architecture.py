@@ -78,6 +78,12 @@ def test_the_checkouts_imports_keep_every_contract(tmp_path: Path) -> None:
             "from django.utils import timezone",
             "pingyi.supervision.method is not allowed to import django",
         ),
+        # the unit-name reader's rules are pure: not even orgs' models
+        (
+            "pingyi.orgs.names",
+            "import pingyi.orgs.models",
+            "pingyi.orgs.names is not allowed to import django",
+        ),
         # nor may core's pure helpers reach Django through an app
         (
             "pingyi.core.pure.numbers",
