@@ -325,11 +325,26 @@ def test_a_date_cell_holding_text_and_a_deadline_as_a_number() -> None:
     ws["D4"].number_format = "yyyy-mm-dd"  # words in a date column are the parser's business
     ws.append([4, "丁", "市财政局", datetime(2026, 6, 30)])
     ws["D5"].number_format = "yyyy-mm-dd"
+    ws.append([5, "戊", "市财政局", datetime(2026, 6, 30, 18, 0)])  # a time of day too
+    ws["D6"].number_format = "yyyy-mm-dd hh:mm"
+    ws.append([6, "己", "市财政局", 46295])  # a serial number typed without a date format
     result = read(to_bytes(wb))
-    assert codes(result) == [(2, "D2", "date_cell_text"), (3, "D3", "deadline_number")]
+    assert codes(result) == [
+        (2, "D2", "date_cell_text"),
+        (3, "D3", "deadline_number"),
+        (7, "D7", "deadline_number"),
+    ]
     assert "2026.9.31" in result.problems[0].message
     assert "9.3" in result.problems[1].message
-    assert [r.deadline_text for r in result.rows] == ["2026.9.31", "9.3", "年底前", "2026-06-30"]
+    assert [r.deadline_text for r in result.rows] == [
+        "2026.9.31",
+        "9.3",
+        "年底前",
+        "2026-06-30",
+        "2026-06-30",
+        "46295",
+    ]
+    assert result.rows[4].raw["D6"] == "2026-06-30 18:00:00"
 
 
 def test_no_recognisable_header() -> None:
@@ -514,3 +529,54 @@ def test_a_zip_that_is_no_workbook_and_a_damaged_workbook() -> None:
         messy_book().bytes().replace(b"xl/worksheets/sheet1.xml", b"xl/worksheets/sheetX.xml")
     )
     refused(read(no_sheet), "damaged")
+
+
+def test_a_workbook_with_too_many_cells_is_refused_before_openpyxl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """openpyxl builds an object per cell, even an empty styled one: they are counted first."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    for n in range(1, 25):
+        ws.append([n, f"任务{n}", "市财政局", "年底前"])  # 100 cells in all
+    data = to_bytes(wb)
+    monkeypatch.setattr(sheet_module, "MAX_CELLS", 100)
+    assert len(read(data).rows) == 24  # at the bound: read
+    ws.cell(1000, 1).number_format = "@"  # one more cell, empty but styled
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("opened"))
+    assert "100" in refused(read(to_bytes(wb)), "too_many_cells").message
+
+
+def test_cells_are_counted_across_chunks_and_with_a_namespace_prefix() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<x:c r='A1'/>" * 300_000)  # 3.7 MB
+        archive.writestr("xl/worksheets/sheet2.xml", b"<c r='A1'><v>1</v></c><col/>" * 10)
+    with zipfile.ZipFile(out) as archive:
+        assert sheet_module._count_cells(archive, archive.infolist()) == 300_010
+
+
+def test_a_category_written_in_two_cells() -> None:
+    """一 in the number column and the category's name beside it (merged across, or with no
+    lead unit) is a category; （五） with a title and no lead unit is an item without one."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "责任领导", "牵头单位", "完成时限"])
+    ws.append(["一", "扩大有效投资"])
+    ws.merge_cells("B2:E2")
+    ws.append([1, "甲", "张市长", "市财政局", "年底前"])
+    ws.append(["二、", "优化营商环境"])  # not merged, no lead unit
+    ws.append([2, "乙", "张市长", "市财政局", "年底前"])
+    ws.append(["（一）", "政务服务"])
+    ws.merge_cells("B6:E6")
+    ws.append([3, "丙", "张市长", "市财政局", "年底前"])
+    ws.append(["（五）", "整治涉企乱收费"])  # not merged: an item without its lead unit
+    result = read(to_bytes(wb))
+    assert [(r.number, r.category) for r in result.rows] == [
+        ("1", "一、扩大有效投资"),
+        ("2", "二、优化营商环境"),
+        ("3", "二、优化营商环境 / （一）政务服务"),
+        ("（五）", "二、优化营商环境 / （一）政务服务"),
+    ]
+    assert codes(result) == [(8, "D8", "missing_lead")]

@@ -34,6 +34,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -41,6 +42,7 @@ from typing import IO, Any
 __all__ = [
     "HEADER_WORDS",
     "MAX_BYTES",
+    "MAX_CELLS",
     "MAX_UNCOMPRESSED",
     "PROBLEM_CODES",
     "ListSheet",
@@ -51,9 +53,12 @@ __all__ = [
 
 #: A file larger than this is refused unread.
 MAX_BYTES = 30 * 2**20
-#: The zip members' total declared size (the XML openpyxl would parse) may be at most this:
-#: a 2,000-item sheet is about 1 MB of XML; this bound keeps openpyxl's memory modest.
+#: The zip members' total declared size may be at most this (a 2,000-item sheet is a few MB
+#: of XML; pictures count too).
 MAX_UNCOMPRESSED = 200 * 2**20
+#: The worksheets' cells (openpyxl builds an object for each, some 400 bytes): 20,000 rows of
+#: 20 columns. Counted by streaming the XML before openpyxl loads it.
+MAX_CELLS = 400_000
 #: A member that large must not be compressed more than this (XML compresses ~5–20×; a zip
 #: bomb 1000× and more).
 MAX_RATIO = 200
@@ -177,6 +182,7 @@ PROBLEM_CODES: dict[str, str] = {
     "no_sheet": "no sheet of that name",
     "no_header": "no header row with the usual words",
     "missing_column": "the header lacks the title or the lead unit column",
+    "too_many_cells": "the workbook holds more cells than a list sheet can",
     "too_many_rows": "the sheet has more rows than a list can",
     "missing_number": "an item without a number (序号)",
     "missing_title": "an item without a title",
@@ -397,27 +403,61 @@ def _screen(data: bytes, file_name: str) -> SheetProblem | None:
             )
         names = {m.filename for m in members}
         try:
-            types = (
-                archive.read("[Content_Types].xml").decode("utf-8", "replace")
-                if "[Content_Types].xml" in names
-                else ""
-            )
+            types = ""
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as fh:
+                    types = fh.read(2**20).decode("utf-8", "replace")
         except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError):
             types = ""
-    macro = (
-        any(n.lower().endswith("vbaproject.bin") for n in names)
-        or "macroEnabled" in types
-        or file_name.lower().endswith((".xlsm", ".xltm", ".xlam"))
-    )
-    if macro:
-        return _refuse(
-            "macro_enabled",
-            "The workbook is macro-enabled (.xlsm); macros are never opened. Save it in Excel "
-            "as an ordinary workbook (.xlsx).",
+        macro = (
+            any(n.lower().endswith("vbaproject.bin") for n in names)
+            or "macroEnabled" in types
+            or file_name.lower().endswith((".xlsm", ".xltm", ".xlam"))
         )
-    if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
-        return _refuse("not_excel", "This is a zip file but not an Excel workbook (.xlsx).")
+        if macro:
+            return _refuse(
+                "macro_enabled",
+                "The workbook is macro-enabled (.xlsm); macros are never opened. Save it in "
+                "Excel as an ordinary workbook (.xlsx).",
+            )
+        if not any(n.lower().endswith("workbook.xml") for n in names):
+            return _refuse("not_excel", "This is a zip file but not an Excel workbook (.xlsx).")
+        cells = _count_cells(archive, [m for m in members if _is_worksheet(m.filename)])
+    if cells > MAX_CELLS:
+        return _refuse(
+            "too_many_cells",
+            f"The workbook holds more than {MAX_CELLS:,} cells; a list sheet has a few thousand "
+            "rows. Delete the other sheets and the formatted empty rows, and save it again.",
+        )
     return None
+
+
+def _is_worksheet(name: str) -> bool:
+    name = name.lower()
+    return "worksheets/" in name and name.endswith(".xml")
+
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def _count_cells(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> int:
+    """The cells (``<c>`` elements, also prefixed ``<x:c>``) of the worksheets, counted while
+    streaming them (openpyxl builds an object for each, even an empty styled one); stops
+    past MAX_CELLS. A damaged member counts as none: openpyxl then says it is damaged."""
+    count = 0
+    for member in members:
+        tail = b""
+        try:
+            with archive.open(member) as fh:
+                while chunk := fh.read(2**20):
+                    window = tail + chunk
+                    count += sum(1 for m in _CELL_TAG.finditer(window) if m.end() > len(tail))
+                    tail = window[-32:]
+                    if count > MAX_CELLS:
+                        return count
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, zlib.error):
+            continue
+    return count
 
 
 def _read_bytes(source: Path | IO[bytes]) -> tuple[bytes | None, str, SheetProblem | None]:
@@ -741,6 +781,13 @@ def _read_items(grid: _Grid, start: int, columns: dict[str, int], result: ListSh
         own = grid.own(row)
         if not own:
             continue  # a spacer row (or one wholly inside merges from above)
+        numbered = _numbered_category(grid, row, own, col("number"), col("lead"))
+        if numbered:
+            for _, lone in pending:
+                take_category(row, lone)
+            pending.clear()
+            take_category(row, numbered)
+            continue
         if len(own) == 1:
             text = grid.text(row, own[0])
             spans = grid.across.get((row, own[0]), 1)
@@ -783,6 +830,28 @@ def _read_items(grid: _Grid, start: int, columns: dict[str, int], result: ListSh
     # Lone texts after the last item are notes: skipped.
 
 
+_BARE_NUMERAL = re.compile(r"^[一二三四五六七八九十百]+[、.．]?$")
+
+
+def _numbered_category(
+    grid: _Grid, row: int, own: list[int], number: int | None, lead: int | None
+) -> str:
+    """The category of a row written in two cells, its numeral in the number column (一, （一）)
+    and its name beside it, merged across the table or with no lead unit; else ""."""
+    if number is None or len(own) != 2 or own[0] != number:
+        return ""
+    numeral, name = grid.text(row, number), grid.text(row, own[1])
+    bare = _BARE_NUMERAL.match(numeral)
+    if not (bare or _CATEGORY_SUB.fullmatch(numeral)):
+        return ""
+    merged_across = grid.across.get((row, own[1]), 1) > 1 and (lead is None or own[1] < lead)
+    if not (merged_across or (bare and not grid.text(row, lead))):
+        return ""
+    if bare:
+        return f"{numeral.rstrip('、.．')}、{name}"
+    return f"{numeral}{name}"
+
+
 def _continues(grid: _Grid, row: int, number: int | None, title: int | None) -> bool:
     """Whether ``row``'s number and title both come from the row above's merges."""
     cells = [c for c in (number, title) if c is not None]
@@ -813,6 +882,14 @@ def _append(item: SheetRow, grid: _Grid, row: int, columns: dict[str, int]) -> N
     item.flags = [w for w in _FLAG_WORDS if w in item.flags or w in flags]
 
 
+def _deadline_text(grid: _Grid, row: int, column: int | None) -> str:
+    """The deadline cell's text; a real date cell (a time of day too) is its ISO date."""
+    value = grid.values.get((row, column)) if column else None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return grid.text(row, column)
+
+
 def _item(grid: _Grid, row: int, columns: dict[str, int], category: str) -> SheetRow:
     def text(name: str) -> str:
         return grid.text(row, columns.get(name))
@@ -831,7 +908,7 @@ def _item(grid: _Grid, row: int, columns: dict[str, int], category: str) -> Shee
         lead_text=text("lead"),
         co_text=text("co"),
         leader=text("leader"),
-        deadline_text=text("deadline"),
+        deadline_text=_deadline_text(grid, row, columns.get("deadline")),
         flags=flags,
         raw={
             _ref(row, c): grid.text(row, c)
