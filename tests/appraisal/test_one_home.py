@@ -16,12 +16,14 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from django.utils.html import escape
 
 from pingyi.appraisal import meeting, selectors, selectors_public, services
 from pingyi.appraisal.cli import cmd_cards
 from pingyi.appraisal.demo import _simulate_meeting, load_demo_event
 from pingyi.appraisal.errors import PdfFontMissing, StateError
 from pingyi.appraisal.method.running_order import running_order as order_units
+from pingyi.appraisal.method.statement import method_statement, rubric_statement
 from pingyi.appraisal.method.tally import rank_changes
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState, Presentation
 from pingyi.appraisal.outputs import report
@@ -375,3 +377,55 @@ def test_rank_changes_have_one_rule(office_user: Any) -> None:
             newest = next(h for h in history.rows if h.event.key == event.key)
             assert newest.change == changes[track.key][row.unit]
     assert any(c for moves in changes.values() for c in moves.values())
+
+
+# --------------------------------------------------------------------------- the method in words
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_page_the_workbook_and_the_report_state_the_method_in_the_same_words(
+    language: str, client: Any, monkeypatch: Any
+) -> None:
+    """``method.statement`` is the one wording: the public page used to say the trim rule
+    (and every other rule) in words of its own."""
+    load_demo_event()
+    event = Event.objects.get(key="2025-h2")
+    with translation.override(language):
+        statement = method_statement(event.spec)
+        rubrics = [rubric_statement(t.rubric) for t in event.spec.tracks]
+        # the page
+        html = client.get("/results/2025-h2/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for topic, text in statement:
+            assert f"<strong>{escape(topic)}</strong> {escape(text)}</li>" in html
+        for rubric in rubrics:
+            assert escape(rubric) in html
+        # the workbook's Method sheet: the same pairs, in the same order
+        book = openpyxl.load_workbook(io.BytesIO(build_workbook(event=event)))
+        pairs = [tuple(r[:2]) for r in book.worksheets[-1].iter_rows(values_only=True)]
+        start = pairs.index(statement[0])
+        assert pairs[start : start + len(statement)] == statement
+        # the report's Method table and its tracks' rubrics
+        drawn: list[Any] = []
+        paragraphs: list[str] = []
+        table, paragraph = report._table, report._p
+
+        def keep_table(header: Any, rows: Any, *args: Any, **kwargs: Any) -> Any:
+            drawn.append([tuple(r) for r in rows])
+            return table(header, rows, *args, **kwargs)
+
+        def keep_paragraph(text: Any, *args: Any, **kwargs: Any) -> Any:
+            paragraphs.append(str(text))
+            return paragraph(text, *args, **kwargs)
+
+        monkeypatch.setattr(report, "_table", keep_table)
+        monkeypatch.setattr(report, "_p", keep_paragraph)
+        try:
+            report.build_report(event=event, diagnostics=[])
+        except PdfFontMissing:
+            pytest.skip("no Chinese font for the PDF report")
+        assert statement in drawn
+        for rubric in rubrics:
+            assert rubric in paragraphs
+    if language == "zh-hans":  # translated, not the English msgids
+        assert not any(re.search(r"[A-Za-z]{4}", text) for _topic, text in statement[:4])

@@ -22,7 +22,8 @@ from pingyi.appraisal import selectors
 from pingyi.appraisal.casting.cards import ALPHABET, RECEIPT_LENGTH
 from pingyi.appraisal.method.diagnostics import diagnose
 from pingyi.appraisal.method.running_order import running_order as order_units
-from pingyi.appraisal.method.spec import EventSpec, TrackSpec, format_number
+from pingyi.appraisal.method.spec import format_number
+from pingyi.appraisal.method.statement import method_statement, rubric_statement
 from pingyi.appraisal.method.tally import Results, TrackResult, UnitResult, rank_changes
 from pingyi.appraisal.models import Ballot, Event, EventKind, EventState, Presentation
 
@@ -134,7 +135,8 @@ class ResultsPage:
     previous: Event | None
     tracks: tuple[TrackView, ...]
     panels: tuple[str, ...]
-    method: tuple[str, ...]
+    #: the method in words, (topic, text) pairs: the workbook's and the report's words
+    method: tuple[tuple[str, str], ...]
     attendance: tuple[AttendanceRow, ...]
     quorum_missed: tuple[str, ...]
     receipts: tuple[str, ...] = field(default=())
@@ -146,84 +148,6 @@ def _previous_results(event: Event, user: Any) -> tuple[Event | None, Results | 
     if previous is None or not results_visible(event=previous, user=user):
         return None, None
     return previous, selectors.results(event=previous)
-
-
-def rubric_text(track: TrackSpec) -> str:
-    rubric = track.rubric
-    if rubric.kind == "criteria":
-        parts = "、".join(f"{c.name} {format_number(c.max)}" for c in rubric.criteria)
-        total = format_number(sum((c.max for c in rubric.criteria), start=rubric.step * 0))
-        text = _("Scored on %(criteria)s (total %(total)s points, in steps of %(step)s).") % {
-            "criteria": parts,
-            "total": total,
-            "step": format_number(rubric.step),
-        }
-    else:
-        parts = "、".join(f"{g.name} {format_number(g.points)}" for g in rubric.grades)
-        text = _("Graded %(grades)s points.") % {"grades": parts}
-        if rubric.top_grade_max_share is not None:
-            text += " " + _(
-                "At most %(share)s%% of the units on one ballot may get the top grade."
-            ) % {"share": format_number(rubric.top_grade_max_share * 100)}
-    if rubric.abstain:
-        text += " " + _("An evaluator may answer “don't know” for a unit; that is not scored.")
-    return text
-
-
-def method_texts(spec: EventSpec) -> tuple[str, ...]:
-    """The tally rules of the event, in plain words."""
-    m = spec.method
-    out = []
-    if m.weighting == "pooled":
-        out.append(
-            _(
-                "For each unit, the totals of all ballots are pooled and averaged together, "
-                "whatever the evaluator's panel."
-            )
-        )
-    else:
-        weights = sum((p.weight for p in spec.panels), start=spec.panels[0].weight * 0)
-        shares = "、".join(
-            f"{p.name} {format_number(p.weight / weights * 100)}%" for p in spec.panels
-        )
-        out.append(
-            _(
-                "For each unit, each panel's totals are averaged separately; the unit's score "
-                "is the weighted mean of the panels' averages (%(shares)s). A panel that did "
-                "not score a unit is left out and the other weights are scaled up."
-            )
-            % {"shares": shares}
-        )
-    if m.trim:
-        out.append(
-            _(
-                "Before averaging, when a set has at least %(min)d totals, the %(k)d highest "
-                "and the %(k)d lowest are dropped (trimmed mean)."
-            )
-            % {"min": max(m.trim_min, 2 * m.trim + 1), "k": m.trim}
-        )
-    else:
-        out.append(_("No totals are dropped before averaging."))
-    out.append(
-        _(
-            "The arithmetic is exact; scores are rounded half-up to %(d)d decimal places "
-            "only at the end."
-        )
-        % {"d": m.decimals}
-    )
-    out.append(
-        _(
-            "Units are ranked by the rounded score; equal scores share a rank and the next "
-            "rank is skipped (1, 2, 2, 4). A unit no ballot scored has no rank."
-        )
-    )
-    out.append(
-        _(
-            "“Don't know” answers and a unit left out on its own member's card are not "
-            "counted in that unit's ballots."
-        )
-    )
-    return tuple(out)
 
 
 def results_page(*, event: Event, user: Any) -> ResultsPage:
@@ -251,7 +175,7 @@ def results_page(*, event: Event, user: Any) -> ResultsPage:
             TrackView(
                 key=track.key,
                 name=track.name,
-                rubric=rubric_text(spec_track) if spec_track else "",
+                rubric=rubric_statement(spec_track.rubric) if spec_track else "",
                 rows=rows,
             )
         )
@@ -277,7 +201,7 @@ def results_page(*, event: Event, user: Any) -> ResultsPage:
         previous=previous,
         tracks=tuple(tracks),
         panels=tuple(p.name for p in spec.panels),
-        method=method_texts(spec),
+        method=tuple(method_statement(spec)),
         attendance=tuple(attendance),
         quorum_missed=tuple(missed),
         receipts=tuple(selectors.receipts(event=event)),

@@ -51,17 +51,11 @@ from reportlab.platypus import (
 from pingyi.appraisal import selectors
 from pingyi.appraisal.method.diagnostics import Diagnostics, diagnose
 from pingyi.appraisal.method.spec import EventSpec, format_number
+from pingyi.appraisal.method.statement import method_statement, rubric_statement
 from pingyi.appraisal.method.tally import Results, TrackResult
 from pingyi.appraisal.models import Event
 from pingyi.appraisal.outputs.printing import cjk_font
-from pingyi.appraisal.outputs.workbook import (
-    change_text,
-    grade_rate,
-    method_statement,
-    require_results,
-    rounded,
-    rubric_statement,
-)
+from pingyi.appraisal.outputs.workbook import change_text, grade_rate, require_results, rounded
 
 
 class DiagnosticSection(NamedTuple):

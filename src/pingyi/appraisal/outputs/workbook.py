@@ -20,7 +20,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -29,7 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pingyi.appraisal import selectors
 from pingyi.appraisal.errors import OutputsNotReady
-from pingyi.appraisal.method.spec import EventSpec, RubricSpec, format_number
+from pingyi.appraisal.method.spec import EventSpec, format_number
+from pingyi.appraisal.method.statement import method_statement
 from pingyi.appraisal.method.tally import Results, TrackResult, UnitResult, score_text
 from pingyi.appraisal.models import Event
 
@@ -78,108 +78,6 @@ def change_text(change: int | None) -> str:
     if change < 0:
         return f"↓{-change}"
     return "0"
-
-
-# --- the method, in words (the report states the same) ------------------------------------------
-
-
-def list_separator() -> str:
-    return str(pgettext("separator between items of a list in a sentence", "; "))
-
-
-def rubric_statement(rubric: RubricSpec) -> str:
-    step = format_number(rubric.step)
-    if rubric.kind == "criteria":
-        parts = list_separator().join(
-            _("%(name)s %(max)s points") % {"name": c.name, "max": format_number(c.max)}
-            for c in rubric.criteria
-        )
-        total = format_number(sum((c.max for c in rubric.criteria), Fraction(0)))
-        text = _(
-            "Criteria (a unit's total is the sum): %(parts)s; out of %(total)s; scored in "
-            "steps of %(step)s."
-        ) % {"parts": parts, "total": total, "step": step}
-    else:
-        parts = list_separator().join(
-            _("%(name)s = %(points)s points") % {"name": g.name, "points": format_number(g.points)}
-            for g in rubric.grades
-        )
-        text = _("Grades (a unit's total is the grade's points): %(parts)s.") % {"parts": parts}
-        if rubric.top_grade_max_share is not None:
-            text += " " + _(
-                "On one ballot at most %(share)s of the units graded in this track may get "
-                "“%(grade)s” (rounded down)."
-            ) % {
-                "share": f"{format_number(rubric.top_grade_max_share * 100)}%",
-                "grade": rubric.grades[0].name,
-            }
-    if rubric.abstain:
-        text += " " + _(
-            "An evaluator may mark a unit “don't know”: an abstention, counted as such and not "
-            "in the score."
-        )
-    return str(text)
-
-
-def method_statement(spec: EventSpec) -> list[tuple[str, str]]:
-    """The rules applied to this event, as (topic, plain words) pairs."""
-    m = spec.method
-    weights = list_separator().join(f"{p.name} {format_number(p.weight)}" for p in spec.panels)
-    if m.weighting == "panels":
-        weighting = _(
-            "By panel: each panel's trimmed mean is multiplied by the panel's weight; the "
-            "unit's score is the sum divided by the sum of the weights of the panels that "
-            "scored the unit. Weights: %(weights)s."
-        ) % {"weights": weights}
-    else:
-        weighting = _(
-            "Pooled: one trimmed mean over the totals of all evaluators together; per-panel "
-            "scores are reported for information. Panel weights (not used for the score): "
-            "%(weights)s."
-        ) % {"weights": weights}
-    if m.trim:
-        trim = _(
-            "When a unit has at least %(min)d totals and more than %(twice)d, the %(k)d highest "
-            "and the %(k)d lowest are dropped before averaging; otherwise all are averaged."
-        ) % {"min": m.trim_min, "twice": 2 * m.trim, "k": m.trim}
-    else:
-        trim = _("No totals are dropped: every total is averaged.")
-    rows: list[tuple[str, str]] = [
-        (_("Weighting"), str(weighting)),
-        (_("Trimmed mean"), str(trim)),
-        (
-            _("Rounding"),
-            _(
-                "Arithmetic is exact (fractions, no floating-point drift); the score is rounded "
-                "half-up to %(decimals)d decimal places."
-            )
-            % {"decimals": m.decimals},
-        ),
-        (
-            _("Ranking"),
-            _(
-                "Units are ranked by the rounded score, highest first. Equal rounded scores "
-                "share a rank and the next rank is skipped (1, 2, 2, 4); tied units are listed "
-                "by their key. A unit without any counted total has no score and no rank and "
-                "is listed last."
-            ),
-        ),
-        (
-            _("Own unit"),
-            _(
-                "A card may be bound to the unit its holder belongs to; that unit is not scored "
-                "on it (no self-appraisal)."
-            ),
-        ),
-        (
-            _("Quorum"),
-            _("A panel meets its quorum when more than half of those expected cast a ballot."),
-        ),
-    ]
-    for track in spec.tracks:
-        topic = _("Rubric: %(track)s") % {"track": track.name}
-        rows.append((topic, rubric_statement(track.rubric)))
-    return rows
 
 
 # --- safe cells --------------------------------------------------------------------------------
@@ -475,9 +373,7 @@ __all__ = [
     "change_text",
     "decimal_of",
     "grade_rate",
-    "method_statement",
     "put",
     "require_results",
     "rounded",
-    "rubric_statement",
 ]

@@ -32,6 +32,22 @@ def gettext(message: str) -> str:
         return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """:func:`gettext` with a context (``msgctxt``), for a message that needs one."""
+    if "django.conf" not in sys.modules:
+        return message
+    try:
+        from django.conf import settings  # noqa: PLC0415 (Django only when it is already running)
+
+        if not settings.configured:
+            return message
+        from django.utils.translation import pgettext as django_pgettext  # noqa: PLC0415 (Django only when it is already running)
+
+        return str(django_pgettext(context, message))
+    except Exception:  # any Django set-up problem: fall back to the source string
+        return message
+
+
 _ = gettext
 
-__all__ = ["_", "gettext"]
+__all__ = ["_", "gettext", "pgettext"]
