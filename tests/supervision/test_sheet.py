@@ -124,19 +124,16 @@ def test_a_path_reads_as_a_stream_does(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("header", "fields"),
+    "header",
     [
-        (["序号", "事项", "责任单位", "协办单位", "分管领导", "时间节点", "办结标准"], None),
-        (["序  号", "工作内容", "主责单位", "参与单位", "牵头领导", "完成时间", "工作要求"], None),
-        (
-            ["序号", "问题", "牵头单位\n（部门）", "配合单位", "市级领导", "时限要求", "具体措施"],
-            None,
-        ),
-        (["编号", "主要任务", "牵头 单位", "配合单位", "责任领导", "完成时限", "工作目标"], None),
-        (["序号", "任务", "牵头单位", "配合单位", "责任领导", "完成时限（截止）", "目标"], None),
+        ["序号", "事项", "责任单位", "协办单位", "分管领导", "时间节点", "办结标准"],
+        ["序  号", "工作内容", "主责单位", "参与单位", "牵头领导", "完成时间", "工作要求"],
+        ["序号", "问题", "牵头单位\n（部门）", "配合单位", "市级领导", "时限要求", "具体措施"],
+        ["编号", "主要任务", "牵头 单位", "配合单位", "责任领导", "完成时限", "工作目标"],
+        ["序号", "任务", "牵头单位", "配合单位", "责任领导", "完成时限（截止）", "目标"],
     ],
 )
-def test_header_words_in_their_usual_variants(header: list[str], fields: None) -> None:
+def test_header_words_in_their_usual_variants(header: list[str]) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["濮阳市2026年重要问题清单"])
@@ -580,3 +577,17 @@ def test_a_category_written_in_two_cells() -> None:
         ("（五）", "二、优化营商环境 / （一）政务服务"),
     ]
     assert codes(result) == [(8, "D8", "missing_lead")]
+
+
+def test_the_header_copied_above_each_printed_page_is_no_item() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    ws.append([1, "甲", "市财政局", "年底前"])
+    ws.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    ws.append([2, "乙", "市财政局", "年底前"])
+    ws.append(["３", "丙", "市财政局", "年底前"])
+    ws.append(["3", "丁", "市财政局", "年底前"])  # the full-width ３ of row 5 again
+    result = read(to_bytes(wb))
+    assert [r.number for r in result.rows] == ["1", "2", "３", "3"]
+    assert codes(result) == [(6, "A6", "duplicate_number")]

@@ -707,6 +707,11 @@ def _number(text: str) -> str:
     return re.sub(r"[、.．]+$", "", text.strip())
 
 
+def _number_key(number: str) -> str:
+    """Numbers that read the same are the same (３ = 3, (五) = （五）)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", number))
+
+
 def _read_worksheet(ws: Any, file_name: str) -> ListSheet:
     grid, clipped = _grid(ws)
     result = ListSheet(file_name, ws.title, "", None, [], {}, [], [])
@@ -815,6 +820,8 @@ def _read_items(grid: _Grid, start: int, columns: dict[str, int], result: ListSh
             elif own[0] == table_columns[0] or own[0] == 1:
                 pending.append((row, text))
                 continue
+        if len(own) >= 2 and all(_header_field(grid.text(row, c)) for c in own):
+            continue  # the header again (copied above each printed page)
         # An item row (or the continuation of one).
         for _, lone in pending:  # lone texts followed by items: categories after all
             take_category(row, lone)
@@ -940,8 +947,8 @@ def _check(
             problem(
                 "number", "missing_number", f"Row {row} has no number (序号) in {where('number')}."
             )
-        elif item.number in numbers:
-            first = numbers[item.number]
+        elif (key := _number_key(item.number)) in numbers:
+            first = numbers[key]
             problem(
                 "number",
                 "duplicate_number",
@@ -949,7 +956,7 @@ def _check(
                 "has; every item needs its own number.",
             )
         else:
-            numbers[item.number] = row
+            numbers[key] = row
     if not item.title:
         problem("title", "missing_title", f"Row {row} has no title (task) in {where('title')}.")
     if not item.lead_text:
