@@ -7,6 +7,7 @@ import argparse
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from pingyi.appraisal import meeting, selectors, selectors_public, services
-from pingyi.appraisal.cli import cmd_cards
+from pingyi.appraisal.cli import cmd_cards, cmd_event_import
 from pingyi.appraisal.demo import _simulate_meeting, load_demo_event
 from pingyi.appraisal.errors import PdfFontMissing, StateError
 from pingyi.appraisal.method.running_order import running_order as order_units
@@ -429,3 +430,73 @@ def test_the_page_the_workbook_and_the_report_state_the_method_in_the_same_words
             assert rubric in paragraphs
     if language == "zh-hans":  # translated, not the English msgids
         assert not any(re.search(r"[A-Za-z]{4}", text) for _topic, text in statement[:4])
+
+
+# --------------------------------------------------------------------------- event.json in a zip
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_only_the_bundle_reads_event_json_from_a_zip() -> None:
+    """``method/bundle.py`` (``read_event_json``, ``read_bundle``) is the one reader; the
+    other zips the app opens are the slides' (.pptx sniffing) and the bundle it writes."""
+    appraisal = SRC / "appraisal"
+    zips = sorted(
+        str(p.relative_to(appraisal))
+        for p in appraisal.rglob("*.py")
+        if "ZipFile(" in p.read_text(encoding="utf-8")
+    )
+    assert zips == ["method/bundle.py", "slides.py", "views/public.py"]
+    for module in ("cli.py", "views/event_import.py"):
+        text = (appraisal / module).read_text(encoding="utf-8")
+        assert "read_event_json(" in text and "zipfile" not in text
+
+
+GOOD = json.dumps(event_data(), ensure_ascii=False).encode()
+OTHER = json.dumps(event_data(key="t2"), ensure_ascii=False).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("members", "key"),
+    [
+        ({"event.json": GOOD}, "t1"),
+        ({"bundle/event.json": GOOD, "bundle/ballots.csv": b""}, "t1"),
+        ({"event.json": GOOD, "other/event.json": OTHER}, "t1"),  # the root one wins
+        ({"a/event.json": GOOD, "b/event.json": OTHER}, None),  # which one? refused
+        ({"a/b/event.json": GOOD}, None),  # two folders deep: not a bundle
+        ({"event.json.txt": GOOD, "readme.txt": b"x"}, None),
+    ],
+)
+def test_the_command_line_and_the_browser_find_event_json_alike(
+    members: dict[str, bytes],
+    key: str | None,
+    tmp_path: Path,
+    client: Any,
+    office_user: Any,
+    capsys: Any,
+) -> None:
+    data = _zip(members)
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(data)
+    args = argparse.Namespace(bundle=str(path), replace=False)
+    code = cmd_event_import(args, lambda: None)
+    cli_keys = list(Event.objects.values_list("key", flat=True))
+    Event.objects.all().delete()
+    client.force_login(office_user)
+    response = client.post(
+        "/meeting/import", {"file": SimpleUploadedFile("bundle.zip", data, "application/zip")}
+    )
+    web_keys = list(Event.objects.values_list("key", flat=True))
+    assert cli_keys == web_keys == ([key] if key else [])
+    if key is None:
+        assert code != 0 and "event.json" in capsys.readouterr().err
+        assert response.status_code == 200 and "event.json" in response.content.decode()
+    else:
+        assert code in (0, None) and response.status_code == 302
