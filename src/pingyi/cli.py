@@ -123,9 +123,11 @@ def _django_with_tables() -> None:
 
 def _prepare_embedded(*, quiet: bool = True) -> None:
     """Apply pending migrations (or refuse, see :func:`_ensure_migrated`) and collect static
-    files (fast when nothing changed)."""
+    files, only when they changed since the last collect (``core/static_stamp.py``)."""
+    from pingyi.core.static_stamp import collect_static_if_changed  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
     _ensure_migrated(quiet=quiet)
-    _call("collectstatic", interactive=False, verbosity=0)
+    collect_static_if_changed()
 
 
 # --- verbs ---------------------------------------------------------------------------------

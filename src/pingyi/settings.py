@@ -231,9 +231,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# `pingyi serve` collects (and gzips) the static files into STATIC_ROOT at start; serving
-# them from the apps' folders instead (finders) skips the compressed copies. Tests and
-# development servers that never collect turn the finders on.
+# `pingyi serve` collects (and gzips) the static files into STATIC_ROOT at start, when they
+# changed (core/static_stamp.py); serving them from the apps' folders instead (finders)
+# skips the compressed copies. Tests and development servers that never collect turn the
+# finders on.
 WHITENOISE_USE_FINDERS = _env_bool("PINGYI_STATIC_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
