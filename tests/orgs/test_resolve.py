@@ -150,6 +150,20 @@ def test_notes_around_a_name_are_read_away(index, text) -> None:
     assert codes(index, text) == ["fgw"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["1、市发改委 2、市工信局", "①市发改委、②市工信局", "（一）市发改委；（二）市工信局"],
+)
+def test_list_numbers_between_names_are_not_names(index, text) -> None:
+    assert codes(index, text) == ["fgw", "gxj"]
+
+
+def test_digits_that_begin_a_name_are_kept(index) -> None:
+    found = index.resolve("12345热线")
+    assert [u.name for u in found.unknown] == ["12345热线"]
+    assert codes(index, "1)市发改委") == ["fgw"]
+
+
 def test_brackets_that_belong_to_a_name_are_kept(make_unit) -> None:
     from pingyi.orgs.selectors import UnitNameIndex
 
@@ -198,6 +212,16 @@ def test_a_group_word_without_a_group_is_unknown(index) -> None:
     found = index.resolve("各有关单位、市发改委")
     assert [u.code for u in found.units] == ["fgw"]
     assert [u.name for u in found.unknown] == ["各有关单位"]
+
+
+def test_a_group_without_units_is_unknown_not_nothing(index) -> None:
+    from pingyi.orgs.models import UnitGroup
+    from pingyi.orgs.selectors import UnitNameIndex
+
+    UnitGroup.objects.get(code="counties").units.clear()
+    found = UnitNameIndex().resolve("各县（区）、市发改委")
+    assert [u.code for u in found.units] == ["fgw"]
+    assert [u.name for u in found.unknown] == ["各县(区)"]
 
 
 def test_a_group_made_by_the_office_is_found_by_its_name(index) -> None:

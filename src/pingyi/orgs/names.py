@@ -53,7 +53,14 @@ TRAILING_BRACKET = re.compile(r"(?:\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[
 ROLE_NOTE = re.compile(
     r"[(【\[〔](?:牵头|配合|负责|主责|协办|协助|参与|指导|督办|责任单位|牵头单位|配合单位)[)】\]〕]"
 )
-LEADING_NUMBER = re.compile(r"^(?:\(?\d{1,3}[).、.:]?|[a-zA-Z][).]|[一二三四五六七八九十]+[、.])")
+#: A list number before a name: 1. 1) (1) 一. a) — never bare digits (12345热线 is a name).
+LEADING_NUMBER = re.compile(
+    r"^(?:\(\d{1,3}\)|\d{1,3}[).:]|[a-zA-Z][).]|[一二三四五六七八九十]+[.)])"
+)
+#: A piece that is nothing but a list number ("1、市发改委" splits into "1" and the name).
+ONLY_NUMBER = re.compile(r"^(?:\(?\d{1,3}[).:]?|\(?[一二三四五六七八九十]{1,3}[).]?)$")
+#: Circled and parenthesised numbers (① ⑴ ⒈ ❶ ㉑): NFKC would make ① a bare "1".
+CIRCLED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
 TRAILING_NOTE = re.compile(r"(?:等有关单位|等相关单位|等单位|等部门|牵头|配合|负责|等)$")
 GROUP_PREFIX = re.compile(r"^(?:全市|各)+")
 GROUP_SUFFIX = re.compile(r"(?:人民政府|党委政府|党\(工\)委|党工委|党委|政府|管委会)$")
@@ -152,10 +159,17 @@ def display_name(piece: str) -> str:
     return text or half_width(piece)
 
 
+def _circled(match: re.Match[str]) -> str:
+    number = unicodedata.normalize("NFKC", match.group()).strip("().")
+    return f"({number})" if number.isdigit() else match.group()
+
+
 def split_cell(text: str) -> list[str]:
-    """The pieces of a cell at its hard separators (rule 1), half-width, blanks dropped."""
-    normal = unicodedata.normalize("NFKC", text[:MAX_CELL])
-    return [p.strip() for p in HARD_SPLIT.split(normal) if p.strip()]
+    """The pieces of a cell at its hard separators (rule 1), half-width; blanks and pieces
+    that are only a list number ("1、", "（二）") dropped: no unit is called that."""
+    normal = unicodedata.normalize("NFKC", CIRCLED.sub(_circled, text[:MAX_CELL]))
+    pieces = (p.strip() for p in HARD_SPLIT.split(normal))
+    return [p for p in pieces if p and not ONLY_NUMBER.match(p)]
 
 
 @dataclass(frozen=True)
@@ -255,13 +269,16 @@ class NameIndex(Generic[K]):
         self._groups: dict[str, list[K]] = {}
         for name, members in groups:
             g = group_key(name)
-            if g and g not in self._groups:
+            if g and members and g not in self._groups:
                 self._groups[g] = list(members)
 
     # --- matching one piece -------------------------------------------------------------
 
     def _lookup(self, text: str) -> list[K] | None:
-        """The key(s) a spelling names exactly: a name (one key only), or a group word."""
+        """The key(s) a spelling names exactly: a name (one key only), or a group word.
+
+        A group without units is not indexed: its word comes back as an unknown name.
+        """
         k = name_key(text)
         if not k:
             return None
@@ -319,8 +336,8 @@ class NameIndex(Generic[K]):
             for part in soft:
                 self._resolve_piece(part, result, spaces=spaces)
             return
-        words = piece.split()
-        if spaces and len(words) > 1:
+        words = [w for w in piece.split() if not ONLY_NUMBER.match(w)]
+        if spaces and len(piece.split()) > 1:
             i = 0
             while i < len(words):
                 for j in range(min(len(words), i + MAX_WORDS_IN_NAME), i, -1):
