@@ -24,8 +24,16 @@ from pingyi.appraisal.cli import cmd_cards, cmd_event_import
 from pingyi.appraisal.demo import _simulate_meeting, load_demo_event
 from pingyi.appraisal.errors import PdfFontMissing, StateError
 from pingyi.appraisal.method.running_order import running_order as order_units
+from pingyi.appraisal.method.spec import load_event_json
 from pingyi.appraisal.method.statement import method_statement, rubric_statement
-from pingyi.appraisal.method.tally import rank_changes
+from pingyi.appraisal.method.tally import (
+    Results,
+    TrackResult,
+    UnitResult,
+    dump_results,
+    rank_changes,
+    results_to_json,
+)
 from pingyi.appraisal.models import Ballot, BallotCard, Event, EventState, Presentation
 from pingyi.appraisal.outputs import report
 from pingyi.appraisal.outputs.workbook import HEADER_ROW, build_workbook, change_text
@@ -366,9 +374,9 @@ def test_rank_changes_have_one_rule(office_user: Any) -> None:
     services.event_publish(key=event.key)
     event.refresh_from_db()
     changes = selectors.rank_changes(event=event)
-    assert changes == rank_changes(
-        selectors.results(event=event), selectors.results(event=event.previous)
-    )
+    current, previous = selectors.results(event=event), Event.objects.get(key="2025-h2")
+    assert current is not None and event.previous == previous
+    assert changes == rank_changes(current, selectors.results(event=previous))
     page = selectors_public.results_page(event=event, user=office_user)
     assert {t.key: {r.unit: r.change for r in t.rows} for t in page.tracks} == changes
     for track in page.tracks:
@@ -500,3 +508,52 @@ def test_the_command_line_and_the_browser_find_event_json_alike(
         assert response.status_code == 200 and "event.json" in response.content.decode()
     else:
         assert code in (0, None) and response.status_code == 302
+
+
+# --------------------------------------------------------------------------- the pure rules
+
+
+@pytest.mark.django_db
+def test_the_typed_read_model_is_results_json_exactly() -> None:
+    """``results_from_json`` loses nothing of results.json: written back, it is the stored
+    text byte for byte (the API's and the bundle's file)."""
+    load_demo_event()
+    event = Event.objects.get(key="2025-h2")
+    typed = selectors.results(event=event)
+    assert typed is not None
+    assert dump_results(results_to_json(typed)) == event.results_json
+    detailed = selectors.results_of(event=event)
+    assert dump_results(results_to_json(detailed)) == event.results_json
+    assert any(u.criterion_means for t in detailed.tracks for u in t.ranking)
+
+
+def _results(ranks: dict[str, dict[str, int | None]]) -> Results:
+    method = load_event_json(json.dumps(event_data())).method
+    return Results(
+        event="e",
+        method=method,
+        tracks=tuple(
+            TrackResult(
+                key=track,
+                name=track,
+                ranking=tuple(
+                    UnitResult(u, u, r, None, None, 0, {}, 0, {}) for u, r in units.items()
+                ),
+            )
+            for track, units in ranks.items()
+        ),
+        ballots=0,
+        ballots_per_panel={},
+    )
+
+
+def test_rank_change_rule() -> None:
+    now = _results({"a": {"x": 1, "y": 2, "z": None, "new": 3}, "b": {"x": 1}})
+    before = _results({"a": {"x": 3, "y": 1, "z": 2, "gone": 4}, "c": {"x": 9}})
+    assert rank_changes(now, before) == {
+        "a": {"x": 2, "y": -1, "z": None, "new": None},  # up 2, down 1, unranked, new
+        "b": {"x": None},  # the track was not in the previous event
+    }
+    assert rank_changes(now, None) == {"a": dict.fromkeys(["x", "y", "z", "new"]), "b": {"x": None}}
+    unranked_before = _results({"a": {"x": None}})
+    assert rank_changes(now, unranked_before)["a"]["x"] is None
