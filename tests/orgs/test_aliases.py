@@ -340,3 +340,29 @@ def test_the_demo_aliases_pass_the_rule_and_resolve() -> None:
     found = resolve_unit_names("市发改委、开发区、经开区、市工信局、市环保局、清丰")
     assert [u.code for u in found.units] == ["fgw", "kaifaqu", "gxj", "sthjj", "qingfeng"]
     assert found.unknown == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("order", str(10**20)),
+        ("order", "-1"),
+        ("order", "第四"),
+        ("kind", "bogus"),
+        ("name", ""),
+        ("name", "名" * 101),
+        ("short_name", "简" * 41),
+        ("aliases", "\x00市发改委"),
+        ("name", "市工业和信息化局"),  # another unit's name
+    ],
+)
+def test_bad_input_on_the_edit_page_is_a_form_error_not_a_500(
+    client, make_user, units, field, value
+) -> None:
+    fgw, _gxj = units
+    login(client, make_user, "office")
+    response = client.post("/units/fgw/edit/", {**form_data(fgw, "市发改委"), field: value})
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert Unit.objects.get(code="fgw").name == "市发展改革委"
+    assert aliases_of("fgw") == []

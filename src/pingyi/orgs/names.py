@@ -7,16 +7,19 @@ module knows nothing of units, only of names and the keys they stand for (any ha
 The rules, in the order a cell is read:
 
 1. The cell is normalised (NFKC: full-width letters, digits, brackets and punctuation become
-   half-width) and split at the hard separators ``、，,;；/`` and new lines.
+   half-width; ① becomes (1)) and split at the hard separators ``、，,;；/`` and new lines.
+   A piece that is only a list number (``1``, ``(2)``, ``三.``) is no name and is left out.
 2. Each piece is matched whole, with every space removed and letters case-folded, against
    the names, short names and aliases (:func:`name_key`). ``市``/``县`` prefixes are never
    dropped: ``发改委`` matches only because it is a short name or an alias.
 3. A piece that does not match is tried without its notes: a bracketed note that is not part
-   of a known name (``市发改委（牵头）``), a leading number (``1.``, ``（1）``) and a trailing
+   of a known name (``市发改委（牵头）``), a leading list number (``1.``, ``（1）``, ``①``;
+   never bare digits: ``12345热线`` is a name) and a trailing
    ``等``/``等单位``/``牵头``/``配合``/``负责``.
 4. A group word (``各县（区）``, ``各县区``, ``各县（区）政府``, ``全市各县区``) stands for the
    group whose name it spells (brackets ignored: ``县区`` = ``县（区）``; ``各``/``全市``
    before it and ``政府``/``人民政府``/``党委``/``党(工)委``/``管委会`` after it are allowed).
+   A group without units stands for nothing: its word is an unknown name.
 5. ``及``/``以及`` split a piece that does not match whole; spaces split it into the longest
    runs that match (``濮阳经济 技术开发区 市工信局`` is two units).
 6. ``和``/``与`` split only when EVERY part matches: ``市工业和信息化局`` is one name, and an
