@@ -366,3 +366,15 @@ def test_bad_input_on_the_edit_page_is_a_form_error_not_a_500(
     assert response.context["form"].errors[field]
     assert Unit.objects.get(code="fgw").name == "市发展改革委"
     assert aliases_of("fgw") == []
+
+
+def test_an_alias_with_markup_is_shown_as_text(client, make_user, units) -> None:
+    fgw, _gxj = units
+    login(client, make_user, "office")
+    script = "<img src=x onerror=alert(1)>"  # ("/" would split it: a separator)
+    assert client.post("/units/fgw/edit/", form_data(fgw, script)).status_code == 302
+    assert aliases_of("fgw") == [script]
+    for url in ("/units/fgw/", "/units/fgw/edit/", "/admin/orgs/unit/"):
+        body = client.get(url).content.decode()
+        assert script not in body, url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in body, url
