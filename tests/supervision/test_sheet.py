@@ -5,7 +5,9 @@ code, row and cell — never a traceback."""
 
 from __future__ import annotations
 
+import base64
 import io
+import random
 import struct
 import time
 import zipfile
@@ -546,12 +548,40 @@ def test_a_workbook_with_too_many_cells_is_refused_before_openpyxl(
 
 
 def test_cells_are_counted_across_chunks_and_with_a_namespace_prefix() -> None:
+    ns = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"<x:c r='A1'/>" * 300_000)  # 3.7 MB
-        archive.writestr("xl/worksheets/sheet2.xml", b"<c r='A1'><v>1</v></c><col/>" * 10)
+        cells = b"<x:c r='A1'/>" * 300_000  # 3.7 MB: over several chunks
+        archive.writestr(
+            "xl/worksheets/sheet1.xml", b"<x:worksheet " + ns + b">" + cells + b"</x:worksheet>"
+        )
+        merges = b'<mergeCells><mergeCell ref="A1:B3"/><mergeCell ref="$C$1"/></mergeCells>'
+        archive.writestr(
+            "xl/worksheets/sheet2.xml", b"<worksheet><c/><col/>" + merges + b"</worksheet>"
+        )
     with zipfile.ZipFile(out) as archive:
-        assert sheet_module._count_cells(archive, archive.infolist()) == 300_010
+        assert sheet_module._count_cells(archive, archive.infolist()) == 300_000 + 1 + 6 + 1
+
+
+def test_a_merge_over_the_whole_sheet_is_refused_before_openpyxl(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """openpyxl would build a cell object for each of the 17 billion cells A1:XFD1048576
+    covers; the merge is counted first, however long its tag."""
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: pytest.fail("opened"))
+    data = messy_book().bytes()
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    noise = base64.b64encode(random.Random(1).randbytes(3 * 2**20))  # barely compressible
+    padding = b' x:pad="' + noise + b'"'  # the ref past a chunk boundary
+    hostile = sheet_xml.replace(
+        b"<mergeCell ",
+        b'<mergeCell xmlns:x="urn:x"' + padding + b' ref="A1:XFD1048576"/><mergeCell ',
+        1,
+    )
+    problem = refused(
+        read(_with_member(data, "xl/worksheets/sheet1.xml", hostile)), "too_many_cells"
+    )
+    assert "400,000" in problem.message
 
 
 def test_a_category_written_in_two_cells() -> None:

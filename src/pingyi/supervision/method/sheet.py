@@ -38,6 +38,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 __all__ = [
     "HEADER_WORDS",
@@ -437,25 +438,59 @@ def _is_worksheet(name: str) -> bool:
     return "worksheets/" in name and name.endswith(".xml")
 
 
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_MERGE_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$")
+
+
+class _TooManyCells(Exception):
+    pass
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _merge_area(ref: str) -> int:
+    match = _MERGE_REF.match(ref.strip())
+    if match is None:
+        return 1  # openpyxl will say what is wrong with it
+    left, top = _column_number(match[1]), int(match[2])
+    right = _column_number(match[3]) if match[3] else left
+    bottom = int(match[4]) if match[4] else top
+    return (abs(right - left) + 1) * (abs(bottom - top) + 1)
 
 
 def _count_cells(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> int:
-    """The cells (``<c>`` elements, also prefixed ``<x:c>``) of the worksheets, counted while
-    streaming them (openpyxl builds an object for each, even an empty styled one); stops
-    past MAX_CELLS. A damaged member counts as none: openpyxl then says it is damaged."""
+    """The cells of the worksheets, counted by streaming their XML through expat: each ``c``
+    element (openpyxl builds an object for each, even an empty styled one) and each cell a
+    merged range covers (openpyxl builds one for each of them too: A1:XFD1048576 would be 17
+    billion). Stops past MAX_CELLS. A damaged member counts as far as it could be read:
+    openpyxl then says it is damaged."""
     count = 0
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal count
+        local = name.rpartition(" ")[2]
+        if local == "c":
+            count += 1
+        elif local == "mergeCell":
+            count += _merge_area(attributes.get("ref", ""))
+        if count > MAX_CELLS:
+            raise _TooManyCells
+
     for member in members:
-        tail = b""
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = start
         try:
             with archive.open(member) as fh:
                 while chunk := fh.read(2**20):
-                    window = tail + chunk
-                    count += sum(1 for m in _CELL_TAG.finditer(window) if m.end() > len(tail))
-                    tail = window[-32:]
-                    if count > MAX_CELLS:
-                        return count
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, zlib.error):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except _TooManyCells:
+            return count
+        except (expat.ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error):
             continue
     return count
 
