@@ -621,3 +621,21 @@ def test_the_header_copied_above_each_printed_page_is_no_item() -> None:
     result = read(to_bytes(wb))
     assert [r.number for r in result.rows] == ["1", "2", "３", "3"]
     assert codes(result) == [(6, "A6", "duplicate_number")]
+
+
+def test_a_header_naming_two_fields_a_margin_column_and_a_totals_row() -> None:
+    """主要任务及目标 names the title; a table may start in column B with its lead unit before
+    its title; 合计 is no item, but a title starting 总计划 is one."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([None, "序号", "牵头单位及责任人", "主要任务及目标", "时限"])
+    ws.append([None, 1, "市财政局 张三", "甲", "年底前"])
+    ws.append([None, 2, "市财政局", "总计划编制", "年底前"])
+    ws.append([None, "合计", "2项"])
+    result = read(to_bytes(wb))
+    assert result.problems == []
+    assert result.columns == {"number": "B", "lead": "C", "title": "D", "deadline": "E"}
+    assert [(r.number, r.title, r.lead_text) for r in result.rows] == [
+        ("1", "甲", "市财政局 张三"),
+        ("2", "总计划编制", "市财政局"),
+    ]

@@ -312,10 +312,21 @@ def _header_key(text: str) -> str:
 
 
 def _header_field(text: str) -> str | None:
-    """The field a header cell names, or None."""
+    """The field a header cell names, or None. A cell naming two (主要任务及目标, 牵头单位和
+    配合单位) names the first."""
     key = _header_key(text)
     if not key or len(key) > 24:
         return None
+    found = _one_header_field(key)
+    if found is None and (first := _JOINED.split(key, maxsplit=1)[0]) != key:
+        found = _one_header_field(first)
+    return found
+
+
+_JOINED = re.compile(r"及|和|与|、|/|以及")
+
+
+def _one_header_field(key: str) -> str | None:
     bare = _BRACKETED.sub("", key).strip("*:：")
     best: tuple[int, str] | None = None
     for name, words in HEADER_WORDS.items():
@@ -857,6 +868,8 @@ def _read_items(grid: _Grid, start: int, columns: dict[str, int], result: ListSh
                 continue
         if len(own) >= 2 and all(_header_field(grid.text(row, c)) for c in own):
             continue  # the header again (copied above each printed page)
+        if _TOTAL.match(grid.text(row, own[0])):
+            continue  # 合计 / 小计 / 总计: a count, no item
         # An item row (or the continuation of one).
         for _, lone in pending:  # lone texts followed by items: categories after all
             take_category(row, lone)
@@ -872,6 +885,7 @@ def _read_items(grid: _Grid, start: int, columns: dict[str, int], result: ListSh
     # Lone texts after the last item are notes: skipped.
 
 
+_TOTAL = re.compile(r"^\s*(?:合\s*计|小\s*计|总\s*计|共\s*计)\s*[:：]?\s*$")
 _BARE_NUMERAL = re.compile(r"^[一二三四五六七八九十百]+[、.．]?$")
 
 
