@@ -53,6 +53,12 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/units/hualong/", "hualong", PHONE, "main h1"),
     ("/units/hualong/edit/", "office", DESKTOP, "form textarea[name=aliases]"),
     ("/units/hualong/edit/", "office", PHONE, "form textarea[name=aliases]"),
+    # supervision: the items page and an item's page with its timeline
+    ("/supervision/", "office", DESKTOP, "main table"),
+    ("/supervision/?status=lagging", "leader", DESKTOP, "main table"),
+    ("/supervision/", "hualong", PHONE, "main h1"),
+    ("/supervision/{supervision_list}/13/", "office", DESKTOP, ".timeline li"),
+    ("/supervision/{supervision_list}/20/", "hualong", PHONE, ".timeline li"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),
@@ -109,7 +115,10 @@ def demo(transactional_db: None) -> dict[str, Any]:
     services.event_open(key="2026-h1")
     meeting.track_reveal(key="2025-h2", track="counties")
     receipts = Ballot.objects.filter(event__key="2025-h2").values_list("receipt", flat=True)
-    return {"receipt": receipts[0]}
+    from django.utils import timezone
+
+    # the demo's supervision list is the year of the day it is loaded (supervision/demo.py)
+    return {"receipt": receipts[0], "supervision_list": f"{timezone.localdate().year}-key-tasks"}
 
 
 @pytest.fixture

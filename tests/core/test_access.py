@@ -59,6 +59,26 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("admin:orgs_unitgroup_changelist", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("admin:accounts_user_changelist", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("admin:accounts_user_add", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    # supervision: a liaison sees its unit's items only (items of unit A and B: see below)
+    ("supervision:item_list", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    (
+        "supervision:item_detail",
+        {"key": "t-list", "number": "a-1"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_b": DENY},
+    ),
+    (
+        "supervision:item_detail",
+        {"key": "t-list", "number": "b-1"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_a": DENY},
+    ),
+    (
+        "supervision:item_detail",
+        {"key": "t-list", "number": "none"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
 ]
 
 CASES = [
@@ -68,7 +88,7 @@ CASES = [
         method,
         role,
         expected[role],
-        id=f"{method}-{name}-{kwargs.get('code', '')}-{role}",
+        id=f"{method}-{name}-{kwargs.get('code', kwargs.get('number', ''))}-{role}",
     )
     for name, kwargs, method, expected in MATRIX
     for role in ROLES
@@ -77,7 +97,12 @@ CASES = [
 
 def declared_url_names() -> set[str]:
     names = set()
-    for module_name in ("pingyi.core.urls", "pingyi.orgs.urls", "pingyi.accounts.urls"):
+    for module_name in (
+        "pingyi.core.urls",
+        "pingyi.orgs.urls",
+        "pingyi.accounts.urls",
+        "pingyi.supervision.urls",
+    ):
         module = importlib.import_module(module_name)
         names |= {f"{module.app_name}:{p.name}" for p in module.urlpatterns if p.name}
     return names
@@ -92,7 +117,21 @@ def test_matrix_covers_every_url() -> None:
 
 
 @pytest.fixture
-def client_as(cast: dict[str, object]):
+def supervision_items(two_units: tuple[object, object]) -> None:
+    """A list ``t-list`` with item ``a-1`` led by unit A and ``b-1`` led by unit B."""
+    import datetime as dt
+
+    from pingyi.supervision.models import Item, SupervisionList
+
+    the_list = SupervisionList.objects.create(
+        key="t-list", kind="tasks", name="清单", year=2026, assigned_on=dt.date(2026, 1, 1)
+    )
+    for number, unit in zip(("a-1", "b-1"), two_units, strict=True):
+        Item.objects.create(supervision_list=the_list, number=number, title="事项", lead_unit=unit)
+
+
+@pytest.fixture
+def client_as(cast: dict[str, object], supervision_items: None):
     def make(role: str) -> Client:
         client = Client()
         if role != "anonymous":

@@ -132,6 +132,22 @@ CASES: list[Case] = [
     Case("orgs:unit_detail", expect(200, anonymous=LOGIN, liaison_b=403), {"code": "hualong"}),
     Case("orgs:unit_detail", expect(200, anonymous=LOGIN, liaison_a=403), {"code": "puyang"}),
     Case("orgs:unit_detail", expect(404, anonymous=LOGIN), {"code": "no-such-unit"}),
+    # supervision: every signed-in role sees the items page (a liaison its unit's items only);
+    # an item's page is for readers and the liaisons of its lead unit or co-units
+    Case("supervision:item_list", SIGNED_IN),
+    Case(
+        "supervision:item_detail",
+        expect(200, anonymous=LOGIN, liaison_b=403),
+        {"key": "sx-list", "number": "@item:hualong"},
+    ),
+    Case(
+        "supervision:item_detail",
+        expect(200, anonymous=LOGIN, liaison_a=403),
+        {"key": "sx-list", "number": "@item:puyang"},
+    ),
+    Case(
+        "supervision:item_detail", expect(404, anonymous=LOGIN), {"key": "sx-list", "number": "0"}
+    ),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
     Case("ballot-sw", PUBLIC),
@@ -403,6 +419,8 @@ def resolve_value(world: World, value: str) -> str:
         return str(world.units["hualong"].pk)
     if name == "office_pk":
         return str(world.users["office"].pk)
+    if name.startswith("item:"):
+        return supervision_item(world, name[5:])
     if name.startswith("obj:"):
         model = apps.get_model(name[4:])
         obj = model._default_manager.order_by("pk").first()
@@ -413,6 +431,29 @@ def resolve_value(world: World, value: str) -> str:
             obj = UnitGroup.objects.create(code="sx-group", name="安全测试组")
         return str(obj.pk)
     raise AssertionError(value)
+
+
+def supervision_item(world: World, unit: str) -> str:
+    """An item of the list ``sx-list`` led by ``unit``; its number."""
+    import datetime as dt
+
+    from pingyi.supervision.models import Item, SupervisionList
+
+    the_list, _ = SupervisionList.objects.get_or_create(
+        key="sx-list",
+        defaults={
+            "kind": "tasks",
+            "name": "安全测试清单",
+            "year": 2026,
+            "assigned_on": dt.date(2026, 1, 1),
+        },
+    )
+    item, _ = Item.objects.get_or_create(
+        supervision_list=the_list,
+        number=f"{unit}-1",
+        defaults={"title": "安全测试事项", "lead_unit": world.units[unit], "kind": "ongoing"},
+    )
+    return item.number
 
 
 def url_of(world: World, case: Case) -> str:

@@ -12,6 +12,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("core:home", _("Home"), "core.view_home"),
     ("orgs:unit_list", _("Units"), "orgs.list_units"),
     ("meeting:list", _("Appraisal events"), "accounts.manage_accounts"),
+    ("supervision:item_list", _("Supervision"), "supervision.view_index"),
     ("results:index", _("Results"), None),
     ("orgs:unit_import", _("Import units"), "orgs.manage_units"),
     ("admin:index", _("Administration"), "accounts.manage_accounts"),

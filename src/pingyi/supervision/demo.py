@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from pingyi.supervision import selectors, services
 from pingyi.supervision.method.status import occurrence_before
 from pingyi.supervision.models import Item, SupervisionList
@@ -366,7 +368,7 @@ def _history(the_list: SupervisionList, today: date) -> None:
 
 
 def load_demo_list(today: date | None = None) -> str:
-    today = today or date.today()
+    today = today or timezone.localdate()
     year = today.year
     assigned = date(year, 2, 10) if today >= date(year, 4, 1) else date(year, 1, 1)
     spec = ListSpec(

@@ -1,5 +1,7 @@
 """Who may see and do what in supervision (django-rules, autodiscovered).
 
+- ``supervision.view_index``: the items page (and its link in the navigation) — every
+  signed-in account; a liaison sees its unit's items there.
 - ``supervision.view_lists``: the office's list pages — office, leaders, viewers (liaisons see
   their unit's items instead).
 - ``supervision.view_item`` (an item): office, leaders and viewers every item; a unit liaison
@@ -19,7 +21,13 @@ from typing import Any
 
 import rules
 
-from pingyi.accounts.rules import is_leader, is_office, is_unit_liaison, reads_all_units
+from pingyi.accounts.rules import (
+    is_leader,
+    is_office,
+    is_signed_in,
+    is_unit_liaison,
+    reads_all_units,
+)
 
 
 def _unit_ids(item: Any) -> set[int]:
@@ -43,6 +51,7 @@ def liaison_of_lead_unit(user: Any, item: Any) -> bool:
     return bool(user.unit_id == item.lead_unit_id)
 
 
+rules.add_perm("supervision.view_index", is_signed_in)
 rules.add_perm("supervision.view_lists", reads_all_units)
 rules.add_perm("supervision.view_item", reads_all_units | liaison_of_item_unit)
 rules.add_perm("supervision.manage", is_office)
