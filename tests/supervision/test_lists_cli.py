@@ -19,7 +19,7 @@ from pingyi.cli import main
 from pingyi.core.models import AuditEntry
 from pingyi.orgs.models import Unit, UnitGroup, UnitKind
 from pingyi.supervision.models import Item, Report, ReportState, SupervisionList
-from tests.supervision.workbooks import Category, ListBook, messy_book, to_bytes
+from tests.supervision.workbooks import Category, ListBook, compound_file, messy_book, to_bytes
 from tests.supervision.workbooks import Item as BookItem
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -287,3 +287,69 @@ def test_the_export_json_is_bytes_of_utf8_json(tmp_path: Path, capsys: Any) -> N
     out = tmp_path / "o.json"
     assert pingyi(capsys, "lists", "export", "2026-tasks", "--out", str(out))[0] == 0
     json.load(io.StringIO(out.read_text("utf-8")))
+
+
+def _with_vba(data: bytes) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "says"),
+    [
+        ("macro.xlsx", lambda: _with_vba(messy_book().bytes()), "macro-enabled"),
+        ("list.xlsm", lambda: messy_book().bytes(), "macro-enabled"),
+        (
+            "locked.xlsx",
+            lambda: compound_file("EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"),
+            "password",
+        ),
+        ("old.xls", lambda: compound_file("Workbook"), ".xls"),
+    ],
+)
+def test_macro_encrypted_and_old_workbooks_are_refused_saying_why(
+    tmp_path: Path, capsys: Any, name: str, make: Any, says: str
+) -> None:
+    path = write(tmp_path, name, make())
+    code, _out, err = pingyi(capsys, "lists", "import", path)
+    assert code == 2 and "nothing imported" in err and says in err, err
+    assert "Traceback" not in err and not SupervisionList.objects.exists()
+
+
+def test_a_file_over_30_mb_is_refused_unread(tmp_path: Path, capsys: Any) -> None:
+    path = tmp_path / "huge.xlsx"
+    with path.open("wb") as fh:
+        fh.truncate(30 * 2**20 + 1)  # sparse: nothing is written, nothing read
+    code, _out, err = pingyi(capsys, "lists", "import", str(path))
+    assert code == 2 and "30 MB" in err, err
+
+
+def test_a_date_cell_holding_text_names_its_row_and_cell_and_nothing_imports(
+    tmp_path: Path, capsys: Any
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "牵头单位", "完成时限"])
+    ws.append([1, "甲", "市财政局", "2026.9.31"])
+    ws["D2"].number_format = "yyyy年m月d日"
+    ws.append([2, "乙", "市发展改革委", "年底前"])
+    path = write(tmp_path, "dates.xlsx", to_bytes(wb))
+    code, _out, err = pingyi(capsys, "lists", "import", path)
+    assert code == 2 and "row 2, cell D2" in err and "2026.9.31" in err, err
+    assert "市财政局" in err  # an unknown unit too, in the same run
+    assert not Item.objects.exists()
+
+
+def test_in_chinese_the_messages_are_chinese(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PINGYI_LANGUAGE", "zh")
+    path = write(tmp_path, "locked.xlsx", compound_file("EncryptionInfo", "EncryptedPackage"))
+    code, _out, err = pingyi(capsys, "lists", "import", path)
+    assert code == 2 and "设有密码的工作簿" in err and "未导入任何内容" in err, err

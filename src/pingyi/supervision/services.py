@@ -17,8 +17,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
@@ -82,6 +82,7 @@ SHEET_PROBLEMS = {
     "no_sheet": gettext_lazy("no sheet of that name"),
     "no_header": gettext_lazy("no header row with the usual words"),
     "missing_column": gettext_lazy("the header lacks the title or the lead unit column"),
+    "too_many_cells": gettext_lazy("the workbook holds more cells than a list sheet can"),
     "too_many_rows": gettext_lazy("the sheet has more rows than a list can"),
     "missing_number": gettext_lazy("an item without a number (序号)"),
     "missing_title": gettext_lazy("an item without a title"),
@@ -273,7 +274,11 @@ def sheet_rows(sheet: ListSheet) -> tuple[list[ItemRow], list[str]]:
     :class:`ItemRow`, and the sheet's own problems as messages naming row and cell."""
     errors = []
     for problem in sheet.problems:
-        what = str(SHEET_PROBLEMS.get(problem.code, problem.message))
+        # the reader's own message says more (in English); Chinese gets the short phrase
+        chinese = (get_language() or "").startswith("zh")
+        what = (
+            str(SHEET_PROBLEMS.get(problem.code, problem.message)) if chinese else problem.message
+        )
         if problem.row is not None:
             place = _("row %(row)s") % {"row": problem.row}
             if problem.cell:
