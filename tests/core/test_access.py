@@ -31,6 +31,8 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("orgs:unit_list", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
     ("orgs:unit_import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("orgs:unit_import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("orgs:unit_edit", {"code": "unit-a"}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("orgs:unit_edit", {"code": "unit-a"}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     (
         "orgs:unit_detail",
         {"code": "unit-a"},

@@ -132,6 +132,8 @@ CASES: list[Case] = [
     Case("orgs:unit_detail", expect(200, anonymous=LOGIN, liaison_b=403), {"code": "hualong"}),
     Case("orgs:unit_detail", expect(200, anonymous=LOGIN, liaison_a=403), {"code": "puyang"}),
     Case("orgs:unit_detail", expect(404, anonymous=LOGIN), {"code": "no-such-unit"}),
+    Case("orgs:unit_edit", OFFICE_PAGE, {"code": "hualong"}),
+    Case("orgs:unit_edit", expect(403, anonymous=LOGIN, office=404), {"code": "no-such-unit"}),
     # supervision: every signed-in role sees the items page (a liaison its unit's items only);
     # an item's page is for readers and the liaisons of its lead unit or co-units
     Case("supervision:item_list", SIGNED_IN),
