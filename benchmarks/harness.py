@@ -404,6 +404,9 @@ def setup_django(scratch: Path) -> None:
         os.environ.pop(name, None)
     import django
 
+    from pingyi.core.datafolder import prepare
+
+    prepare()  # the scratch data folder and its secret key, as every entry point does
     django.setup()
 
 

@@ -50,6 +50,7 @@ if not STARTED_BY_A_TEST:
 
 os.environ.setdefault("PINGYI_STATIC_FINDERS", "1")  # tests never run collectstatic
 
+from pingyi.core.datafolder import secret_key  # noqa: E402
 from pingyi.settings import *  # noqa: E402, F403
 
 #: True when this session really runs on PostgreSQL.
@@ -73,6 +74,11 @@ if not STARTED_BY_A_TEST:
         }
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing
+if not STARTED_BY_A_TEST and not SECRET_KEY:  # noqa: F405
+    # pytest-django sets Django up itself: the session's (new) data folder gets its key here,
+    # the step ``pingyi.core.datafolder.prepare`` takes for every other entry point; processes
+    # started by a test read the same key from the folder.
+    SECRET_KEY = secret_key(DATA_DIR)  # noqa: F405
 
 # Fast hashing: the tests create and sign in many accounts. Password *rules* still apply.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

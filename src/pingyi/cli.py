@@ -21,6 +21,9 @@ def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
     import django  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
+    from pingyi.core.datafolder import prepare  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    prepare()  # the data folder, the database file and the secret key (settings create none)
     django.setup()
 
     from pingyi.core.audit import current_actor  # noqa: PLC0415 (Django is set up only for the verbs that need it)

@@ -4,18 +4,22 @@ Everything a deployment changes comes from the environment (see docs/configurati
 Embedded mode (the default) keeps everything in one data folder: the SQLite database,
 uploads and the generated secret key. Scaled mode is chosen by ``DATABASE_URL`` and
 ``REDIS_URL``.
+
+Importing this module creates and writes nothing (mypy's Django plugin and other tools read
+it): the data folder, the database file and a new secret key are made by the explicit step
+:func:`pingyi.core.datafolder.prepare`, which every entry point runs before
+``django.setup()`` (``tests/core/test_data_folder.py``).
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
 
 import dj_database_url
 
-from pingyi.core.datafolder import private_file, private_folder, private_sqlite
+from pingyi.core.datafolder import read_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -35,32 +39,10 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("PINGYI_DATA_DIR", "pingyi-data")).resolve()
-private_folder(DATA_DIR)  # 0700: the database, the secret key and uploads are the owner's
 
-
-def _secret_key() -> str:
-    """The secret key: ``SECRET_KEY`` if set, else one generated once into the data folder."""
-    if key := os.environ.get("SECRET_KEY"):
-        return key
-    path = DATA_DIR / "secret_key"
-    try:
-        key = path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    else:
-        private_file(path)  # a key written by an older version may be world-readable
-        return key
-    key = secrets.token_urlsafe(50)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process won the race; use its key
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key + "\n")
-    return key
-
-
-SECRET_KEY = _secret_key()
+#: ``SECRET_KEY`` from the environment, else the data folder's key. Empty for a folder that
+#: has none yet: ``datafolder.prepare()`` generates it (0600) and sets it before Django runs.
+SECRET_KEY = os.environ.get("SECRET_KEY") or read_secret_key(DATA_DIR)
 DEBUG = _env_bool("PINGYI_DEBUG", False)
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -156,8 +138,7 @@ else:
             },
         }
     }
-    EMBEDDED = True
-    private_sqlite(DATABASES["default"]["NAME"])  # 0600 before SQLite creates it (and -wal, -shm)
+    EMBEDDED = True  # datafolder.prepare() makes the file 0600 before SQLite creates it
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -226,7 +207,6 @@ USE_TZ = True
 # --- files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

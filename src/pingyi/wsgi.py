@@ -16,7 +16,10 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 
+from pingyi.core.datafolder import prepare
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings")
+prepare()  # before Django is set up: the data folder and the secret key (settings create none)
 
 #: The anonymous JSON endpoints that need neither sessions, accounts, messages nor lockout.
 LEAN_ROUTES = frozenset({("POST", "/api/v1/ballots")})

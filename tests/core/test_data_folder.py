@@ -2,8 +2,12 @@
 
 Each case starts a real process on the production settings (``pingyi.settings``) with the
 most permissive umask (000) and a data folder that does not exist yet (or one left by an
-older version with world-readable files), applies the migrations, writes through an open
-connection so that SQLite's ``-wal`` and ``-shm`` exist, and reports every mode.
+older version with world-readable files), takes the entry points' first step
+(``datafolder.prepare()``), applies the migrations, writes through an open connection so
+that SQLite's ``-wal`` and ``-shm`` exist, and reports every mode.
+
+Importing the settings alone (what mypy's Django plugin and other tools do, Django set up
+included) creates nothing; the first real command creates the folder, privately.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pingyi.core.datafolder import private_folder, private_sqlite
 PROBE = """
 import json, os, stat, django
 from pathlib import Path
+from pingyi.core.datafolder import prepare
+prepare()
 django.setup()
 from django.core.management import call_command
 from django.db import connection
@@ -95,3 +101,88 @@ def test_a_shared_folder_is_not_narrowed(tmp_path: Path) -> None:
     shared.chmod(0o1777)
     private_folder(shared)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
+def _clean_env(data: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PINGYI_", "DJANGO_")) and k not in {"DATABASE_URL", "SECRET_KEY"}
+    }
+    env.update(PINGYI_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="pingyi.settings")
+    return env
+
+
+READ_ONLY = """
+import django
+from django.conf import settings
+import pingyi.settings
+assert settings.DATA_DIR  # the settings are read ...
+django.setup()  # ... and Django set up over them, as mypy's Django plugin does
+print(repr(settings.DATA_DIR))
+"""
+
+
+def test_importing_the_settings_creates_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "absent" / "pingyi-data"
+    done = subprocess.run(
+        [sys.executable, "-c", READ_ONLY],
+        env=_clean_env(data),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert str(data) in done.stdout
+    assert list(tmp_path.iterdir()) == [], "importing the settings created files"
+
+
+def test_the_first_command_creates_the_folder_privately(tmp_path: Path) -> None:
+    data = tmp_path / "new" / "pingyi-data"
+    done = subprocess.run(
+        [sys.executable, "-m", "pingyi", "migrate"],
+        env=_clean_env(data),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        preexec_fn=lambda: os.umask(0),  # the most permissive umask
+    )
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    for name in ("pingyi.sqlite3", "secret_key"):
+        assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
+    key = (data / "secret_key").read_text().strip()
+    assert len(key) >= 50
+    # A second command uses that key, and the settings read it without writing.
+    again = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        env=_clean_env(data),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert again.stdout.strip() == key, again.stderr
+
+
+def test_without_the_first_step_django_names_the_missing_key(tmp_path: Path) -> None:
+    """A process that sets Django up without ``prepare()`` fails clearly, never with a key
+    nobody else has (receipts derive from it)."""
+    data = tmp_path / "pingyi-data"
+    done = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; settings.SECRET_KEY"],
+        env=_clean_env(data),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "SECRET_KEY setting must not be empty" in done.stderr
+    assert not data.exists()

@@ -2,8 +2,14 @@
 
 The SQLite database holds the ballots, the cards' hashes and the accounts; the secret key
 derives the receipts. Created with the process's umask they were world-readable (0644),
-so any local account could copy them. No Django import: ``pingyi.settings`` calls this
-while it is being read.
+so any local account could copy them.
+
+Nothing is created by importing the settings (a tool that only reads them, such as mypy's
+Django plugin, touches no folder): :func:`prepare` is the explicit first step of every
+process that runs pingyi, before ``django.setup()``: the command line (``pingyi …``, so
+``serve`` and ``demo``), the WSGI entry point (``pingyi.wsgi``) and the benchmark harness.
+It creates the folder, the SQLite file and the static folder, and the secret key if the
+settings have none (``pingyi.settings`` reads an existing key, and never writes one).
 
 SQLite creates ``-wal`` and ``-shm`` with the permissions of the database file, so making
 that file 0600 before SQLite first opens it is enough for new files; files of an older
@@ -13,12 +19,17 @@ installation are narrowed here too (docs/anonymity.md, tests/core/test_data_fold
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+KEY_FILE = "secret_key"  # the name of the file of the secret key
 
 
 def _narrow(path: Path, mode: int) -> None:
@@ -62,3 +73,53 @@ def private_sqlite(name: str) -> None:
     private_file(path)
     for suffix in SQLITE_SIDE_FILES:
         _narrow(path.with_name(path.name + suffix), FILE_MODE)
+
+
+def read_secret_key(folder: Path) -> str:
+    """The data folder's secret key; "" when it has none yet (or it cannot be read). Reads
+    only: ``pingyi.settings`` calls this while it is being imported."""
+    try:
+        return (folder / KEY_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def secret_key(folder: Path) -> str:
+    """The data folder's secret key, generated once into ``secret_key`` (0600); a key an
+    older version wrote world-readable is narrowed."""
+    path = folder / KEY_FILE
+    key = read_secret_key(folder)
+    if key:
+        private_file(path)
+        return key
+    key = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:  # another process won the race; use its key
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+def prepare() -> None:
+    """The data folder ready for Django: call after the settings are chosen
+    (``DJANGO_SETTINGS_MODULE``) and before ``django.setup()``. Idempotent.
+
+    Creates ``DATA_DIR`` (0700), the SQLite database file (0600, before SQLite first opens
+    it) and ``STATIC_ROOT``; when the settings have no ``SECRET_KEY`` (no ``SECRET_KEY`` in the
+    environment, no key in the folder yet), generates the folder's key and sets it."""
+    folder = Path(settings.DATA_DIR)
+    private_folder(folder)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        private_sqlite(str(database["NAME"]))
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    try:
+        configured = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django's refusal of an empty key
+        configured = ""
+    if not configured:
+        settings.SECRET_KEY = secret_key(folder)
+    elif configured == read_secret_key(folder):
+        private_file(folder / KEY_FILE)  # the folder's own key: owner-only
