@@ -208,7 +208,7 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
 
     from pingyi.supervision.errors import ImportRefused  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.supervision.method.sheet import read_list_sheet  # noqa: PLC0415 (Django is set up only for the verbs that need it)
-    from pingyi.supervision.services import ListSpec, list_import, sheet_rows  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.services import list_import, list_spec_for, sheet_rows  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     if not Path(args.file).is_file():
         message = _("cannot read: %(error)s") % {"error": _("no such file")}
@@ -216,22 +216,18 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
         return 2
     # the reader refuses an oversized, macro-enabled, encrypted or bomb file unread
     sheet = read_list_sheet(Path(args.file), sheet=args.sheet)
-    year = (
-        args.year
-        or sheet.year
-        or (int(args.assigned[:4]) if args.assigned and args.assigned[:4].isdigit() else None)
-        or date.today().year
-    )
-    first_day = date(year, 1, 1) if 1 <= year <= 9999 else date.today()
-    assigned = _iso_day(args.assigned, "--assigned", first_day)
-    spec = ListSpec(
-        key=args.key or f"{year}-{args.kind}",
+    assigned = None
+    if args.assigned is not None:
+        assigned = _iso_day(args.assigned, "--assigned", date.today())
+    spec = list_spec_for(
+        sheet,
         kind=args.kind,
-        name=args.name or sheet.title or Path(args.file).stem,
-        year=year,
-        assigned_on=assigned,
         cadence=args.cadence,
-        source_file=Path(args.file).name,
+        year=args.year,
+        assigned_on=assigned,
+        key=args.key,
+        name=args.name,
+        file_name=Path(args.file).name,
     )
     rows, problems = sheet_rows(sheet)
     try:

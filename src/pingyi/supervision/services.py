@@ -193,6 +193,36 @@ def _check_spec(spec: ListSpec) -> list[str]:
     return errors
 
 
+def list_spec_for(
+    sheet: ListSheet,
+    *,
+    kind: str,
+    cadence: str = Cadence.WEEK,
+    year: int | None = None,
+    assigned_on: date | None = None,
+    key: str | None = None,
+    name: str | None = None,
+    file_name: str = "",
+) -> ListSpec:
+    """The list's fields for an import of ``sheet`` (``pingyi lists import`` and the office's
+    import page alike): the year given, else the sheet title's, else the assignment date's,
+    else this year; assigned on 1 January of the year unless given; the key YEAR-KIND and the
+    sheet's title as name unless given."""
+    year = year or sheet.year or (assigned_on.year if assigned_on else None) or date.today().year
+    if assigned_on is None:
+        assigned_on = date(year, 1, 1) if 1 <= year <= 9999 else date.today()
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return ListSpec(
+        key=key or f"{year}-{kind}",
+        kind=kind,
+        name=name or sheet.title or stem,
+        year=year,
+        assigned_on=assigned_on,
+        cadence=cadence,
+        source_file=file_name,
+    )
+
+
 def _deadline_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()[:10]
