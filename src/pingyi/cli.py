@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pingyi.core.commandline import CliError, cli_language
 from pingyi.core.server import serve_defaults
 from pingyi.supervision.cli import add_verbs as add_supervision_verbs
 
@@ -34,27 +35,10 @@ def _django() -> None:
     translation.activate(cli_language())
 
 
-def cli_language() -> str:
-    """Messages follow ``PINGYI_LANGUAGE``, else the locale (``LANG``): Chinese on a Chinese
-    system, English elsewhere."""
-    chosen = (
-        os.environ.get("PINGYI_LANGUAGE") or os.environ.get("LC_ALL") or os.environ.get("LANG", "")
-    )
-    return "zh-hans" if chosen.lower().startswith("zh") else "en"
-
-
 def _call(command: str, *args: str, **options: object) -> None:
     from django.core.management import call_command  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     call_command(command, *args, **options)
-
-
-class CliError(Exception):
-    """A refusal the command prints as one line (``pingyi: …``), exiting with ``code``."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _database_name() -> str:
@@ -305,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_audit_verify)
 
     _add_appraisal_verbs(verbs)
-    add_supervision_verbs(verbs)
+    add_supervision_verbs(verbs, django_setup=_django_with_tables)
 
     p = verbs.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

@@ -19,11 +19,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pingyi.core.commandline import CliError, cli_language
+
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 _ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 
 
-def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_verbs(
+    verbs: argparse._SubParsersAction,  # type: ignore[type-arg]
+    *,
+    django_setup: Callable[[], None] | None = None,
+) -> None:
+    """Registers the supervision verbs; ``django_setup`` prepares Django and the tables for
+    the verbs that need the database (``deadline`` needs neither)."""
+    global _django_setup
+    _django_setup = django_setup
     p = verbs.add_parser(
         "deadline",
         help="what deadlines written in Chinese mean (完成时限): one JSON line per text",
@@ -47,8 +57,6 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 def _translator() -> Callable[[str], str]:
     """gettext for the command line's language, without Django."""
-    from pingyi.cli import cli_language  # noqa: PLC0415 (pingyi.cli imports this module)
-
     if cli_language() != "zh-hans":
         return lambda message: message
     catalogue = stdlib_gettext.translation(
@@ -157,16 +165,19 @@ def add_list_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[t
     p.set_defaults(func=cmd_reports_import)
 
 
-def _setup() -> None:
-    from pingyi.cli import _django_with_tables  # noqa: PLC0415 (pingyi.cli imports this module)
+#: Sets Django up on a migrated database: handed over by ``pingyi/cli.py`` (see add_verbs).
+_django_setup: Callable[[], None] | None = None
 
-    _django_with_tables()
+
+def _setup() -> None:
+    if _django_setup is None:
+        raise RuntimeError("add_verbs() was not called with django_setup")
+    _django_setup()
 
 
 def _iso_day(value: str | None, option: str, default: date) -> date:
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    from pingyi.cli import CliError  # noqa: PLC0415 (pingyi.cli imports this module)
 
     if value is None:
         return default
@@ -273,7 +284,6 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
 def _the_list(key: str) -> Any:
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    from pingyi.cli import CliError  # noqa: PLC0415 (pingyi.cli imports this module)
     from pingyi.supervision.models import SupervisionList  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     found = SupervisionList.objects.filter(key=key).first()
@@ -290,7 +300,6 @@ def cmd_lists_export(args: argparse.Namespace) -> int:
     _setup()
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    from pingyi.cli import CliError  # noqa: PLC0415 (pingyi.cli imports this module)
     from pingyi.supervision.roundtrip import list_workbook  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.supervision.selectors import export_list  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
