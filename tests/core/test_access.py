@@ -63,6 +63,23 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("admin:accounts_user_add", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     # supervision: a liaison sees its unit's items only (items of unit A and B: see below)
     ("supervision:item_list", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("supervision:office_list_import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("supervision:office_list_import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("supervision:office_deadlines", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("supervision:office_workdays", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("supervision:office_workdays", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    (
+        "supervision:unit_page",
+        {"code": "unit-a"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_b": DENY},
+    ),
+    (
+        "supervision:unit_page",
+        {"code": "unit-b"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_a": DENY},
+    ),
     (
         "supervision:item_detail",
         {"key": "t-list", "number": "a-1"},

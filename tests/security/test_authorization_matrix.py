@@ -150,6 +150,33 @@ CASES: list[Case] = [
     Case(
         "supervision:item_detail", expect(404, anonymous=LOGIN), {"key": "sx-list", "number": "0"}
     ),
+    # supervision, the office's pages (views_office.py): import, deadlines, working days;
+    # a unit's page: readers and that unit's liaison
+    Case("supervision:office_list_import", OFFICE_PAGE),
+    Case("supervision:office_list_import", OFFICE_PAGE, method="post", body=form()),
+    Case(
+        "supervision:office_list_import",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        method="post",
+        body=form(confirm="x" * 32),
+        label="confirm",
+    ),
+    Case("supervision:office_deadlines", OFFICE_PAGE),
+    Case(
+        "supervision:office_deadlines",
+        expect(403, anonymous=LOGIN, office=404),
+        method="post",
+        body=form(item="0", due="2026-09-30"),
+    ),
+    Case("supervision:office_workdays", OFFICE_PAGE),
+    Case("supervision:office_workdays", OFFICE_PAGE, method="post", body=form()),
+    Case(
+        "supervision:unit_page", expect(200, anonymous=LOGIN, liaison_b=403), {"code": "hualong"}
+    ),
+    Case(
+        "supervision:unit_page", expect(200, anonymous=LOGIN, liaison_a=403), {"code": "puyang"}
+    ),
+    Case("supervision:unit_page", expect(404, anonymous=LOGIN), {"code": "no-such-unit"}),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
     Case("ballot-sw", PUBLIC),

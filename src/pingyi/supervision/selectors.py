@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -157,3 +158,51 @@ def _unit_order(unit: Unit) -> tuple[int, str]:
 
 def closure_pending(item: Item) -> bool:
     return item.closures.filter(state=ClosureState.PENDING).exists()
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """A unit's on-time reporting: of its ``filed`` reports, ``on_time`` came in time."""
+
+    filed: int
+    on_time: int
+
+    @property
+    def share(self) -> int | None:
+        """Percent, rounded down; None without reports."""
+        return self.on_time * 100 // self.filed if self.filed else None
+
+
+def unit_on_time(unit: Unit, day: date) -> OnTime:
+    """On-time reporting of ``unit`` as of ``day`` (the unit's page): each of its reports dated
+    on or before ``day`` and not returned, on an item of a list with a cadence, is on time
+    when it is dated no later than the cadence rule's due (SUPERVISION.md, status rule 3): the
+    2nd working day following L + cadence, L being the date of the unit's previous counted
+    report on that item, else the item's start (its own, else the list's assignment date).
+    Proved by tests/supervision/test_office_pages.py::test_on_time_share_follows_the_cadence_rule.
+    """
+    calendar = working_days()
+    filed = on_time = 0
+    for item in unit_items(unit):
+        cadence = item.supervision_list.cadence
+        if cadence == "none":
+            continue
+        since = item.start or item.supervision_list.assigned_on
+        reports = sorted(
+            (
+                r
+                for r in item.reports.all()
+                if r.unit_id == unit.pk
+                and r.reported_on <= day
+                and r.state != ReportState.RETURNED
+            ),
+            key=lambda r: (r.reported_on, r.pk),
+        )
+        for report in reports:
+            due = calendar.add_working_days(
+                method._after_cadence(since, cadence), method.GRACE_WORKING_DAYS
+            )
+            filed += 1
+            on_time += report.reported_on <= due
+            since = report.reported_on
+    return OnTime(filed, on_time)

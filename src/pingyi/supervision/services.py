@@ -32,6 +32,7 @@ from pingyi.supervision.models import (
     Closure,
     ClosureState,
     DecisionState,
+    Every,
     Extension,
     Item,
     ListKind,
@@ -723,3 +724,42 @@ def workday_override_set(
         data={"working": working, "note": override.note},
     )
     return override
+
+
+@transaction.atomic
+def workday_override_delete(day: date, *, actor: str | None = None) -> None:
+    """The office withdraws its word on ``day``: the official calendar holds again."""
+    deleted, _rows = WorkdayOverride.objects.filter(day=day).delete()
+    if deleted:
+        audit_log(
+            actor=actor, action="supervision.workday.deleted", target=f"day:{day.isoformat()}"
+        )
+
+
+# --- deadlines to confirm ------------------------------------------------------------------
+
+
+@transaction.atomic
+def deadline_confirm(
+    item: Item, *, due: date, kind: str = "date", every: str = "", actor: str | None = None
+) -> Item:
+    """The office sets the deadline the parser could not read (or warned about): the item's
+    due (and kind, every) from now on; the parsed meaning stays in ``deadline`` with
+    ``confirmed`` added, so the item leaves the queue."""
+    if kind not in ("date", "recurring"):
+        raise InvalidInput(_("deadline kind “%(kind)s”: date or recurring") % {"kind": kind})
+    if kind == "recurring" and every not in Every.values:
+        raise InvalidInput(_("a recurring deadline needs its period (every …)"))
+    item.due, item.kind, item.every = due, kind, every if kind == "recurring" else ""
+    item.deadline = {
+        **(item.deadline or {}),
+        "confirmed": {"due": due.isoformat(), "kind": kind, "every": item.every or None},
+    }
+    item.save(update_fields=["due", "kind", "every", "deadline", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="supervision.deadline.confirmed",
+        target=_target(item),
+        data={"due": due.isoformat(), "kind": kind, "every": item.every},
+    )
+    return item
