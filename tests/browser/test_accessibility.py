@@ -59,6 +59,15 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/supervision/", "hualong", PHONE, "main h1"),
     ("/supervision/{supervision_list}/13/", "office", DESKTOP, ".timeline li"),
     ("/supervision/{supervision_list}/20/", "hualong", PHONE, ".timeline li"),
+    # supervision, the office's pages and a unit's page (the import's preview and errors:
+    # test_supervision_import.py)
+    ("/supervision/office/import/", "office", DESKTOP, "form input[type=file]"),
+    ("/supervision/office/import/", "office", PHONE, "form input[type=file]"),
+    ("/supervision/office/deadlines/", "office", DESKTOP, "main table"),
+    ("/supervision/office/workdays/", "office", DESKTOP, "form input[name=day]"),
+    ("/supervision/office/workdays/", "office", PHONE, "form input[name=day]"),
+    ("/supervision/units/hualong/", "office", DESKTOP, "main table"),
+    ("/supervision/units/hualong/", "hualong", PHONE, "main table"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),

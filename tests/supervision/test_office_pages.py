@@ -298,6 +298,8 @@ def test_the_office_sets_a_deadline_to_confirm_and_the_status_uses_it() -> None:
     url = reverse("supervision:office_deadlines")
     page = client.get(url)
     assert [i.number for i, _f in page.context["rows"]] == ["1", "2"]
+    body = page.content.decode()
+    assert "未能识别" in body and "早于清单年度" in body and "csrfmiddlewaretoken" in body
     # bad input: a form error on that row, nothing written
     bad = client.post(url, {"item": unknown.pk, "due": "2026-02-30", "kind": "date"})
     assert bad.status_code == 200 and "due" in dict(bad.context["rows"])[unknown].errors

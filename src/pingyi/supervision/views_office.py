@@ -52,6 +52,7 @@ _SESSION_KEY = "supervision_uploads"
 _ID = re.compile(r"[A-Za-z0-9_-]{32}")
 
 WARNING_LABELS = {
+    "not_understood": gettext_lazy("not understood"),
     "ambiguous": gettext_lazy("ambiguous"),
     "before_list_year": gettext_lazy("before the list's year"),
 }
@@ -407,15 +408,16 @@ def deadlines(request: HttpRequest) -> HttpResponse:
             )
             return redirect("supervision:office_deadlines")
         errors[item.pk] = form
+    queue = deadline_queue()
+    for item in queue:  # why it waits: each reason once, in words
+        codes = (["not_understood"] if item.kind == DeadlineKind.UNKNOWN else []) + list(
+            item.deadline.get("warnings") or []
+        )
+        item.why = [str(WARNING_LABELS.get(c, c)) for c in dict.fromkeys(codes)]  # type: ignore[attr-defined]
     rows = [
-        (item, errors.get(item.pk) or DeadlineForm(initial={"item": item.pk}, prefix=None))
-        for item in deadline_queue()
+        (item, errors.get(item.pk) or DeadlineForm(initial={"item": item.pk})) for item in queue
     ]
-    return render(
-        request,
-        "supervision/office/deadlines.html",
-        {"rows": rows, "warning_labels": WARNING_LABELS},
-    )
+    return render(request, "supervision/office/deadlines.html", {"rows": rows})
 
 
 # --- 4. working-day overrides ----------------------------------------------------------------
