@@ -19,9 +19,10 @@ from ninja.errors import HttpError
 from ninja.parser import Parser
 
 from pingyi import __version__
-from pingyi.appraisal.api import json_refusal, parse_json_body
 from pingyi.appraisal.api import router as appraisal_router
+from pingyi.core.api_answers import json_refusal, parse_json_body
 from pingyi.core.pure.strict_json import JsonInputError
+from pingyi.supervision.api import router as supervision_router
 
 
 class StrictParser(Parser):
@@ -35,11 +36,15 @@ class StrictParser(Parser):
 api = NinjaAPI(
     title="pingyi API",
     version=__version__,
-    description="Appraisal events, ballot cards, ballots and results. See DESIGN.md, Contracts.",
+    description=(
+        "Appraisal events, ballot cards, ballots and results (DESIGN.md, Contracts); "
+        "supervision lists, items, reports, extensions and closures (SUPERVISION.md)."
+    ),
     urls_namespace="api",
     parser=StrictParser(),
 )
 api.add_router("/", appraisal_router)
+api.add_router("/", supervision_router)
 
 
 @api.exception_handler(JsonInputError)

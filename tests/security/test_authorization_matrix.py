@@ -114,6 +114,43 @@ def form(**data: str) -> Callable[[World, str], dict[str, Any]]:
     return lambda world, role: {"data": dict(data)}
 
 
+def json_body(**data: Any) -> Callable[[World, str], dict[str, Any]]:
+    return lambda world, role: {"data": json.dumps(data), "content_type": "application/json"}
+
+
+def extension_body(world: World, role: str) -> dict[str, Any]:
+    """An extension to 60 days from today (the supervision API dates its actions today)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    proposed = (timezone.localdate() + dt.timedelta(60)).isoformat()
+    return json_body(reason="资金未到位", proposed_due=proposed)(world, role)
+
+
+#: an item of list ``sx-api`` led by hualong (unit A), due in 30 days
+UNIT_ITEM = {"key": "@list:hualong", "number": "hualong-api"}
+
+
+def extension_form_body(world: World, role: str) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    proposed = (timezone.localdate() + dt.timedelta(60)).isoformat()
+    return {"data": {"reason": "资金未到位", "proposed_due": proposed}}
+
+
+def decide_body(world: World, role: str) -> dict[str, Any]:
+    report = supervision_object(world, "report", "hualong")
+    return {"data": {"what": "report", "action": "accept", "id": report}}
+
+
+def comment_body(world: World, role: str) -> dict[str, Any]:
+    report = supervision_object(world, "report", "hualong")
+    return {"data": {"id": report, "rating": "差", "comment": "进度滞后"}}
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 CASES: list[Case] = [
@@ -343,6 +380,70 @@ CASES: list[Case] = [
     Case(
         "api:issue_cards", expect(401, office=201), {"key": "@open"}, method="post", body=cards_body
     ),
+    # the supervision API: any account, by session or HTTP Basic; a liaison of another unit
+    # gets 404 for an item, report, extension or closure it may not see (as if missing)
+    Case("api:list_lists", expect(200, anonymous=401)),
+    Case("api:get_list", expect(200, anonymous=401, liaison_b=404), {"key": "@list:hualong"}),
+    Case("api:get_list", expect(404, anonymous=401), {"key": "no-such-list"}),
+    Case("api:list_items", expect(200, anonymous=401)),
+    Case("api:get_item", expect(200, anonymous=401, liaison_b=404), {"item_id": "@id:hualong"}),
+    Case("api:get_item", expect(200, anonymous=401, liaison_a=404), {"item_id": "@id:puyang"}),
+    Case("api:get_item", expect(404, anonymous=401), {"item_id": "987654"}),
+    Case(
+        "api:file_report",
+        expect(403, anonymous=401, office=201, liaison_a=201, liaison_b=404),
+        {"item_id": "@id:hualong"},
+        method="post",
+        body=json_body(percent=40, done="完成选址"),
+    ),
+    Case(
+        "api:accept_report",
+        expect(403, anonymous=401, office=200, liaison_b=404),
+        {"report_id": "@report:hualong"},
+        method="post",
+    ),
+    Case(
+        "api:return_report",
+        expect(403, anonymous=401, office=200, liaison_b=404),
+        {"report_id": "@report:hualong"},
+        method="post",
+        body=json_body(reason="数据不实"),
+    ),
+    Case(
+        "api:comment_report",
+        expect(403, anonymous=401, office=200, leader=200, liaison_b=404),
+        {"report_id": "@report:hualong"},
+        method="post",
+        body=json_body(rating="较好", text="进度可以"),
+    ),
+    Case(
+        "api:request_extension",
+        expect(403, anonymous=401, office=201, liaison_a=201, liaison_b=404),
+        {"item_id": "@id:hualong"},
+        method="post",
+        body=extension_body,
+    ),
+    Case(
+        "api:decide_extension",
+        expect(403, anonymous=401, office=200, liaison_b=404),
+        {"extension_id": "@extension:hualong"},
+        method="post",
+        body=json_body(approve=True),
+    ),
+    Case(
+        "api:apply_closure",
+        expect(403, anonymous=401, office=201, liaison_a=201, liaison_b=404),
+        {"item_id": "@id:hualong"},
+        method="post",
+        body=json_body(evidence="验收报告"),
+    ),
+    Case(
+        "api:verify_closure",
+        expect(403, anonymous=401, office=200, liaison_b=404),
+        {"closure_id": "@closure:hualong"},
+        method="post",
+        body=json_body(passed=True, method="现场"),
+    ),
     # the admin (office only); per-model routes are added from the registry below
     Case("admin:index", OFFICE_PAGE),
     Case("admin:login", expect(403, anonymous=LOGIN, office=REDIRECT)),
@@ -450,6 +551,8 @@ def resolve_value(world: World, value: str) -> str:
         return str(world.users["office"].pk)
     if name.startswith("item:"):
         return supervision_item(world, name[5:])
+    if name.partition(":")[0] in ("id", "list", "report", "extension", "closure"):
+        return supervision_object(world, *name.split(":"))
     if name.startswith("obj:"):
         model = apps.get_model(name[4:])
         obj = model._default_manager.order_by("pk").first()
@@ -483,6 +586,60 @@ def supervision_item(world: World, unit: str) -> str:
         defaults={"title": "安全测试事项", "lead_unit": world.units[unit], "kind": "ongoing"},
     )
     return item.number
+
+
+def supervision_object(world: World, what: str, unit: str) -> str:
+    """For the supervision API: the id of a dated item of list ``sx-api`` led by ``unit`` (due
+    in 30 days), its list's key, or the id of a pending report, extension or closure of it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pingyi.supervision import services
+    from pingyi.supervision.models import Item, SupervisionList
+
+    today = timezone.localdate()
+    the_list, _ = SupervisionList.objects.get_or_create(
+        key="sx-api",
+        defaults={
+            "kind": "tasks",
+            "name": "接口安全测试清单",
+            "year": today.year,
+            "assigned_on": today - dt.timedelta(1),
+        },
+    )
+    item, _ = Item.objects.get_or_create(
+        supervision_list=the_list,
+        number=f"{unit}-api",
+        defaults={
+            "title": "接口安全测试事项",
+            "lead_unit": world.units[unit],
+            "kind": "date",
+            "due": today + dt.timedelta(30),
+        },
+    )
+    if what == "list":
+        return the_list.key
+    if what == "report":
+        report = services.report_file(item, unit=item.lead_unit, reported_on=today, percent=40)
+        return str(report.pk)
+    if what == "extension":
+        proposed = today + dt.timedelta(60)
+        extension = services.extension_request(
+            item, reason="资金未到位", proposed_due=proposed, requested_on=today
+        )
+        return str(extension.pk)
+    if what == "closure":
+        return str(services.closure_apply(item, evidence="验收报告", applied_on=today).pk)
+    if what == "file":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        pdf = SimpleUploadedFile("进度.pdf", PDF_BYTES, "application/pdf")
+        report = services.report_file(
+            item, unit=item.lead_unit, reported_on=today, percent=40, attachments=[pdf]
+        )
+        return str(report.attachments.get().pk)
+    return str(item.pk)
 
 
 def url_of(world: World, case: Case) -> str:

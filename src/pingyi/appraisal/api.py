@@ -6,21 +6,19 @@ account (session or HTTP Basic). Every refusal answers ``{"detail": ..., "code":
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from pingyi.appraisal import errors, selectors, services
 from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.method.spec import dumps_exact, spec_to_json
 from pingyi.appraisal.models import Event
+from pingyi.core.api_answers import parse_json_body, problem
 from pingyi.core.api_auth import OfficeAuth, office_auth
-from pingyi.core.pure import strict_json
 
 router = Router(tags=["appraisal"])
 
@@ -90,43 +88,11 @@ class PanelCountOut(Schema):
     quorum_met: bool | None
 
 
-def problem(status: int, detail: str, code: str, **extra: Any) -> HttpResponse:
-    body = {"detail": detail, "code": code, **{k: v for k, v in extra.items() if v is not None}}
-    # A lone surrogate (never expected: inputs holding one are refused) is written as its
-    # JSON escape instead of failing the answer.
-    content = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
-    return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
-
-
 def refusal(exc: errors.AppraisalError) -> HttpResponse:
     extra: dict[str, Any] = {}
     if isinstance(exc, errors.BallotRefused):
         extra = {"track": exc.error.track, "unit": exc.error.unit}
     return problem(exc.status, exc.message, exc.code, **extra)
-
-
-def parse_json_body(request: HttpRequest, *, bound_numbers: bool = True) -> Any:
-    """The request body as JSON with exact decimals (:func:`strict_json.loads`).
-
-    Not UTF-8, not JSON, NaN, nested too deep, a lone surrogate, a number out of bounds:
-    :class:`strict_json.JsonInputError`, answered 400 by :func:`json_refusal`. Without
-    ``bound_numbers``, out-of-bounds numbers are handed over as Decimals for a validator
-    that names where they are (and answers 422).
-    """
-    try:
-        text = request.body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HttpError(400, _("The body is not UTF-8 text.")) from exc
-    return strict_json.loads(text, bound_numbers=bound_numbers)
-
-
-def json_refusal(exc: strict_json.JsonInputError) -> HttpResponse:
-    """400 for a body :func:`strict_json.loads` refused, naming where and why."""
-    if exc.kind == "syntax":
-        detail = _("The body is not valid JSON: %(error)s") % {"error": exc}
-    else:
-        detail = _("The body cannot be accepted: %(error)s") % {"error": exc}
-    return problem(400, detail, "bad_request")
 
 
 def _event_out(event: Event) -> dict[str, Any]:

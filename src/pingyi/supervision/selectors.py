@@ -126,11 +126,17 @@ def items_for_user(user: Any) -> QuerySet[Item]:
     return Item.objects.none()
 
 
-def export_list(supervision_list: SupervisionList, day: date) -> dict[str, Any]:
-    """The list as ``pingyi-list/1`` (SUPERVISION.md, "Contracts"), statuses as of ``day``."""
-    items = []
-    for item, status in statuses(list_items(supervision_list), day):
-        items.append(
+def export_list(
+    supervision_list: SupervisionList, day: date, items: QuerySet[Item] | None = None
+) -> dict[str, Any]:
+    """The list as ``pingyi-list/1`` (SUPERVISION.md, "Contracts"), statuses as of ``day``;
+    ``items`` narrows it (the API gives a liaison its unit's items only)."""
+    chosen = list_items(supervision_list)
+    if items is not None:
+        chosen = chosen.filter(pk__in=items.values("pk"))
+    rows = []
+    for item, status in statuses(chosen, day):
+        rows.append(
             {
                 "number": item.number,
                 "title": item.title,
@@ -148,7 +154,7 @@ def export_list(supervision_list: SupervisionList, day: date) -> dict[str, Any]:
         "key": supervision_list.key,
         "kind": supervision_list.kind,
         "year": supervision_list.year,
-        "items": items,
+        "items": rows,
     }
 
 
