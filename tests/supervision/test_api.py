@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from datetime import date, timedelta
 from typing import Any
 
@@ -632,6 +633,87 @@ def test_an_extension_after_the_due_is_refused(users, world) -> None:
     response = post(client_of(users, "liaison_a"), f"/api/v1/items/{item.pk}/extension", body)
     assert refusal(response, 409)["code"] == "too_late"
     assert not Extension.objects.exists()
+
+
+# --- requests at the same moment ---------------------------------------------------------------
+
+RACERS = 8
+
+
+def race(user: Any, requests: list[tuple[str, Any]]) -> list[int]:
+    """``requests`` (URL, body) posted by ``user`` from as many threads at once; the statuses."""
+    from django.db import close_old_connections, connections
+
+    clients = [Client() for _ in requests]
+    for client in clients:
+        client.force_login(user)
+    barrier = threading.Barrier(len(requests))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def send(client: Client, url: str, body: Any) -> None:
+        try:
+            barrier.wait(timeout=30)
+            status = post(client, url, body).status_code
+        except Exception:  # pragma: no cover - a 5xx or a broken thread fails below
+            status = 599
+        finally:
+            connections.close_all()
+        with lock:
+            statuses.append(status)
+
+    threads = [
+        threading.Thread(target=send, args=(client, url, body))
+        for client, (url, body) in zip(clients, requests, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    close_old_connections()
+    return sorted(statuses)
+
+
+def extension_race(users: dict[str, Any], world: dict[str, Item]) -> list[int]:
+    body = {"reason": "资金", "proposed_due": (today() + timedelta(60)).isoformat()}
+    url = f"/api/v1/items/{world['a'].pk}/extension"
+    return race(users["liaison_a"], [(url, body)] * RACERS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_extension_requests_admit_one(users, world) -> None:
+    assert extension_race(users, world) == [201] + [409] * (RACERS - 1)
+    assert Extension.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_decisions_decide_a_report_once(users, world) -> None:
+    from pingyi.core.models import AuditEntry
+
+    report = _report_on_a(world)
+    accept = (f"/api/v1/reports/{report}/accept", None)
+    give_back = (f"/api/v1/reports/{report}/return", {"reason": "数据不实"})
+    statuses = race(users["office"], [accept, give_back] * (RACERS // 2))
+    assert statuses == [200] + [409] * (RACERS - 1)
+    decided = AuditEntry.objects.filter(action__in=REPORT_DECISIONS)
+    assert decided.count() == 1
+
+
+REPORT_DECISIONS = ("supervision.report.accepted", "supervision.report.returned")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_control_without_the_lock_the_race_is_seen(users, world, monkeypatch) -> None:
+    """Without the item's row lock, several requests pass "one extension per item": the
+    harness really sends them at the same time."""
+    from django.db import connection
+
+    from pingyi.supervision import api
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises write transactions (BEGIN IMMEDIATE): no race to see")
+    monkeypatch.setattr(api, "_locked_item", api._item)
+    assert extension_race(users, world).count(201) > 1
 
 
 # --- the schema --------------------------------------------------------------------------------
