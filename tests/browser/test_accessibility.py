@@ -68,6 +68,12 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/supervision/office/workdays/", "office", PHONE, "form input[name=day]"),
     ("/supervision/units/hualong/", "office", DESKTOP, "main table"),
     ("/supervision/units/hualong/", "hualong", PHONE, "main table"),
+    (
+        "/supervision/office/lists/{supervision_list}/roundtrip/",
+        "office",
+        DESKTOP,
+        "form input[type=file]",
+    ),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),
@@ -110,6 +116,7 @@ NOT_PAGES = {
     "slides:file",
     "outputs:workbook",
     "outputs:report",
+    "supervision:office_export",  # the list's .xlsx (its page: office_roundtrip)
     "set_language",
 }
 

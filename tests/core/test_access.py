@@ -68,6 +68,11 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("supervision:office_deadlines", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("supervision:office_workdays", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("supervision:office_workdays", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    *(
+        ("supervision:office_roundtrip", {"key": "t-list"}, m, {"anonymous": SIGNIN, **OFFICE_ONLY})
+        for m in ("get", "post")
+    ),
+    ("supervision:office_export", {"key": "t-list"}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     (
         "supervision:unit_page",
         {"code": "unit-a"},

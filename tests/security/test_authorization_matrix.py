@@ -207,13 +207,20 @@ CASES: list[Case] = [
     ),
     Case("supervision:office_workdays", OFFICE_PAGE),
     Case("supervision:office_workdays", OFFICE_PAGE, method="post", body=form()),
-    Case(
-        "supervision:unit_page", expect(200, anonymous=LOGIN, liaison_b=403), {"code": "hualong"}
-    ),
-    Case(
-        "supervision:unit_page", expect(200, anonymous=LOGIN, liaison_a=403), {"code": "puyang"}
-    ),
+    Case("supervision:unit_page", expect(200, anonymous=LOGIN, liaison_b=403), {"code": "hualong"}),
+    Case("supervision:unit_page", expect(200, anonymous=LOGIN, liaison_a=403), {"code": "puyang"}),
     Case("supervision:unit_page", expect(404, anonymous=LOGIN), {"code": "no-such-unit"}),
+    Case("supervision:office_roundtrip", OFFICE_PAGE, {"key": "@sx-list"}),
+    Case(
+        "supervision:office_roundtrip", OFFICE_PAGE, {"key": "@sx-list"}, method="post", body=form()
+    ),
+    Case(
+        "supervision:office_roundtrip",
+        expect(403, anonymous=LOGIN, office=404),
+        {"key": "no-such-list"},
+    ),
+    Case("supervision:office_export", OFFICE_PAGE, {"key": "@sx-list"}),
+    Case("supervision:office_export", expect(403, anonymous=LOGIN, office=404), {"key": "no-list"}),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
     Case("ballot-sw", PUBLIC),
@@ -551,6 +558,9 @@ def resolve_value(world: World, value: str) -> str:
         return str(world.users["office"].pk)
     if name.startswith("item:"):
         return supervision_item(world, name[5:])
+    if name == "sx-list":  # the list of the items above
+        supervision_item(world, "hualong")
+        return "sx-list"
     if name.partition(":")[0] in ("id", "list", "report", "extension", "closure"):
         return supervision_object(world, *name.split(":"))
     if name.startswith("obj:"):

@@ -393,3 +393,146 @@ def test_a_units_page_shows_its_items_as_lead_and_co_unit_with_statuses() -> Non
     assert client_of("unit", "puyang").get(url).status_code == 403
     assert client_of("viewer").get("/supervision/units/nope/").status_code == 404
     assert Client().get(url).status_code == 302
+
+
+# --- the Excel round trip ----------------------------------------------------------------
+
+
+def filled(data: bytes, values: dict[str, tuple[Any, str, Any]]) -> bytes:
+    """The exported sheet with 完成进度 / 进展情况 / 报送日期 filled for these numbers."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    for row in ws.iter_rows(min_row=3):
+        number = str(row[0].value)
+        if number in values:
+            row[7].value, row[8].value, row[9].value = values[number]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_the_round_trip_exports_for_a_unit_shows_differences_then_files_reports() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from pingyi.supervision.models import Report
+
+    the_list = a_list()
+    hualong, fgw = Unit.objects.get(code="hualong"), Unit.objects.get(code="fgw")
+    led = Item.objects.create(
+        supervision_list=the_list, number="1", title="华龙牵头", lead_unit=hualong, kind="ongoing"
+    )
+    helped = Item.objects.create(
+        supervision_list=the_list, number="2", title="华龙配合", lead_unit=fgw, kind="ongoing"
+    )
+    helped.co_units.add(hualong)
+    Item.objects.create(
+        supervision_list=the_list, number="3", title="别人的", lead_unit=fgw, kind="ongoing"
+    )
+    services.report_file(
+        led,
+        unit=hualong,
+        reported_on=date(2026, 1, 10),
+        percent=10,
+        done_text="开工",
+        accepted=True,
+    )
+    client = client_of("office")
+    export = reverse("supervision:office_export", kwargs={"key": "d-list"})
+    response = client.get(export, {"unit": "hualong"})
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    assert "attachment" in response["Content-Disposition"]
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    numbers = [
+        r[0] for r in load_workbook(io.BytesIO(data)).active.iter_rows(min_row=3, values_only=True)
+    ]
+    assert numbers == ["1", "2"]  # the unit's items only, lead and co-unit
+    assert client.get(export, {"unit": "nope"}).status_code == 404
+    assert client.get(export).status_code == 200  # the whole list
+    url = reverse("supervision:office_roundtrip", kwargs={"key": "d-list"})
+    sheet = filled(data, {"1": (40, "主体完工", "2026-03-01")})
+    before = Report.objects.count()
+    preview = client.post(url, {"file": SimpleUploadedFile("华龙.xlsx", sheet)})
+    assert preview.status_code == 200 and not preview.context["errors"]
+    (diff,) = preview.context["differences"]
+    assert (diff.item.number, diff.old_percent, diff.row.percent) == ("1", 10, 40)
+    assert diff.old_text == "开工" and diff.row.done_text == "主体完工"
+    assert Report.objects.count() == before  # the differences write nothing
+    upload_id = confirm_id(preview)
+    done = client.post(url, {"confirm": upload_id})
+    assert done.status_code == 302 and Report.objects.count() == before + 1
+    report = Report.objects.latest("pk")
+    assert (report.percent, report.done_text, report.reported_on) == (
+        40,
+        "主体完工",
+        date(2026, 3, 1),
+    )
+    assert client.post(url, {"confirm": upload_id}).status_code == 302  # once only
+    assert Report.objects.count() == before + 1
+
+
+def test_a_bad_filled_sheet_names_row_and_cell_and_files_nothing() -> None:
+    from pingyi.supervision.models import Report
+
+    the_list = a_list()
+    Item.objects.create(
+        supervision_list=the_list,
+        number="1",
+        title="甲",
+        lead_unit=Unit.objects.get(code="fgw"),
+        kind="ongoing",
+    )
+    client = client_of("office")
+    data = client.get(reverse("supervision:office_export", kwargs={"key": "d-list"})).content
+    url = reverse("supervision:office_roundtrip", kwargs={"key": "d-list"})
+    sheet = filled(data, {"1": ("七成", "", None)})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("x.xlsx", sheet)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.content.decode()
+    assert "row 3, cell H3: progress “七成” is not a whole percent 0–100" in body
+    assert 'name="confirm"' not in body and not Report.objects.exists()
+    junk = client.post(url, {"file": SimpleUploadedFile("x.xlsx", b"junk")})
+    assert junk.status_code == 200 and junk.context["errors"]
+
+
+def test_an_upload_confirms_only_where_it_was_previewed(tmp_path: Path) -> None:
+    the_list = a_list()
+    Item.objects.create(
+        supervision_list=the_list,
+        number="1",
+        title="甲",
+        lead_unit=Unit.objects.get(code="fgw"),
+        kind="ongoing",
+    )
+    client = client_of("office")
+    list_id = confirm_id(upload(client, messy_book().bytes()))
+    url = reverse("supervision:office_roundtrip", kwargs={"key": "d-list"})
+    # a list sheet's id is no reports upload, and the other way round
+    assert client.post(url, {"confirm": list_id}).status_code == 302
+    from pingyi.supervision.models import Report
+
+    assert not Report.objects.exists()
+    data = client.get(reverse("supervision:office_export", kwargs={"key": "d-list"})).content
+    preview = client.post(
+        url, {"file": SimpleUploadedFile("x.xlsx", filled(data, {"1": (5, "", None)}))}
+    )
+    reports_id = confirm_id(preview)
+    assert client.post(IMPORT, {"confirm": reports_id}).status_code == 302
+    assert SupervisionList.objects.count() == 1
+    # another list's page refuses it
+    SupervisionList.objects.create(
+        key="e-list", kind="tasks", name="另一个", year=2026, assigned_on=date(2026, 1, 1)
+    )
+    other = reverse("supervision:office_roundtrip", kwargs={"key": "e-list"})
+    assert client.post(other, {"confirm": reports_id}).status_code == 302
+    assert not Report.objects.exists()
+    assert client.post(url, {"confirm": reports_id}).status_code == 302
+    assert Report.objects.count() == 1

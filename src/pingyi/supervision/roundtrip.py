@@ -20,11 +20,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from pingyi.orgs.models import Unit
 from pingyi.supervision import selectors, services
 from pingyi.supervision.errors import ImportRefused
 from pingyi.supervision.models import Report, SupervisionList
@@ -62,8 +64,9 @@ _DATE_WORDS = ("报送日期", "报送时间", "填报日期")
 _ISO = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?")
 
 
-def list_workbook(supervision_list: SupervisionList, day: date) -> bytes:
-    """The list in the office's layout, statuses as of ``day``; the progress columns empty."""
+def list_workbook(supervision_list: SupervisionList, day: date, unit: Unit | None = None) -> bytes:
+    """The list in the office's layout, statuses as of ``day``; the progress columns empty.
+    With ``unit``: only the items it answers for (lead or co-unit), for that unit to fill."""
     wb = Workbook()
     ws = wb.active
     ws.title = "清单"
@@ -73,7 +76,10 @@ def list_workbook(supervision_list: SupervisionList, day: date) -> bytes:
     ws.append(EXPORT_HEADER)
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for item, status in selectors.statuses(selectors.list_items(supervision_list), day):
+    items = selectors.list_items(supervision_list)
+    if unit is not None:
+        items = items.filter(Q(lead_unit=unit) | Q(co_units=unit)).distinct()
+    for item, status in selectors.statuses(items, day):
         ws.append(
             [
                 item.number,
@@ -235,8 +241,10 @@ def reports_import(
     *,
     problems: list[str] | None = None,
     actor: str | None = None,
+    dry_run: bool = False,
 ) -> ReportsSummary:
-    """One accepted report of the item's lead unit per row; all or nothing."""
+    """One accepted report of the item's lead unit per row; all or nothing. ``dry_run``:
+    every check, nothing filed (the page's preview of the differences)."""
     errors = list(problems or [])
     items = {i.number: i for i in supervision_list.items.select_related("lead_unit")}
     seen: dict[str, int] = {}
@@ -262,6 +270,8 @@ def reports_import(
         errors.append(_("no filled-in row: nothing to import"))
     if errors:
         raise ImportRefused(errors)
+    if dry_run:
+        return ReportsSummary(0, ())
     reports = []
     for row in rows:
         item = items[row.number]

@@ -10,5 +10,7 @@ urlpatterns = [
     path("office/deadlines/", views_office.deadlines, name="office_deadlines"),
     path("office/workdays/", views_office.workdays, name="office_workdays"),
     path("units/<str:code>/", views_office.unit_page, name="unit_page"),
+    path("office/lists/<str:key>/roundtrip/", views_office.list_roundtrip, name="office_roundtrip"),
+    path("office/lists/<str:key>/export.xlsx", views_office.list_export, name="office_export"),
     path("<str:key>/<str:number>/", views.item_detail, name="item_detail"),
 ]

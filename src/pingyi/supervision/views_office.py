@@ -31,17 +31,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from pingyi.orgs.models import Unit
 from pingyi.orgs.selectors import UnitNameIndex
-from pingyi.supervision import selectors, services
+from pingyi.supervision import roundtrip, selectors, services
 from pingyi.supervision.errors import ImportRefused
 from pingyi.supervision.method.deadline import parse_deadline
 from pingyi.supervision.method.sheet import MAX_BYTES, read_list_sheet
-from pingyi.supervision.models import Cadence, DeadlineKind, Every, Item, ListKind
+from pingyi.supervision.models import (
+    Cadence,
+    DeadlineKind,
+    Every,
+    Item,
+    ListKind,
+    ReportState,
+    SupervisionList,
+)
 from pingyi.supervision.views import STATUS_LABELS, _row
 
 #: how long an uploaded sheet waits for its confirmation (seconds)
@@ -300,7 +309,7 @@ def list_import(request: HttpRequest) -> HttpResponse:
 def _confirm(request: HttpRequest, upload_id: str) -> HttpResponse:
     entry = _uploads(request).get(upload_id) if _ID.fullmatch(upload_id) else None
     path = upload_dir() / f"{upload_id}.xlsx"
-    if entry is None or not path.is_file():
+    if entry is None or entry["options"].get("purpose") or not path.is_file():
         messages.error(
             request,
             _(
@@ -341,6 +350,155 @@ def _confirm(request: HttpRequest, upload_id: str) -> HttpResponse:
         % {"created": summary.created, "updated": summary.updated, "name": spec.name},
     )
     return redirect(reverse("supervision:item_list") + f"?list={summary.key}")
+
+
+# --- 2. the Excel round trip ------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _unit_or_404(code: str) -> Unit | None:
+    if not code:
+        return None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404(_("No unit “%(code)s”.") % {"code": code[:40]})
+    return unit
+
+
+@login_required
+@permission_required("supervision.manage", raise_exception=True)
+def list_export(request: HttpRequest, key: str) -> HttpResponse:
+    """The list in the office's layout with empty progress columns (roundtrip.list_workbook);
+    ``?unit=CODE``: only that unit's items (lead or co-unit), for the unit to fill."""
+    the_list = get_object_or_404(SupervisionList, key=key)
+    unit = _unit_or_404(request.GET.get("unit", ""))
+    data = roundtrip.list_workbook(the_list, timezone.localdate(), unit)
+    name = f"{the_list.name}-{unit.name}.xlsx" if unit else f"{the_list.name}.xlsx"
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    return response
+
+
+class ReportsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled-in sheet (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > roundtrip.MAX_BYTES:
+            raise forms.ValidationError(_("The file is over 30 MB."))
+        return upload
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A filled row against the item as it stands: progress old → new, the text."""
+
+    row: roundtrip.ReportRow
+    item: Item
+    old_percent: int
+    old_text: str
+
+
+def _differences(the_list: SupervisionList, rows: list[roundtrip.ReportRow]) -> list[Difference]:
+    items = {i.number: i for i in selectors.list_items(the_list)}
+    today = timezone.localdate()
+    out = []
+    for row in rows:
+        item = items.get(row.number)
+        if item is None:
+            continue
+        accepted = [r for r in item.reports.all() if r.state == ReportState.ACCEPTED]
+        latest = max(accepted, key=lambda r: (r.reported_on, r.pk), default=None)
+        out.append(
+            Difference(
+                row=row,
+                item=item,
+                old_percent=int(selectors.item_status(item, today).reported),
+                old_text=latest.done_text if latest else "",
+            )
+        )
+    return out
+
+
+@login_required
+@permission_required("supervision.manage", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def list_roundtrip(request: HttpRequest, key: str) -> HttpResponse:
+    """Export for a unit; import its filled sheet: the differences first, then confirm (the
+    same ``roundtrip.reports_import`` as ``pingyi reports import``)."""
+    the_list = get_object_or_404(SupervisionList, key=key)
+    context: dict[str, Any] = {"the_list": the_list, "errors": [], "differences": None}
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _confirm_reports(request, the_list, request.POST["confirm"])
+    if request.method == "POST":
+        form = ReportsUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(roundtrip.MAX_BYTES + 1)
+            today = timezone.localdate()
+            rows, problems = roundtrip.read_report_rows(data, today=today)
+            try:
+                roundtrip.reports_import(the_list, rows, problems=problems, dry_run=True)
+            except ImportRefused as exc:
+                context["errors"] = exc.errors
+            context["differences"] = _differences(the_list, rows)
+            if not context["errors"]:
+                options = {"purpose": "reports", "list": the_list.key, "today": today.isoformat()}
+                file_name = Path(upload.name or "reports.xlsx").name
+                context["upload_id"] = _keep(request, data, file_name, options)
+    else:
+        form = ReportsUploadForm()
+    context["form"] = form
+    context["units"] = Unit.objects.filter(active=True)
+    return render(request, "supervision/office/roundtrip.html", context)
+
+
+def _confirm_reports(
+    request: HttpRequest, the_list: SupervisionList, upload_id: str
+) -> HttpResponse:
+    entry = _uploads(request).get(upload_id) if _ID.fullmatch(upload_id) else None
+    path = upload_dir() / f"{upload_id}.xlsx"
+    here = reverse("supervision:office_roundtrip", kwargs={"key": the_list.key})
+    options = entry["options"] if entry else {}
+    if (
+        entry is None
+        or options.get("purpose") != "reports"
+        or options.get("list") != the_list.key
+        or not path.is_file()
+    ):
+        messages.error(
+            request,
+            _(
+                "That upload is unknown or has expired (an upload waits one hour): "
+                "upload the sheet again."
+            ),
+        )
+        return redirect(here)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        _forget(request, upload_id)
+        raise PermissionDenied(_("The uploaded file changed after the preview."))
+    rows, problems = roundtrip.read_report_rows(data, today=date.fromisoformat(options["today"]))
+    try:
+        summary = roundtrip.reports_import(
+            the_list, rows, problems=problems, actor=request.user.get_username()
+        )
+    except ImportRefused as exc:
+        _forget(request, upload_id)
+        for error in exc.errors:
+            messages.error(request, error)
+        return redirect(here)
+    _forget(request, upload_id)
+    messages.success(
+        request,
+        _("%(count)d accepted reports were filed in %(name)s.")
+        % {"count": summary.created, "name": the_list.name},
+    )
+    return redirect(reverse("supervision:item_list") + f"?list={the_list.key}")
 
 
 # --- 3. deadlines to confirm -----------------------------------------------------------------
@@ -492,6 +650,9 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
             "co_rows": [r for r in rows if r.item.lead_unit_id != unit.pk],
             "on_time": on_time,
             "today": today,
+            "lists": sorted({row.item.supervision_list for row in rows}, key=lambda x: x.key)
+            if user.has_perm("supervision.manage")
+            else [],
             "status_labels": STATUS_LABELS,
         },
     )
