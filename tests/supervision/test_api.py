@@ -381,6 +381,9 @@ def test_items_filtered_by_status_with_counts_and_today(users, world) -> None:
         {"today": "2026-01-01\x00"},
         {"status": "<script>"},
         {"status": "overdue "},
+        {"list": "t-api\x00"},  # PostgreSQL cannot compare a NUL: it was a 500
+        {"unit": "\x00"},
+        {"list": "清" * 101},
     ],
 )
 def test_bad_query_values_are_422_naming_the_parameter(users, world, query) -> None:
@@ -456,8 +459,10 @@ def test_a_hostile_report_body_is_refused_and_writes_nothing(
     assert snapshot() == before
 
 
-def test_huge_and_odd_ids_are_404_in_the_api_shape(users, world) -> None:
+def test_huge_and_odd_ids_and_keys_are_404_in_the_api_shape(users, world) -> None:
     client = client_of(users, "office")
+    for key in ("t-api%00", "%ED%A0%80", "%00"):  # a NUL, a lone surrogate in UTF-8
+        refusal(client.get(f"/api/v1/lists/{key}"), 404)
     for url in (
         "/api/v1/items/99999999999999999999999999",
         "/api/v1/items/-1",

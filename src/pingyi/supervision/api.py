@@ -34,6 +34,7 @@ from ninja import Router, Schema, Status
 
 from pingyi.core.api_answers import parse_json_body, problem
 from pingyi.core.api_auth import AccountAuth
+from pingyi.core.pure import strict_json
 from pingyi.orgs.models import Unit
 from pingyi.supervision import selectors, services
 from pingyi.supervision.errors import SupervisionError
@@ -487,6 +488,20 @@ def _closure(c: Closure) -> dict[str, Any]:
     }
 
 
+def _query_text(name: str, value: str, bound: int = 100) -> str:
+    """A filter's text (``?list=``, ``?unit=``): Unicode text without NUL (PostgreSQL cannot
+    compare one), bounded; else 422 naming the parameter."""
+    if not strict_json.is_unicode_text(value):
+        raise _invalid(_("“%(field)s”: text expected") % {"field": name})
+    if len(value) > bound:
+        raise _invalid(
+            _("“%(field)s”: at most %(max)s characters (got %(count)s)")
+            % {"field": name, "max": bound, "count": len(value)},
+            "too_long",
+        )
+    return value
+
+
 def _query_day(today: str) -> date:
     """``?today=``: the day statuses are computed for (default: the server's today)."""
     return _day("today", today) if today else _today()
@@ -533,7 +548,8 @@ def get_list(request: HttpRequest, key: str, today: str = "") -> Any:
     """The JSON of ``pingyi lists export KEY`` (SUPERVISION.md, "Contracts"). A liaison gets
     its unit's items only, and 404 for a list without one."""
     day = _query_day(today)
-    the_list = SupervisionList.objects.filter(key=key).first()
+    known = strict_json.is_unicode_text(key)  # a NUL or a lone surrogate names no list
+    the_list = SupervisionList.objects.filter(key=key).first() if known else None
     if the_list is None:
         raise _not_found(_("No such list."))
     if request.user.has_perm("supervision.view_lists"):
@@ -566,6 +582,7 @@ def list_items(
             % {"field": "status", "choices": " / ".join(STATUSES), "value": _shown(status)},
             "bad_status",
         )
+    list, unit = _query_text("list", list), _query_text("unit", unit)
     items = _visible_items(request)
     if list:
         items = items.filter(supervision_list__key=list)
