@@ -536,3 +536,29 @@ def test_an_upload_confirms_only_where_it_was_previewed(tmp_path: Path) -> None:
     assert not Report.objects.exists()
     assert client.post(url, {"confirm": reports_id}).status_code == 302
     assert Report.objects.count() == 1
+
+
+def test_the_items_page_links_the_office_pages_for_the_office_only() -> None:
+    a_list()
+    url = reverse("supervision:item_list")
+    client = client_of("office")
+    office = client.get(url, {"list": "d-list", "unit": "hualong"}).content.decode()
+    for name in ("office_list_import", "office_deadlines", "office_workdays"):
+        assert f'href="{reverse(f"supervision:{name}")}"' in office
+    assert 'href="/supervision/office/lists/d-list/roundtrip/"' in office
+    assert 'href="/supervision/units/hualong/"' in office
+    leader = client_of("leader").get(url).content.decode()
+    assert "/supervision/office/" not in leader
+    # filters naming no list or unit (or no URL at all) link nowhere and break nothing
+    odd = client.get(url, {"list": "a/b", "unit": "../x"})
+    assert odd.status_code == 200 and "/roundtrip/" not in odd.content.decode()
+
+
+def test_a_file_over_the_cap_is_a_form_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(views_office, "MAX_BYTES", 100)
+    response = upload(client_of("office"), messy_book().bytes())
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["文件超过 30 MB。"]
+    assert uploads_on_disk(tmp_path) == [] and not SupervisionList.objects.exists()
