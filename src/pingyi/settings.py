@@ -254,3 +254,5 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 100
 PINGYI_BALLOT_WRITER = os.environ.get("PINGYI_BALLOT_WRITER", "batch")
 PINGYI_SLIDES_MAX_BYTES = int(os.environ.get("PINGYI_SLIDES_MAX_BYTES", 50 * 1024 * 1024))
+# supervision: a report's or a closure's attachments, each at most this size, at most 5 at a time
+PINGYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("PINGYI_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))

@@ -68,6 +68,16 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/supervision/office/workdays/", "office", PHONE, "form input[name=day]"),
     ("/supervision/units/hualong/", "office", DESKTOP, "main table"),
     ("/supervision/units/hualong/", "hualong", PHONE, "main table"),
+    # supervision, the unit's and the leader's pages (views_unit.py; their forms filled and
+    # refused: test_supervision_report.py)
+    ("/supervision/mine/", "hualong", PHONE, "main h1"),
+    ("/supervision/mine/", "leader", DESKTOP, "main h1"),
+    ("/supervision/mine/", "office", DESKTOP, "main h1"),
+    ("/supervision/{supervision_list}/20/report/", "hualong", PHONE, "form input[name=percent]"),
+    ("/supervision/{supervision_list}/20/report/", "office", DESKTOP, "form input[name=percent]"),
+    ("/supervision/{supervision_list}/20/extension/", "hualong", PHONE, "form textarea"),
+    ("/supervision/{supervision_list}/20/closure/", "hualong", PHONE, "form textarea"),
+    ("/supervision/{supervision_list}/20/", "leader", DESKTOP, "form.decide"),
     (
         "/supervision/office/lists/{supervision_list}/roundtrip/",
         "office",
@@ -118,6 +128,9 @@ NOT_PAGES = {
     "outputs:report",
     "supervision:office_export",  # the list's .xlsx (its page: office_roundtrip)
     "set_language",
+    "supervision:decide",  # POST only: the forms are on the item's page
+    "supervision:comment",  # POST only: the forms are on the item's page
+    "supervision:attachment",  # a download
 }
 
 

@@ -19,6 +19,7 @@ OK = "ok"  # 200
 DENY = "deny"  # 403 (or 404: the page does not admit the unit exists)
 SIGNIN = "signin"  # 302 to the sign-in form, coming back afterwards
 HOME = "home"  # 302 to the home page (e.g. the sign-in form when already signed in)
+BACK = "back"  # 302 back to the supervision item's page (an office decision, said in a message)
 
 ALL_SIGNED_IN = dict.fromkeys(ROLES[1:], OK)
 OFFICE_ONLY = {"office": OK, "leader": DENY, "viewer": DENY, "liaison_a": DENY, "liaison_b": DENY}
@@ -103,6 +104,42 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
+    # supervision, the unit's pages (views_unit.py): report (the item's units' liaisons and the
+    # office), extension and closure (the lead unit's liaison and the office), decide (office),
+    # comment and attachment (no such report or file here: 404 even for those who may)
+    ("supervision:unit_home", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    *(
+        (
+            name,
+            {"key": "t-list", "number": number},
+            "get",
+            {"anonymous": SIGNIN, **OFFICE_ONLY, liaison: OK},
+        )
+        for name in (
+            "supervision:report_new",
+            "supervision:extension_new",
+            "supervision:closure_new",
+        )
+        for number, liaison in (("a-1", "liaison_a"), ("b-1", "liaison_b"))
+    ),
+    (
+        "supervision:decide",
+        {"key": "t-list", "number": "a-1"},
+        "post",
+        {"anonymous": SIGNIN, **OFFICE_ONLY, "office": BACK},
+    ),
+    (
+        "supervision:comment",
+        {"key": "t-list", "number": "a-1"},
+        "post",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
+    (
+        "supervision:attachment",
+        {"key": "t-list", "number": "a-1", "pk": "1"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
 ]
 
 CASES = [
@@ -180,6 +217,9 @@ def test_access(client_as, name, kwargs, method, role, expected) -> None:
     elif expected == HOME:
         assert response.status_code == 302, (url, role, response.status_code)
         assert response["Location"] in (reverse("core:home"), reverse("admin:index"))
+    elif expected == BACK:
+        assert response.status_code == 302, (url, role, response.status_code)
+        assert response["Location"] == url.rsplit("/", 2)[0] + "/", (url, role)
     else:  # pragma: no cover
         raise AssertionError(expected)
 

@@ -221,6 +221,79 @@ CASES: list[Case] = [
     ),
     Case("supervision:office_export", OFFICE_PAGE, {"key": "@sx-list"}),
     Case("supervision:office_export", expect(403, anonymous=LOGIN, office=404), {"key": "no-list"}),
+    # supervision, the unit's and the leader's pages (views_unit.py): my items for everyone
+    # signed in; report (liaisons of the item's units, office), extension and closure (the lead
+    # unit's liaison, office), decide (office), comment (leaders, office), an attachment
+    # (whoever may see the item); another unit's liaison gets 403 on all of them
+    Case("supervision:unit_home", SIGNED_IN),
+    Case(
+        "supervision:report_new",
+        expect(403, anonymous=LOGIN, liaison_a=200, office=200),
+        UNIT_ITEM,
+    ),
+    Case(
+        "supervision:report_new",
+        expect(403, anonymous=LOGIN, liaison_b=200, office=200),
+        {"key": "@list:puyang", "number": "puyang-api"},
+    ),
+    Case("supervision:report_new", expect(404, anonymous=LOGIN), {"key": "sx-api", "number": "0"}),
+    Case(
+        "supervision:report_new",
+        expect(403, anonymous=LOGIN, liaison_a=REDIRECT, office=REDIRECT),
+        UNIT_ITEM,
+        method="post",
+        body=form(reported_on="2026-01-05", percent="40", done_text="完成选址"),
+    ),
+    Case(
+        "supervision:extension_new",
+        expect(403, anonymous=LOGIN, liaison_a=200, office=200),
+        UNIT_ITEM,
+    ),
+    Case(
+        "supervision:extension_new",
+        expect(403, anonymous=LOGIN, liaison_a=REDIRECT, office=REDIRECT),
+        UNIT_ITEM,
+        method="post",
+        body=extension_form_body,
+    ),
+    Case(
+        "supervision:closure_new",
+        expect(403, anonymous=LOGIN, liaison_a=200, office=200),
+        UNIT_ITEM,
+    ),
+    Case(
+        "supervision:closure_new",
+        expect(403, anonymous=LOGIN, liaison_a=REDIRECT, office=REDIRECT),
+        UNIT_ITEM,
+        method="post",
+        body=form(evidence="验收报告"),
+    ),
+    Case(
+        "supervision:decide",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        UNIT_ITEM,
+        method="post",
+        body=decide_body,
+    ),
+    Case("supervision:decide", expect(405, anonymous=LOGIN), UNIT_ITEM, label="GET"),
+    Case(
+        "supervision:comment",
+        expect(403, anonymous=LOGIN, office=REDIRECT, leader=REDIRECT),
+        UNIT_ITEM,
+        method="post",
+        body=comment_body,
+    ),
+    Case("supervision:comment", expect(405, anonymous=LOGIN), UNIT_ITEM, label="GET"),
+    Case(
+        "supervision:attachment",
+        expect(200, anonymous=LOGIN, liaison_b=403),
+        {**UNIT_ITEM, "pk": "@file:hualong"},
+    ),
+    Case(
+        "supervision:attachment",
+        expect(404, anonymous=LOGIN, liaison_b=403),
+        {**UNIT_ITEM, "pk": "987654"},
+    ),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
     Case("ballot-sw", PUBLIC),
@@ -561,7 +634,7 @@ def resolve_value(world: World, value: str) -> str:
     if name == "sx-list":  # the list of the items above
         supervision_item(world, "hualong")
         return "sx-list"
-    if name.partition(":")[0] in ("id", "list", "report", "extension", "closure"):
+    if name.partition(":")[0] in ("id", "list", "report", "extension", "closure", "file"):
         return supervision_object(world, *name.split(":"))
     if name.startswith("obj:"):
         model = apps.get_model(name[4:])

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import zipfile
-from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
@@ -15,46 +12,25 @@ from django.utils.translation import gettext_lazy
 
 from pingyi.appraisal.errors import SlidesError
 from pingyi.appraisal.models import Event, Presentation, require_before_close
+from pingyi.core import uploads
 from pingyi.core.audit import audit_log
+from pingyi.core.uploads import PDF, PPTX, Sniffed, sniff
 
-PDF = "application/pdf"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 EXTENSIONS = {PDF: "pdf", PPTX: "pptx"}
 SLIDES_CLOSED = gettext_lazy("Slides can be changed only before voting closes.")
 
 
-@dataclass(frozen=True)
-class Sniffed:
-    content_type: str
-    extension: str
-
-
 def sniff_slides(fh: IO[bytes]) -> Sniffed:
     """The real type of an upload, from its bytes (never from its name or the browser)."""
-    fh.seek(0)
-    head = fh.read(8)
-    fh.seek(0)
-    if head.startswith(b"%PDF-"):
-        return Sniffed(PDF, "pdf")
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(fh) as zf:
-                names = set(zf.namelist())
-        except zipfile.BadZipFile:
-            names = set()
-        finally:
-            fh.seek(0)
-        if "[Content_Types].xml" in names and any(n.startswith("ppt/") for n in names):
-            return Sniffed(PPTX, "pptx")
-    raise SlidesError(_("Slides must be a PDF or a PowerPoint (.pptx) file."))
+    sniffed = sniff(fh, (PDF, PPTX))
+    if sniffed is None:
+        raise SlidesError(_("Slides must be a PDF or a PowerPoint (.pptx) file."))
+    return sniffed
 
 
 def safe_filename(name: str, extension: str) -> str:
-    """A name that is safe on any file system and in a header: letters (Chinese too),
-    digits, dot, dash, underscore; no path; the sniffed extension."""
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.replace("\\", "/").rsplit("/", 1)[-1])
-    stem = re.sub(r"[^\w.\-]+", "_", stem, flags=re.UNICODE).strip("._")[:80] or "slides"
-    return f"{stem}.{extension}"
+    """A name safe on any file system and in a header (core/uploads.py)."""
+    return uploads.safe_filename(name, extension, default="slides")
 
 
 @transaction.atomic

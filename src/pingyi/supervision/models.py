@@ -289,3 +289,53 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'+' if self.working else '-'}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # under the data folder's uploads (MEDIA_ROOT): supervision/<list>/<item id>/<name>
+    return f"supervision/{instance.item.supervision_list.key}/{instance.item_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file a unit attached to a progress report or to an application for closure, its type
+    checked by content (``pingyi.core.uploads``); served only as a download."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("item")
+    )
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("progress report"),
+    )
+    closure = models.ForeignKey(
+        Closure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("closure"),
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    name = models.CharField(_("name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(report__isnull=False) & models.Q(closure__isnull=True))
+                | (models.Q(report__isnull=True) & models.Q(closure__isnull=False)),
+                name="supervision_attachment_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

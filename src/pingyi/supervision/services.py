@@ -12,14 +12,18 @@ same transaction (``pingyi.core.audit.audit_log``), so an item's whole history c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from pingyi.core import uploads
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
 from pingyi.orgs.selectors import UnitNameIndex, UnknownName
@@ -28,6 +32,7 @@ from pingyi.supervision.errors import ImportRefused, InvalidInput, StateError
 from pingyi.supervision.method.deadline import parse_deadline
 from pingyi.supervision.method.sheet import ListSheet
 from pingyi.supervision.models import (
+    Attachment,
     Cadence,
     Closure,
     ClosureState,
@@ -443,11 +448,14 @@ def report_file(
     period: str = "",
     created_by: Any = None,
     accepted: bool = False,
+    attachments: Sequence[File] = (),
     actor: str | None = None,
 ) -> Report:
     """A progress report of ``unit`` on ``item``; awaiting the office unless ``accepted``
-    (the office's own entry, or the Excel round trip)."""
+    (the office's own entry, or the Excel round trip). ``attachments`` are checked before
+    anything is written (:func:`attachments_check`)."""
     _check_percent(percent)
+    checked = attachments_check(attachments)
     if unit.pk != item.lead_unit_id and not item.co_units.filter(pk=unit.pk).exists():
         raise InvalidInput(
             _("%(unit)s is neither the lead unit nor a co-unit of item %(number)s")
@@ -468,6 +476,7 @@ def report_file(
         state=ReportState.ACCEPTED if accepted else ReportState.PENDING,
         created_by=created_by if getattr(created_by, "pk", None) else None,
     )
+    names = _attachments_save(checked, item=item, report=report)
     audit_log(
         actor=actor,
         action="supervision.report.filed",
@@ -478,6 +487,7 @@ def report_file(
             "date": reported_on.isoformat(),
             "percent": percent,
             "state": report.state,
+            "attachments": names,
         },
     )
     return report
@@ -544,6 +554,80 @@ def report_comment(
         data={"report": report.pk, "rating": rating, "leader": report.rated_by},
     )
     return report
+
+
+# --- attachments ---------------------------------------------------------------------------
+
+#: what a report or a closure may carry: PDF, images, Word, Excel, PowerPoint
+ATTACHMENT_TYPES = (
+    uploads.PDF,
+    uploads.PNG,
+    uploads.JPEG,
+    uploads.DOCX,
+    uploads.XLSX,
+    uploads.PPTX,
+)
+#: at most this many files at a time
+MAX_ATTACHMENTS = 5
+
+
+def attachments_check(files: Sequence[File]) -> list[tuple[File, uploads.Sniffed]]:
+    """Every file's size and real type (by content, not by name), before anything is written:
+    a refusal names the file."""
+    if len(files) > MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("at most %(count)d attachments at a time") % {"count": MAX_ATTACHMENTS},
+            code="too_many_files",
+        )
+    limit = settings.PINGYI_ATTACHMENT_MAX_BYTES
+    checked = []
+    for upload in files:
+        name = upload.name or "?"
+        if upload.size is not None and upload.size > limit:
+            raise InvalidInput(
+                _("attachment “%(name)s” is %(size).1f MB; at most %(limit)d MB")
+                % {"name": name, "size": upload.size / 2**20, "limit": limit // 2**20},
+                code="file_too_large",
+            )
+        sniffed = None if upload.file is None or not upload.size else uploads.sniff(
+            upload.file, ATTACHMENT_TYPES
+        )
+        if sniffed is None:
+            raise InvalidInput(
+                _(
+                    "attachment “%(name)s”: not a PDF, JPEG or PNG picture, Word, Excel or "
+                    "PowerPoint file (the type is read from its content, not its name)"
+                )
+                % {"name": name},
+                code="file_type",
+            )
+        checked.append((upload, sniffed))
+    return checked
+
+
+def _attachments_save(
+    checked: list[tuple[File, uploads.Sniffed]],
+    *,
+    item: Item,
+    report: Report | None = None,
+    closure: Closure | None = None,
+) -> list[str]:
+    names = []
+    for upload, sniffed in checked:
+        name = uploads.safe_filename(upload.name or "", sniffed.extension)
+        attachment = Attachment(
+            item=item,
+            report=report,
+            closure=closure,
+            name=name,
+            content_type=sniffed.content_type,
+            size=upload.size or 0,
+        )
+        upload.file.seek(0)  # type: ignore[union-attr]
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        names.append(name)
+    return names
 
 
 # --- extensions ----------------------------------------------------------------------------
@@ -648,9 +732,16 @@ def extension_decide(
 
 @transaction.atomic
 def closure_apply(
-    item: Item, *, evidence: str, applied_on: date, actor: str | None = None
+    item: Item,
+    *,
+    evidence: str,
+    applied_on: date,
+    attachments: Sequence[File] = (),
+    actor: str | None = None,
 ) -> Closure:
-    """申请办结 with evidence; one application awaits the office at a time."""
+    """申请办结 with evidence (text, and files checked like a report's attachments); one
+    application awaits the office at a time."""
+    checked = attachments_check(attachments)
     if item.closed_on is not None:
         raise StateError(_("item %(number)s is closed") % {"number": item.number})
     if not evidence.strip():
@@ -661,11 +752,12 @@ def closure_apply(
             code="closure_pending",
         )
     closure = Closure.objects.create(item=item, evidence=evidence.strip(), applied_on=applied_on)
+    names = _attachments_save(checked, item=item, closure=closure)
     audit_log(
         actor=actor,
         action="supervision.closure.applied",
         target=_target(item),
-        data={"closure": closure.pk},
+        data={"closure": closure.pk, "attachments": names},
     )
     return closure
 

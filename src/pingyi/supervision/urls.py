@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pingyi.supervision import views, views_office
+from pingyi.supervision import views, views_office, views_unit
 
 app_name = "supervision"
 urlpatterns = [
@@ -12,5 +12,12 @@ urlpatterns = [
     path("units/<str:code>/", views_office.unit_page, name="unit_page"),
     path("office/lists/<str:key>/roundtrip/", views_office.list_roundtrip, name="office_roundtrip"),
     path("office/lists/<str:key>/export.xlsx", views_office.list_export, name="office_export"),
+    path("mine/", views_unit.unit_home, name="unit_home"),
     path("<str:key>/<str:number>/", views.item_detail, name="item_detail"),
+    path("<str:key>/<str:number>/report/", views_unit.report_new, name="report_new"),
+    path("<str:key>/<str:number>/extension/", views_unit.extension_new, name="extension_new"),
+    path("<str:key>/<str:number>/closure/", views_unit.closure_new, name="closure_new"),
+    path("<str:key>/<str:number>/decide/", views_unit.decide, name="decide"),
+    path("<str:key>/<str:number>/comment/", views_unit.comment, name="comment"),
+    path("<str:key>/<str:number>/files/<int:pk>/", views_unit.attachment, name="attachment"),
 ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from pingyi.orgs.models import Unit
 from pingyi.supervision import selectors
 from pingyi.supervision.method.status import STATUSES
-from pingyi.supervision.models import Item, SupervisionList
+from pingyi.supervision.models import Item, Rating, SupervisionList, VerifyMethod
 
 STATUS_LABELS = {
     "done": gettext_lazy("Done"),
@@ -183,7 +183,7 @@ def _timeline(item: Item) -> list[Event]:
 def item_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
     items = selectors.items_with_facts(
         Item.objects.filter(supervision_list__key=key, number=number)
-    ).prefetch_related("closures")
+    ).prefetch_related("closures", "reports__unit")
     item = items.first()
     if item is None:
         raise Http404(_("No such item."))
@@ -201,5 +201,12 @@ def item_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
             "warnings": status.warnings,
             "timeline": _timeline(item),
             "today": today,
+            # the unit's and the office's actions (views_unit.py; unit/_item_actions.html)
+            "may_report": request.user.has_perm("supervision.report", item),
+            "may_request": request.user.has_perm("supervision.request", item),
+            "may_manage": request.user.has_perm("supervision.manage"),
+            "may_comment": request.user.has_perm("supervision.comment"),
+            "ratings": Rating.choices,
+            "verify_methods": VerifyMethod.choices,
         },
     )
