@@ -7,14 +7,24 @@ a requirement of about 120 characters, a spacer row every 10 items, notes below.
 file size, the read time (best of --repeat, without tracing) and the peak memory
 (tracemalloc's peak of one read, and the process's maximum resident size).
 
-    .venv/bin/python -m benchmarks.sheet_bench [--items N] [--repeat R]
+    .venv/bin/python -m benchmarks.sheet_bench [--items N] [--repeat R] [--import]
+
+With ``--import`` it also imports the workbook for real, the way an office does: a scratch
+data folder with the demo units (``pingyi demo --no-serve``), then ``pingyi lists import``
+(a new list), the same again (every item updated by its number) and ``pingyi lists export``
+to JSON, each in its own process: wall time and the process's maximum resident size.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import datetime
@@ -23,7 +33,7 @@ from pingyi.supervision.method.sheet import read_list_sheet
 from tests.supervision.workbooks import Category, Entry, Item, ListBook, Note, Spacer
 
 UNITS = ["市发展改革委", "市财政局", "市工业和信息化局", "市住房城乡建设局", "市交通运输局"]
-CO_UNITS = "市自然资源和规划局\n市生态环境局、市水利局\n各县（区）人民政府"
+CO_UNITS = "市自然资源和规划局\n市生态环境局、市农业农村局\n各县（区）人民政府"
 REQUIREMENT = (
     "加快推进项目前期工作，确保按期开工建设；强化要素保障，协调解决用地、资金、环评等问题；"
     "建立周调度、月通报工作机制，按时报送进展情况，确保年度投资目标全面完成。"
@@ -62,6 +72,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--import", dest="real_import", action="store_true",
+                        help="also import it with pingyi lists import on the demo units")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -88,6 +100,52 @@ def main() -> None:
         f"memory: peak {peak / 2**20:.1f} MB traced in one read; process max RSS {maxrss:.0f} MB"
         f" ({rss_built:.0f} MB once the workbook was built)"
     )
+    if args.real_import:
+        import_for_real(data, args.items)
+
+
+def _timed(env: dict[str, str], *args: str) -> tuple[float, float, str]:
+    """Run ``pingyi ARGS`` in a child: (seconds, max RSS in MB of that child, stdout)."""
+    code = (
+        "import resource, sys; from pingyi.cli import main; rc = main(sys.argv[1:]); "
+        "sys.stderr.write('MAXRSS %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss);"
+        " sys.exit(rc)"
+    )
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"pingyi {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    rss = next(
+        (int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("MAXRSS")),
+        0,
+    )
+    return seconds, rss / 1024, done.stdout
+
+
+def import_for_real(data: bytes, items: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="pingyi-sheet-bench-") as tmp:
+        folder = os.path.join(tmp, "data")
+        env = {**os.environ, "PINGYI_DATA_DIR": folder, "PINGYI_LANGUAGE": "en"}
+        env.pop("DATABASE_URL", None)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        book = os.path.join(tmp, "list.xlsx")
+        with open(book, "wb") as fh:
+            fh.write(data)
+        _timed(env, "demo", "--no-serve")
+        for label in ("import (new list)", "import again (updates)"):
+            seconds, rss, out = _timed(
+                env, "lists", "import", book, "--year", "2026", "--key", "bench"
+            )
+            print(f"{label}: {seconds:.2f} s, max RSS {rss:.0f} MB; last word {out.split()[-1]}")
+        out_json = os.path.join(tmp, "list.json")
+        seconds, rss, _ = _timed(env, "lists", "export", "bench", "--out", out_json)
+        with open(out_json, encoding="utf-8") as fh:
+            exported = json.load(fh)
+        assert len(exported["items"]) == items, len(exported["items"])
+        print(f"export to JSON: {seconds:.2f} s, max RSS {rss:.0f} MB, {items} items")
 
 
 if __name__ == "__main__":
