@@ -562,3 +562,27 @@ def test_a_file_over_the_cap_is_a_form_error(
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["文件超过 30 MB。"]
     assert uploads_on_disk(tmp_path) == [] and not SupervisionList.objects.exists()
+
+
+def test_a_confirmed_deadline_survives_a_reimport_while_its_text_is_unchanged() -> None:
+    spec = services.ListSpec(
+        key="r-list", kind="tasks", name="清单", year=2026, assigned_on=date(2026, 1, 5)
+    )
+
+    def rows(deadline: str) -> list[services.ItemRow]:
+        return [
+            services.ItemRow(number="1", title="甲", lead_unit="市发展改革委", deadline=deadline)
+        ]
+
+    services.list_import(spec, rows("择机推进"))
+    item = Item.objects.get(number="1")
+    assert item.kind == "unknown" and item in views_office.deadline_queue()
+    services.deadline_confirm(item, due=date(2026, 8, 31))
+    services.list_import(spec, rows("择机推进"))  # the weekly re-import of the same sheet
+    item.refresh_from_db()
+    assert (item.kind, item.due) == ("date", date(2026, 8, 31))
+    assert item not in views_office.deadline_queue()
+    services.list_import(spec, rows("2026年9月底前"))  # the sheet now says something else
+    item.refresh_from_db()
+    assert (item.kind, item.due) == ("date", date(2026, 9, 30))
+    assert "confirmed" not in item.deadline

@@ -376,8 +376,23 @@ def list_import(
             "source_file": spec.source_file[:255],
         },
     )
+    # the office's confirmed deadlines (deadline_confirm) hold while the text is unchanged
+    texts = {u.row.number.strip(): u.deadline_text for u in understood}
+    confirmed = {
+        number: deadline["confirmed"]
+        for number, text, deadline in Item.objects.filter(supervision_list=the_list).values_list(
+            "number", "deadline_text", "deadline"
+        )
+        if isinstance(deadline, dict) and deadline.get("confirmed") and texts.get(number) == text
+    }
     for position, u in enumerate(understood, start=1):
         meaning = u.deadline
+        due = date.fromisoformat(meaning["due"]) if meaning["due"] else None
+        kind, every = meaning["kind"], meaning["every"] or ""
+        kept = confirmed.get(u.row.number.strip())
+        if kept:
+            meaning = {**meaning, "confirmed": kept}
+            due, kind, every = date.fromisoformat(kept["due"]), kept["kind"], kept["every"] or ""
         item, _is_new = Item.objects.update_or_create(
             supervision_list=the_list,
             number=u.row.number.strip(),
@@ -390,9 +405,9 @@ def list_import(
                 "leader": u.row.leader.strip()[:200],
                 "deadline_text": u.deadline_text,
                 "deadline": meaning,
-                "due": date.fromisoformat(meaning["due"]) if meaning["due"] else None,
-                "kind": meaning["kind"],
-                "every": meaning["every"] or "",
+                "due": due,
+                "kind": kind,
+                "every": every,
                 "start": u.row.start,
                 "flags": list(u.row.flags),
                 "sheet": u.row.sheet[:100],
@@ -837,7 +852,8 @@ def deadline_confirm(
 ) -> Item:
     """The office sets the deadline the parser could not read (or warned about): the item's
     due (and kind, every) from now on; the parsed meaning stays in ``deadline`` with
-    ``confirmed`` added, so the item leaves the queue."""
+    ``confirmed`` added, so the item leaves the queue. A re-import keeps it while the item's
+    deadline text is unchanged."""
     if kind not in ("date", "recurring"):
         raise InvalidInput(_("deadline kind “%(kind)s”: date or recurring") % {"kind": kind})
     if kind == "recurring" and every not in Every.values:
