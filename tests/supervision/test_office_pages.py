@@ -586,3 +586,16 @@ def test_a_confirmed_deadline_survives_a_reimport_while_its_text_is_unchanged() 
     item.refresh_from_db()
     assert (item.kind, item.due) == ("date", date(2026, 9, 30))
     assert "confirmed" not in item.deadline
+
+
+def test_uploads_never_confirmed_are_swept_after_the_hour(tmp_path: Path) -> None:
+    import os
+    import time
+
+    client = client_of("office")
+    confirm_id(upload(client, messy_book().bytes()))
+    (abandoned,) = uploads_on_disk(tmp_path)
+    old = time.time() - views_office.UPLOAD_TTL - 5
+    os.utime(abandoned, (old, old))
+    confirm_id(upload(client_of("office", name="other"), messy_book().bytes()))
+    assert abandoned not in uploads_on_disk(tmp_path) and len(uploads_on_disk(tmp_path)) == 1

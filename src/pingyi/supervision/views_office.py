@@ -248,6 +248,13 @@ def _forget(request: HttpRequest, upload_id: str) -> None:
 
 
 def _keep(request: HttpRequest, data: bytes, file_name: str, options: dict[str, Any]) -> str:
+    now = time.time()
+    for stale in upload_dir().glob("*.xlsx"):  # any session's, never confirmed
+        try:
+            if now - stale.stat().st_mtime > UPLOAD_TTL:
+                stale.unlink()
+        except OSError:  # removed meanwhile by its own session
+            pass
     upload_id = secrets.token_urlsafe(24)  # 32 characters of [A-Za-z0-9_-]
     path = upload_dir() / f"{upload_id}.xlsx"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
