@@ -320,9 +320,10 @@ def test_the_office_returns_with_a_reason_and_the_liaison_sees_it(key: str) -> N
     assert 'name="action" value="accept"' in page and 'name="action" value="return"' in page
     no_reason = {"what": "report", "action": "return", "id": report.pk, "reason": "  "}
     response = office.post(url("decide", key, "20"), no_reason, follow=True)
-    assert (
-        "请说明退回报告的理由" in response.content.decode() or "退回" in response.content.decode()
-    )
+    assert "请说明退回理由" in response.content.decode()
+    # a reason longer than 5,000 characters is said, not cut
+    long = office.post(url("decide", key, "20"), {**no_reason, "reason": "长" * 5001}, follow=True)
+    assert "5001" in long.content.decode()
     report.refresh_from_db()
     assert report.state == "pending"
     reason = "进度数据与现场核查不符，请补充照片"
@@ -360,6 +361,10 @@ def test_the_office_accepts_then_a_leader_rates_poor_and_the_item_is_lagging(key
     leader = client_of("leader")
     bad = leader.post(url("comment", key, "20"), {"id": report.pk, "rating": "很差"}, follow=True)
     assert "很差" in bad.content.decode()  # the refusal names the bad rating
+    report.refresh_from_db()
+    assert report.rating == ""
+    too_long = {"id": report.pk, "rating": "差", "comment": "长" * 5001}
+    assert "5001" in leader.post(url("comment", key, "20"), too_long, follow=True).content.decode()
     report.refresh_from_db()
     assert report.rating == ""
     leader.post(url("comment", key, "20"), {"id": report.pk, "rating": "差", "comment": "进度虚报"})

@@ -52,6 +52,9 @@ from pingyi.supervision.models import (
 )
 from pingyi.supervision.views import REASON_LABELS, STATUS_LABELS
 
+#: the longest text a decision's reason or a comment may hold
+MAX_TEXT = 5000
+
 
 def _today() -> date:
     return timezone.localdate()
@@ -340,6 +343,12 @@ def decide(request: HttpRequest, key: str, number: str) -> HttpResponse:
     pk, reason = request.POST.get("id", ""), request.POST.get("reason", "")
     actor = _actor(request)
     try:
+        if len(reason) > MAX_TEXT:
+            raise InvalidInput(
+                _("the reason is %(length)d characters long; at most %(limit)d")
+                % {"length": len(reason), "limit": MAX_TEXT},
+                code="too_long",
+            )
         if what == "report" and action in ("accept", "return"):
             report = _one(item.reports.all(), pk)
             if action == "accept":
@@ -392,11 +401,18 @@ def comment(request: HttpRequest, key: str, number: str) -> HttpResponse:
     if not request.user.has_perm("supervision.comment"):
         raise PermissionDenied(_("Only leaders comment on reports."))
     report = _one(item.reports.all(), request.POST.get("id", ""))
+    text = request.POST.get("comment", "")
     try:
+        if len(text) > MAX_TEXT:
+            raise InvalidInput(
+                _("the comment is %(length)d characters long; at most %(limit)d")
+                % {"length": len(text), "limit": MAX_TEXT},
+                code="too_long",
+            )
         services.report_comment(
             report,
             rating=request.POST.get("rating", ""),
-            comment=request.POST.get("comment", "")[:5000],
+            comment=text,
             leader=_name(request),
             actor=_actor(request),
         )
