@@ -539,3 +539,27 @@ def test_slides_and_attachments_share_one_content_check() -> None:
     pptx = uploads.sniff(io.BytesIO(ooxml("ppt")), (uploads.PDF, uploads.PPTX))
     assert pptx is not None and pptx.extension == "pptx"
     assert uploads.safe_filename("C:\\x\\..\\报告 (1).exe", "pdf") == "报告_1.pdf"
+
+
+def test_the_home_page_shows_my_items_by_status_and_what_waits(key: str) -> None:
+    liaison = client_of("unit", "hualong")
+    body = liaison.get(reverse("core:home")).content.decode()
+    mine = liaison.get(reverse("supervision:unit_home")).context
+    waiting = len(mine["waiting"])
+    assert f"{waiting} 件事等待您处理。" in body
+    assert reverse("supervision:unit_home") in body
+    for name, label, rows in mine["groups"]:
+        if rows:
+            assert (
+                f'<span class="status status-{name}">{label}</span> <strong>{len(rows)}</strong>'
+                in body
+            )
+    english = liaison.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{waiting} things wait for you." in english and "My items" in english
+    # an account that sees no item: nothing by status, nothing waits
+    viewer_of_nothing = client_of("unit", "nanle")
+    Item.objects.filter(lead_unit__code="nanle").delete()
+    for item in Item.objects.filter(co_units__code="nanle"):
+        item.co_units.remove(Unit.objects.get(code="nanle"))
+    body = viewer_of_nothing.get(reverse("core:home")).content.decode()
+    assert "0 件事等待您处理。" in body and "home-statuses" not in body

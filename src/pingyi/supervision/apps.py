@@ -9,3 +9,5 @@ class SupervisionConfig(AppConfig):
     #: ``pingyi demo`` (pingyi.core.demo): this app's demo data, after the units
     demo_loader = "pingyi.supervision.demo.load_demo_list"
     demo_order = 40
+    #: the home page's supervision card (pingyi.core.views.home)
+    home_context = "pingyi.supervision.views_unit.home_context"

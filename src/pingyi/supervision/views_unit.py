@@ -452,20 +452,12 @@ class Waiting:
     label: str = ""
 
 
-@login_required
-def unit_home(request: HttpRequest) -> HttpResponse:
-    """My items: a liaison's unit's items by status and what waits for it; a leader's reports
-    to comment on; the office's decisions to take."""
-    today = _today()
-    user: Any = request.user
+def _what_waits(user: Any, today: date) -> tuple[list[tuple[Item, Any]], list[Waiting]]:
+    """The account's items with their statuses on ``today``, and what waits for it."""
     items = selectors.items_for_user(user)
     if is_unit_liaison(user):
         items = items.prefetch_related("closures")
     rows = selectors.statuses(items, today)
-    groups = [
-        (name, STATUS_LABELS[name], [(i, s) for i, s in rows if s.status == name])
-        for name in STATUSES
-    ]
     waiting: list[Waiting] = []
     for item, status in rows:
         reports = sorted(item.reports.all(), key=lambda r: (r.reported_on, r.pk))
@@ -503,6 +495,20 @@ def unit_home(request: HttpRequest) -> HttpResponse:
                 "item__supervision_list"
             )
         )
+    return rows, waiting
+
+
+@login_required
+def unit_home(request: HttpRequest) -> HttpResponse:
+    """My items: a liaison's unit's items by status and what waits for it; a leader's reports
+    to comment on; the office's decisions to take."""
+    today = _today()
+    user: Any = request.user
+    rows, waiting = _what_waits(user, today)
+    groups = [
+        (name, STATUS_LABELS[name], [(i, s) for i, s in rows if s.status == name])
+        for name in STATUSES
+    ]
     return render(
         request,
         "supervision/unit/home.html",
@@ -514,3 +520,19 @@ def unit_home(request: HttpRequest) -> HttpResponse:
             "unit": getattr(user, "unit", None) if is_unit_liaison(user) else None,
         },
     )
+
+
+def home_context(request: HttpRequest) -> dict[str, object]:
+    """The home page's supervision part (``SupervisionConfig.home_context``): the account's
+    items by status (colour and word) and how many things wait for it."""
+    rows, waiting = _what_waits(request.user, _today())
+    counts = dict.fromkeys(STATUSES, 0)
+    for _item, status in rows:
+        counts[status.status] += 1
+    return {
+        "supervision_home": {
+            "total": len(rows),
+            "waiting": len(waiting),
+            "statuses": [(name, STATUS_LABELS[name], counts[name]) for name in STATUSES],
+        }
+    }
