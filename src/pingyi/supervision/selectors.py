@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from pingyi.orgs.models import Unit
+from pingyi.orgs.selectors import UnitNameIndex
 from pingyi.supervision.method import status as method
 from pingyi.supervision.method.workdays import WorkingDays
 from pingyi.supervision.models import (
@@ -212,3 +213,9 @@ def unit_on_time(unit: Unit, day: date) -> OnTime:
             on_time += report.reported_on <= due
             since = report.reported_on
     return OnTime(filed, on_time)
+
+
+def unit_names() -> UnitNameIndex:
+    """Every unit's names, short names and aliases, loaded once: resolves a sheet's cells of
+    unit names (orgs' one resolver) for the import's preview as the import itself does."""
+    return UnitNameIndex()

@@ -37,7 +37,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from pingyi.orgs.models import Unit
-from pingyi.orgs.selectors import UnitNameIndex
 from pingyi.supervision import roundtrip, selectors, services
 from pingyi.supervision.errors import ImportRefused
 from pingyi.supervision.method.deadline import parse_deadline
@@ -147,7 +146,7 @@ class PreviewRow:
     every_label: str = ""
 
 
-def _names(index: UnitNameIndex, text: str) -> list[NameShown]:
+def _names(index: selectors.UnitNameIndex, text: str) -> list[NameShown]:
     found = index.resolve(text)
     shown = [NameShown(u.name, u) for u in found.units]
     shown += [NameShown(u.name, None, tuple(s.name for s in u.suggestions)) for u in found.unknown]
@@ -157,7 +156,7 @@ def _names(index: UnitNameIndex, text: str) -> list[NameShown]:
 def _preview(spec: services.ListSpec, rows: list[services.ItemRow]) -> list[PreviewRow]:
     """Each row as understood: names resolved (unknown ones with the closest known units),
     the deadline's meaning."""
-    index = UnitNameIndex()
+    index = selectors.unit_names()
     calendar = selectors.working_days()
     existing = set(
         Item.objects.filter(supervision_list__key=spec.key).values_list("number", flat=True)
