@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from pingyi.core.audit import current_actor
@@ -98,3 +98,27 @@ class ApiRefusalMiddleware:
                 refusal[header] = value
         refusal.cookies = response.cookies
         return refusal
+
+
+class NulGuardMiddleware:
+    """A NUL character in the address or its query answers 400 before any view runs.
+
+    No name, key or filter of pingyi may hold one, and PostgreSQL cannot even compare text
+    with a NUL (a filter ``?list=%00`` reached the database and answered 500). Forms refuse
+    NULs in their fields (Django's CharField); JSON bodies are refused by the strict parser.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The API checks its own parameters and answers 422 naming the one at fault.
+        if not request.path_info.startswith("/api/") and (
+            "\x00" in request.path
+            or any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()
+            )
+        ):
+            return HttpResponseBadRequest(_("The address holds a NUL character."))
+        return self.get_response(request)
