@@ -5,6 +5,7 @@ extension and closure with the office's decisions, "my items"; a liaison of anot
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
@@ -563,3 +564,60 @@ def test_the_home_page_shows_my_items_by_status_and_what_waits(key: str) -> None
         item.co_units.remove(Unit.objects.get(code="nanle"))
     body = viewer_of_nothing.get(reverse("core:home")).content.decode()
     assert "0 件事等待您处理。" in body and "home-statuses" not in body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["return", "accept"])
+def test_two_office_decisions_at_once_decide_a_report_once(
+    key: str, monkeypatch: pytest.MonkeyPatch, second: str
+) -> None:
+    """Two office clerks press accept and return (or accept twice) at the same moment: the
+    report's row is locked, so the second sees it decided and writes nothing. Both requests are
+    held just before the state check until the other arrives (or 1 s passes): without the
+    lock both would pass it and both decisions would be written."""
+    import threading
+
+    from django.db import connection
+
+    from pingyi.supervision import services
+
+    client_of("unit", "hualong").post(url("report_new", key, "20"), report_data())
+    report = Report.objects.filter(item__number="20").latest("id")
+    clerks = [client_of("office")]
+    clerks.append(Client())
+    clerks[1].force_login(User.objects.get(username="u-office-None"))
+    barrier = threading.Barrier(2)
+    check = services._pending_report
+
+    def held(report: Report) -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+        check(report)
+
+    monkeypatch.setattr(services, "_pending_report", held)
+    answers: list[int] = []
+
+    def press(client: Client, action: str) -> None:
+        try:
+            body = {"what": "report", "action": action, "id": report.pk, "reason": "不实"}
+            answers.append(client.post(url("decide", key, "20"), body).status_code)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=press, args=(clerks[0], "accept")),
+        threading.Thread(target=press, args=(clerks[1], second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == [302, 302]
+    decisions = AuditEntry.objects.filter(
+        target=f"item:{key}/20",
+        action__in=["supervision.report.accepted", "supervision.report.returned"],
+    ).filter(data__contains=str(report.pk))
+    assert decisions.count() == 1
+    report.refresh_from_db()
+    assert report.state in ("accepted", "returned")

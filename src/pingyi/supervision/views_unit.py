@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -46,6 +47,7 @@ from pingyi.supervision.models import (
     Closure,
     ClosureState,
     DecisionState,
+    Extension,
     Item,
     Report,
     ReportState,
@@ -83,6 +85,12 @@ def _item(request: HttpRequest, key: str, number: str, perm: str | None = None) 
     if perm is not None and not request.user.has_perm(perm, item):
         raise PermissionDenied(_("You may not do this on this item."))
     return item
+
+
+def _lock(item: Item) -> None:
+    """Lock the item's row (inside a transaction): one item's writes are serialised, so two
+    requests at once cannot both pass "one extension per item" or "one closure awaiting"."""
+    Item.objects.select_for_update().filter(pk=item.pk).values_list("pk").first()
 
 
 def _item_url(item: Item) -> str:
@@ -211,19 +219,21 @@ def report_new(request: HttpRequest, key: str, number: str) -> HttpResponse:
         unit = liaison_unit
     data = form.cleaned_data
     try:
-        services.report_file(
-            item,
-            unit=unit,
-            reported_on=data["reported_on"],
-            percent=data["percent"],
-            done_text=data["done_text"].strip(),
-            problems=data["problems"].strip(),
-            next_steps=data["next_steps"].strip(),
-            period=data["period"].strip(),
-            created_by=request.user,
-            attachments=_files(request),
-            actor=_actor(request),
-        )
+        with transaction.atomic():
+            _lock(item)
+            services.report_file(
+                item,
+                unit=unit,
+                reported_on=data["reported_on"],
+                percent=data["percent"],
+                done_text=data["done_text"].strip(),
+                problems=data["problems"].strip(),
+                next_steps=data["next_steps"].strip(),
+                period=data["period"].strip(),
+                created_by=request.user,
+                attachments=_files(request),
+                actor=_actor(request),
+            )
     except SupervisionError as exc:
         form.add_error(None, exc.message)
         return _render_form(request, template, item, form, status=422)
@@ -261,14 +271,16 @@ def extension_new(request: HttpRequest, key: str, number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, template, item, form, status=422)
     try:
-        services.extension_request(
-            item,
-            reason=form.cleaned_data["reason"],
-            progress=form.cleaned_data["progress"],
-            proposed_due=form.cleaned_data["proposed_due"],
-            requested_on=_today(),
-            actor=_actor(request),
-        )
+        with transaction.atomic():
+            _lock(item)
+            services.extension_request(
+                item,
+                reason=form.cleaned_data["reason"],
+                progress=form.cleaned_data["progress"],
+                proposed_due=form.cleaned_data["proposed_due"],
+                requested_on=_today(),
+                actor=_actor(request),
+            )
     except SupervisionError as exc:
         form.add_error(None, exc.message)
         return _render_form(request, template, item, form, status=422)
@@ -296,13 +308,15 @@ def closure_new(request: HttpRequest, key: str, number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, template, item, form, status=422)
     try:
-        services.closure_apply(
-            item,
-            evidence=form.cleaned_data["evidence"],
-            applied_on=_today(),
-            attachments=_files(request),
-            actor=_actor(request),
-        )
+        with transaction.atomic():
+            _lock(item)
+            services.closure_apply(
+                item,
+                evidence=form.cleaned_data["evidence"],
+                applied_on=_today(),
+                attachments=_files(request),
+                actor=_actor(request),
+            )
     except SupervisionError as exc:
         form.add_error(None, exc.message)
         return _render_form(request, template, item, form, status=422)
@@ -343,54 +357,62 @@ def decide(request: HttpRequest, key: str, number: str) -> HttpResponse:
     pk, reason = request.POST.get("id", ""), request.POST.get("reason", "")
     actor = _actor(request)
     try:
-        if len(reason) > MAX_TEXT:
-            raise InvalidInput(
-                _("the reason is %(length)d characters long; at most %(limit)d")
-                % {"length": len(reason), "limit": MAX_TEXT},
-                code="too_long",
-            )
-        if what == "report" and action in ("accept", "return"):
-            report = _one(item.reports.all(), pk)
-            if action == "accept":
-                services.report_accept(report, actor=actor)
-                messages.success(request, _("Report accepted."))
-            else:
-                services.report_return(report, reason=reason, actor=actor)
-                messages.success(request, _("Report returned to the unit."))
-        elif what == "extension" and action in ("approve", "refuse"):
-            extension = _one(item.extensions.all(), pk)
-            services.extension_decide(
-                extension,
-                approve=action == "approve",
-                decided_on=_today(),
-                approved_due=_post_date(request, "approved_due"),
-                actor=actor,
-            )
-            messages.success(
-                request,
-                _("Extension approved.") if action == "approve" else _("Extension refused."),
-            )
-        elif what == "closure" and action in ("pass", "return"):
-            closure = _one(item.closures.all(), pk)
-            services.closure_verify(
-                closure,
-                passed=action == "pass",
-                method=request.POST.get("method", ""),
-                decided_on=_today(),
-                reason=reason,
-                actor=actor,
-            )
-            messages.success(
-                request,
-                _("Closure verified: the item is done.")
-                if action == "pass"
-                else _("Closure returned to the unit (退办)."),
-            )
-        else:
-            messages.error(request, _("Unknown decision."))
+        _decide(request, item, what, action, pk, reason, actor)
     except SupervisionError as exc:
         messages.error(request, exc.message)
     return redirect(_item_url(item))
+
+
+@transaction.atomic
+def _decide(
+    request: HttpRequest, item: Item, what: str, action: str, pk: str, reason: str, actor: str
+) -> None:
+    """One decision, its object's row locked: two at once cannot both decide it."""
+    if len(reason) > MAX_TEXT:
+        raise InvalidInput(
+            _("the reason is %(length)d characters long; at most %(limit)d")
+            % {"length": len(reason), "limit": MAX_TEXT},
+            code="too_long",
+        )
+    if what == "report" and action in ("accept", "return"):
+        report = _one(Report.objects.select_for_update().filter(item=item), pk)
+        if action == "accept":
+            services.report_accept(report, actor=actor)
+            messages.success(request, _("Report accepted."))
+        else:
+            services.report_return(report, reason=reason, actor=actor)
+            messages.success(request, _("Report returned to the unit."))
+    elif what == "extension" and action in ("approve", "refuse"):
+        extension = _one(Extension.objects.select_for_update().filter(item=item), pk)
+        services.extension_decide(
+            extension,
+            approve=action == "approve",
+            decided_on=_today(),
+            approved_due=_post_date(request, "approved_due"),
+            actor=actor,
+        )
+        messages.success(
+            request,
+            _("Extension approved.") if action == "approve" else _("Extension refused."),
+        )
+    elif what == "closure" and action in ("pass", "return"):
+        closure = _one(Closure.objects.select_for_update().filter(item=item), pk)
+        services.closure_verify(
+            closure,
+            passed=action == "pass",
+            method=request.POST.get("method", ""),
+            decided_on=_today(),
+            reason=reason,
+            actor=actor,
+        )
+        messages.success(
+            request,
+            _("Closure verified: the item is done.")
+            if action == "pass"
+            else _("Closure returned to the unit (退办)."),
+        )
+    else:
+        messages.error(request, _("Unknown decision."))
 
 
 @login_required
@@ -400,7 +422,6 @@ def comment(request: HttpRequest, key: str, number: str) -> HttpResponse:
     item = _item(request, key, number)
     if not request.user.has_perm("supervision.comment"):
         raise PermissionDenied(_("Only leaders comment on reports."))
-    report = _one(item.reports.all(), request.POST.get("id", ""))
     text = request.POST.get("comment", "")
     try:
         if len(text) > MAX_TEXT:
@@ -409,13 +430,17 @@ def comment(request: HttpRequest, key: str, number: str) -> HttpResponse:
                 % {"length": len(text), "limit": MAX_TEXT},
                 code="too_long",
             )
-        services.report_comment(
-            report,
-            rating=request.POST.get("rating", ""),
-            comment=text,
-            leader=_name(request),
-            actor=_actor(request),
-        )
+        with transaction.atomic():
+            report = _one(
+                Report.objects.select_for_update().filter(item=item), request.POST.get("id", "")
+            )
+            services.report_comment(
+                report,
+                rating=request.POST.get("rating", ""),
+                comment=text,
+                leader=_name(request),
+                actor=_actor(request),
+            )
     except SupervisionError as exc:
         messages.error(request, exc.message)
     else:
