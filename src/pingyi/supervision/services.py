@@ -55,6 +55,16 @@ _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 FLAGS = ("难点", "痛点", "堵点")
 
 
+def _lock(obj: Any) -> None:
+    """Take the row's lock for this transaction and read it afresh, so that checks of its
+    state hold until the commit: two offices deciding one report at once, or two extension
+    requests for one item, cannot both pass (every caller — pages, the API, the command
+    line, the Excel import — goes through the services). PostgreSQL locks the row; SQLite
+    writes one transaction at a time anyway (BEGIN IMMEDIATE)."""
+    type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values_list("pk").first()
+    obj.refresh_from_db()
+
+
 def _target(item: Item) -> str:
     return f"item:{item.supervision_list.key}/{item.number}"
 
@@ -469,6 +479,7 @@ def report_file(
     """A progress report of ``unit`` on ``item``; awaiting the office unless ``accepted``
     (the office's own entry, or the Excel round trip). ``attachments`` are checked before
     anything is written (:func:`attachments_check`)."""
+    _lock(item)
     _check_percent(percent)
     checked = attachments_check(attachments)
     if unit.pk != item.lead_unit_id and not item.co_units.filter(pk=unit.pk).exists():
@@ -517,6 +528,7 @@ def _pending_report(report: Report) -> None:
 
 @transaction.atomic
 def report_accept(report: Report, *, actor: str | None = None) -> Report:
+    _lock(report)
     _pending_report(report)
     report.state = ReportState.ACCEPTED
     report.save(update_fields=["state"])
@@ -532,6 +544,7 @@ def report_accept(report: Report, *, actor: str | None = None) -> Report:
 @transaction.atomic
 def report_return(report: Report, *, reason: str, actor: str | None = None) -> Report:
     """退回: the report counts for nothing; the reason is required."""
+    _lock(report)
     _pending_report(report)
     if not reason.strip():
         raise InvalidInput(_("say why the report is returned"), code="reason_required")
@@ -552,6 +565,7 @@ def report_comment(
     report: Report, *, rating: str, comment: str = "", leader: str, actor: str | None = None
 ) -> Report:
     """A leader's comment (点评): 好 / 较好 / 一般 / 差 and text."""
+    _lock(report)
     if rating not in Rating.values:
         raise InvalidInput(
             _("rating “%(rating)s”: one of %(ratings)s")
@@ -660,6 +674,7 @@ def extension_request(
 ) -> Extension:
     """延期申请: filed before the effective due, at most one per item (a refused one does
     not count), proposing a date after the current due."""
+    _lock(item)
     if item.closed_on is not None:
         raise StateError(_("item %(number)s is closed") % {"number": item.number})
     if not reason.strip():
@@ -715,6 +730,7 @@ def extension_decide(
 ) -> Extension:
     """The office approves (possibly with another date) or refuses. The original due stays on
     the item; the status reads the approved date from the decision day on."""
+    _lock(extension)
     if extension.state != DecisionState.PENDING:
         raise StateError(_("this extension request was already decided"))
     if approve:
@@ -756,6 +772,7 @@ def closure_apply(
 ) -> Closure:
     """申请办结 with evidence (text, and files checked like a report's attachments); one
     application awaits the office at a time."""
+    _lock(item)
     checked = attachments_check(attachments)
     if item.closed_on is not None:
         raise StateError(_("item %(number)s is closed") % {"number": item.number})
@@ -789,6 +806,7 @@ def closure_verify(
 ) -> Closure:
     """核实: passed → the item is done from ``decided_on`` (办结销号); else returned (退办),
     with a reason."""
+    _lock(closure)
     if closure.state != ClosureState.PENDING:
         raise StateError(_("this closure was already decided"))
     if method not in VerifyMethod.values:
