@@ -172,6 +172,24 @@ def test_an_unknown_unit_names_row_cell_and_closest_units_and_nothing_is_importe
     assert not SupervisionList.objects.exists() and not Item.objects.exists()
 
 
+def test_a_flood_of_problems_prints_the_first_hundred_and_counts_the_rest(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """One wrong name down a long column must not print thousands of lines: the first 100
+    problems, then how many more."""
+    from pingyi.supervision.cli import SHOWN_ERRORS
+
+    entries: list[Any] = [Category("一、项目")]
+    entries += [BookItem(n, f"任务{n}", lead="火星局") for n in range(1, 131)]
+    path = write(tmp_path, "flood.xlsx", ListBook(entries=entries).bytes())
+    code, _out, err = pingyi(capsys, "lists", "import", path)
+    assert code == 2 and "nothing imported" in err
+    shown = [line for line in err.splitlines() if "unknown unit" in line]
+    assert len(shown) == SHOWN_ERRORS == 100
+    assert "… and 30 more problems" in err
+    assert not Item.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "says"),
     [

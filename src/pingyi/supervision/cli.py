@@ -165,6 +165,9 @@ def add_list_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[t
     p.set_defaults(func=cmd_reports_import)
 
 
+#: How many problems a refused import prints (the rest are counted).
+SHOWN_ERRORS = 100
+
 #: Sets Django up on a migrated database: handed over by ``pingyi/cli.py`` (see add_verbs).
 _django_setup: Callable[[], None] | None = None
 
@@ -208,8 +211,12 @@ def _refused(verb: str, path: str, errors: list[str]) -> int:
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     print(f"pingyi {verb}: {path}: " + _("nothing imported"), file=sys.stderr)
-    for error in errors:
+    for error in errors[:SHOWN_ERRORS]:
         print(f"  {error}", file=sys.stderr)
+    if len(errors) > SHOWN_ERRORS:
+        # A sheet with one wrong unit name down a merged column would print 2,000 lines.
+        more = len(errors) - SHOWN_ERRORS
+        print("  " + _("… and %(count)s more problems") % {"count": more}, file=sys.stderr)
     return 2
 
 
