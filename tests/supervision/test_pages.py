@@ -82,6 +82,31 @@ def test_filters_by_list_unit_and_status(demo: str) -> None:
     assert client.get(url, {"status": "<script>"}).status_code == 200
 
 
+
+def test_filters_by_leader_and_flag_and_sort_by_due(demo: str) -> None:
+    client = client_of("office")
+    url = reverse("supervision:item_list")
+    everything = client.get(url).context["rows"]
+    leader = everything[0].item.leader
+    rows = client.get(url, {"leader": leader}).context["rows"]
+    assert rows and {r.item.leader for r in rows} == {leader}
+    assert len(rows) < len(everything)
+    assert leader in client.get(url).context["leaders"]
+    for flag in ("难点", "痛点", "堵点"):
+        rows = client.get(url, {"flag": flag}).context["rows"]
+        expected = [r for r in everything if flag in (r.item.flags or [])]
+        assert [r.item.pk for r in rows] == [r.item.pk for r in expected]
+        # the counts follow the filter
+        response = client.get(url, {"flag": flag})
+        assert response.context["total"] == len(expected)
+    assert client.get(url, {"flag": "<script>"}).context["rows"] == everything
+    rows = client.get(url, {"sort": "due"}).context["rows"]
+    dues = [r.due for r in rows if r.due is not None]
+    assert dues == sorted(dues) and len(rows) == len(everything)
+    assert all(r.due is None for r in rows[len(dues) :])  # no due date: last
+    body = client.get(url, {"leader": leader, "sort": "due"}).content.decode()
+    assert 'name="leader"' in body and 'name="flag"' in body and 'value="due" selected' in body
+
 def test_a_liaison_sees_only_its_units_items_and_gets_403_on_another_units(demo: str) -> None:
     client = client_of("unit", "hualong")
     rows = client.get(reverse("supervision:item_list")).context["rows"]

@@ -69,6 +69,10 @@ def _row(item: Item, status: Any) -> Row:
     )
 
 
+#: The flags an item may carry (SUPERVISION.md: 难点 / 痛点 / 堵点).
+FLAGS = ("难点", "痛点", "堵点")
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """Items the account may see, filtered by list, unit and status, with counts by status."""
@@ -78,17 +82,27 @@ def item_list(request: HttpRequest) -> HttpResponse:
     chosen_list = request.GET.get("list", "")
     chosen_unit = request.GET.get("unit", "")
     chosen_status = request.GET.get("status", "")
+    chosen_leader = request.GET.get("leader", "")
+    chosen_flag = request.GET.get("flag", "")
+    chosen_sort = "due" if request.GET.get("sort") == "due" else ""
+    leaders = sorted({name for name in items.values_list("leader", flat=True) if name})
+    if chosen_leader:
+        items = items.filter(leader=chosen_leader)
     if chosen_list:
         items = items.filter(supervision_list__key=chosen_list)
     if chosen_unit:
         unit_filter = Q(lead_unit__code=chosen_unit) | Q(co_units__code=chosen_unit)
         items = items.filter(unit_filter).distinct()
     rows = [_row(item, status) for item, status in selectors.statuses(items, today)]
+    if chosen_flag in FLAGS:
+        rows = [row for row in rows if chosen_flag in (row.item.flags or [])]
     counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for row in rows:
         counts[row.status] += 1
     if chosen_status in STATUSES:
         rows = [row for row in rows if row.status == chosen_status]
+    if chosen_sort == "due":  # soonest first; items without a due date last
+        rows.sort(key=lambda row: (row.due is None, row.due or date.max))
     units = Unit.objects.filter(active=True)
     if not request.user.has_perm("supervision.view_lists"):
         unit_id = getattr(request.user, "unit_id", None)
@@ -102,7 +116,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "lists": lists,
             "units": units,
             "statuses": [(name, STATUS_LABELS[name], counts[name]) for name in STATUSES],
-            "chosen": {"list": chosen_list, "unit": chosen_unit, "status": chosen_status},
+            "leaders": leaders,
+            "flags": FLAGS,
+            "chosen": {
+                "list": chosen_list,
+                "unit": chosen_unit,
+                "status": chosen_status,
+                "leader": chosen_leader,
+                "flag": chosen_flag,
+                "sort": chosen_sort,
+            },
             "total": sum(counts.values()),
         },
     )
