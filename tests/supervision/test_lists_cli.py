@@ -260,11 +260,27 @@ def test_the_excel_round_trip_export_fill_import_reports(tmp_path: Path, capsys:
     ws.cell(4, col["完成进度（%）"], "25%")
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
+    # --dry-run: the differences, row by row, and nothing filed
+    code, text, err = pingyi(
+        capsys,
+        "reports",
+        "import",
+        str(filled),
+        "--list",
+        "2026-tasks",
+        "--today",
+        "2026-03-02",
+        "--dry-run",
+    )
+    assert code == 0, err
+    assert "row 3, item 1: progress 0% → 40% on 2026-02-27" in text, text
+    assert "主体工程完成四成" in text and "row 4, item 2: progress 0% → 25%" in text
+    assert "dry run: nothing filed" in text and not Report.objects.exists()
     code, text, err = pingyi(
         capsys, "reports", "import", str(filled), "--list", "2026-tasks", "--today", "2026-03-02"
     )
     assert code == 0, err
-    assert "2 accepted reports" in text
+    assert text.index("progress 0% → 40%") < text.index("2 accepted reports")  # differences first
     reports = {r.item.number: r for r in Report.objects.select_related("item", "unit")}
     assert (reports["1"].percent, reports["1"].reported_on, reports["1"].done_text) == (
         40,

@@ -162,6 +162,9 @@ def add_list_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[t
     p.add_argument("file", help=".xlsx file")
     p.add_argument("--list", required=True, dest="list_key", help="the list key")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="the date of rows without one")
+    p.add_argument(
+        "--dry-run", action="store_true", help="show what each row would change; file nothing"
+    )
     p.set_defaults(func=cmd_reports_import)
 
 
@@ -337,7 +340,7 @@ def cmd_reports_import(args: argparse.Namespace) -> int:
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     from pingyi.supervision.errors import ImportRefused  # noqa: PLC0415 (Django is set up only for the verbs that need it)
-    from pingyi.supervision.roundtrip import read_report_rows, reports_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.roundtrip import read_report_rows, report_differences, reports_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     today = _iso_day(args.today, "--today", date.today())
     the_list = _the_list(args.list_key)
@@ -346,9 +349,27 @@ def cmd_reports_import(args: argparse.Namespace) -> int:
         return 2
     rows, problems = read_report_rows(data, today=today)
     try:
-        summary = reports_import(the_list, rows, problems=problems)
+        reports_import(the_list, rows, problems=problems, dry_run=True)
     except ImportRefused as exc:
         return _refused("reports import", args.file, exc.errors)
+    # the differences first: what each row changes, as the office's page shows them
+    for change in report_differences(the_list, rows, today=today):
+        print(
+            _("row %(row)s, item %(number)s: progress %(old)s%% → %(new)s%% on %(day)s")
+            % {
+                "row": change.row.row,
+                "number": change.row.number,
+                "old": change.old_percent,
+                "new": change.row.percent,
+                "day": change.row.reported_on.isoformat(),
+            }
+        )
+        if change.row.done_text and change.row.done_text != change.old_text:
+            print("    " + change.row.done_text.replace("\n", "\n    "))
+    if args.dry_run:
+        print(_("dry run: nothing filed"))
+        return 0
+    summary = reports_import(the_list, rows, problems=problems)
     print(
         _("imported %(count)d accepted reports into %(key)s")
         % {"count": summary.created, "key": the_list.key}

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from pingyi.orgs.models import Unit
 from pingyi.supervision import selectors, services
 from pingyi.supervision.errors import ImportRefused
-from pingyi.supervision.models import Report, SupervisionList
+from pingyi.supervision.models import Report, ReportState, SupervisionList
 
 #: a filled sheet larger than this is refused unread (as a list sheet)
 MAX_BYTES = 30 * 2**20
@@ -232,6 +232,40 @@ def read_report_rows(data: bytes, *, today: date) -> tuple[list[ReportRow], list
 class ReportsSummary:
     created: int
     reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A filled row against the item as it stands: progress old → new, the text."""
+
+    row: ReportRow
+    item: Any
+    old_percent: int
+    old_text: str
+
+
+def report_differences(
+    supervision_list: SupervisionList, rows: list[ReportRow], *, today: date
+) -> list[Difference]:
+    """What a filled sheet would change, row by row, shown before anything is filed (the
+    office's page and ``pingyi reports import``)."""
+    items = {i.number: i for i in selectors.list_items(supervision_list)}
+    out = []
+    for row in rows:
+        item = items.get(row.number)
+        if item is None:
+            continue
+        accepted = [r for r in item.reports.all() if r.state == ReportState.ACCEPTED]
+        latest = max(accepted, key=lambda r: (r.reported_on, r.pk), default=None)
+        out.append(
+            Difference(
+                row=row,
+                item=item,
+                old_percent=int(selectors.item_status(item, today).reported),
+                old_text=latest.done_text if latest else "",
+            )
+        )
+    return out
 
 
 @transaction.atomic

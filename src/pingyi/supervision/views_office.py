@@ -47,7 +47,6 @@ from pingyi.supervision.models import (
     Every,
     Item,
     ListKind,
-    ReportState,
     SupervisionList,
 )
 from pingyi.supervision.views import STATUS_LABELS, _row
@@ -399,37 +398,6 @@ class ReportsUploadForm(forms.Form):
         return upload
 
 
-@dataclass(frozen=True)
-class Difference:
-    """A filled row against the item as it stands: progress old → new, the text."""
-
-    row: roundtrip.ReportRow
-    item: Item
-    old_percent: int
-    old_text: str
-
-
-def _differences(the_list: SupervisionList, rows: list[roundtrip.ReportRow]) -> list[Difference]:
-    items = {i.number: i for i in selectors.list_items(the_list)}
-    today = timezone.localdate()
-    out = []
-    for row in rows:
-        item = items.get(row.number)
-        if item is None:
-            continue
-        accepted = [r for r in item.reports.all() if r.state == ReportState.ACCEPTED]
-        latest = max(accepted, key=lambda r: (r.reported_on, r.pk), default=None)
-        out.append(
-            Difference(
-                row=row,
-                item=item,
-                old_percent=int(selectors.item_status(item, today).reported),
-                old_text=latest.done_text if latest else "",
-            )
-        )
-    return out
-
-
 @login_required
 @permission_required("supervision.manage", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -451,7 +419,7 @@ def list_roundtrip(request: HttpRequest, key: str) -> HttpResponse:
                 roundtrip.reports_import(the_list, rows, problems=problems, dry_run=True)
             except ImportRefused as exc:
                 context["errors"] = exc.errors
-            context["differences"] = _differences(the_list, rows)
+            context["differences"] = roundtrip.report_differences(the_list, rows, today=today)
             if not context["errors"]:
                 options = {"purpose": "reports", "list": the_list.key, "today": today.isoformat()}
                 file_name = Path(upload.name or "reports.xlsx").name
