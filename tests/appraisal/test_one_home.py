@@ -453,14 +453,14 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def test_only_the_bundle_reads_event_json_from_a_zip() -> None:
     """``method/bundle.py`` (``read_event_json``, ``read_bundle``) is the one reader; the
-    other zips the app opens are the slides' (.pptx sniffing) and the bundle it writes."""
+    other zip the app opens is the bundle it writes (uploads are sniffed by core/uploads.py)."""
     appraisal = SRC / "appraisal"
     zips = sorted(
         str(p.relative_to(appraisal))
         for p in appraisal.rglob("*.py")
         if "ZipFile(" in p.read_text(encoding="utf-8")
     )
-    assert zips == ["method/bundle.py", "slides.py", "views/public.py"]
+    assert zips == ["method/bundle.py", "views/public.py"]
     for module in ("cli.py", "views/event_import.py"):
         text = (appraisal / module).read_text(encoding="utf-8")
         assert "read_event_json(" in text and "zipfile" not in text

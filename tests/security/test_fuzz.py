@@ -13,6 +13,7 @@ fresh card, so the checker sees them) and ``POST /api/v1/events``.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import tempfile
@@ -169,13 +170,15 @@ def mutated_ballot() -> Any:
         for _ in range(draw(st.integers(0, 3))):
             action = draw(st.sampled_from(["change", "drop", "add", "dup"]))
             i = draw(st.integers(0, len(rows) - 1)) if rows else 0
-            if action == "change" and rows:
+            if action == "change" and rows and isinstance(rows[i], dict):
                 field = draw(st.sampled_from(["track", "unit", "item", "value"]))
                 rows[i][field] = draw(st.one_of(scalars, json_like))
+            elif action == "change" and rows:  # an added row that is no object: replace it
+                rows[i] = draw(st.one_of(scalars, json_like))
             elif action == "drop" and rows:
                 rows.pop(i)
             elif action == "dup" and rows:
-                rows.append(dict(rows[i]))
+                rows.append(copy.deepcopy(rows[i]))
             else:
                 rows.append(draw(score_rows))
         return rows
