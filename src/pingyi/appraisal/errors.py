@@ -9,17 +9,11 @@ package :mod:`pingyi.appraisal.method`, which imports nothing of Django or of th
 from __future__ import annotations
 
 from pingyi.appraisal.method.ballots import BallotError
+from pingyi.core.errors import Refusal
 
 
-class AppraisalError(Exception):
-    status = 400
-    code = "error"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+class AppraisalError(Refusal):
+    """A refusal of the appraisal app (status 400, code ``error`` unless a subclass says)."""
 
 
 class CardNotValid(AppraisalError):

@@ -6,16 +6,11 @@ and the API to come) and a message that says what and where, already translated.
 
 from __future__ import annotations
 
+from pingyi.core.errors import Refusal
 
-class SupervisionError(Exception):
-    status = 400
-    code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code:
-            self.code = code
+class SupervisionError(Refusal):
+    """A refusal of the supervision app (status 400, code ``error`` unless a subclass says)."""
 
 
 class NotFound(SupervisionError):
