@@ -713,28 +713,23 @@ def test_control_without_the_lock_the_race_is_seen(users, world, monkeypatch) ->
     pass "one extension per item": the harness really sends them at the same time."""
     from django.db import connection
 
-    from pingyi.supervision import api
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises write transactions (BEGIN IMMEDIATE): no race to see")
     from pingyi.supervision import services
 
-    monkeypatch.setattr(api, "_locked_item", api._item)
-    monkeypatch.setattr(services, "_lock", lambda obj: None)
+    monkeypatch.setattr(services, "_lock", lambda obj: obj.refresh_from_db())
     assert extension_race(users, world).count(201) > 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_services_lock_alone_admits_one(users, world, monkeypatch) -> None:
-    """The service takes the row lock itself, so every caller (pages, the command line, the
-    Excel import) is protected, not only the API: without the API's own lock, one passes."""
+    """The service takes the row lock itself (the API takes none of its own), so every caller
+    (pages, the command line, the Excel import) is protected: one passes."""
     from django.db import connection
-
-    from pingyi.supervision import api
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises write transactions (BEGIN IMMEDIATE): no race to see")
-    monkeypatch.setattr(api, "_locked_item", api._item)
     assert extension_race(users, world).count(201) == 1
 
 

@@ -364,19 +364,12 @@ M = TypeVar("M", bound=models.Model)
 
 
 def _owned(request: HttpRequest, model: type[M], pk: int, missing: str) -> M:
-    """A report, extension or closure, locked for the change, if the account may see its
-    item; else 404. Call inside a transaction."""
-    obj = model._default_manager.select_for_update().filter(pk=pk).first()
+    """A report, extension or closure if the account may see its item; else 404. (The
+    service that changes it takes its row lock.)"""
+    obj = model._default_manager.filter(pk=pk).first()
     if obj is None or not _visible_items(request).filter(pk=obj.item_id).exists():  # type: ignore[attr-defined]
         raise _not_found(missing)
     return obj
-
-
-def _locked_item(request: HttpRequest, item_id: int) -> Item:
-    """:func:`_item`, its row locked first: the writes on one item are serialised (one
-    extension, one closure awaiting the office). Call inside a transaction."""
-    Item.objects.select_for_update().filter(pk=item_id).values_list("pk").first()
-    return _item(request, item_id)
 
 
 def _must(request: HttpRequest, perm: str, obj: Any, detail: str) -> None:
@@ -662,7 +655,7 @@ def file_report(request: HttpRequest, item_id: int) -> Any:
     office may enter a report for one of the item's units (``unit``, default the lead unit)
     on an earlier day; its entry is accepted. No attachments over the API."""
     with transaction.atomic():
-        item = _locked_item(request, item_id)
+        item = _item(request, item_id)
         _must(
             request,
             "supervision.report",
@@ -792,7 +785,7 @@ def request_extension(request: HttpRequest, item_id: int) -> Any:
     """Requested today, by the effective due, at most one per item (a refused one does not
     count), proposing a later date."""
     with transaction.atomic():
-        item = _locked_item(request, item_id)
+        item = _item(request, item_id)
         _must(
             request,
             "supervision.request",
@@ -852,7 +845,7 @@ def decide_extension(request: HttpRequest, extension_id: int) -> Any:
 @_answer
 def apply_closure(request: HttpRequest, item_id: int) -> Any:
     with transaction.atomic():
-        item = _locked_item(request, item_id)
+        item = _item(request, item_id)
         _must(
             request,
             "supervision.request",

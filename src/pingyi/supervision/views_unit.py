@@ -87,12 +87,6 @@ def _item(request: HttpRequest, key: str, number: str, perm: str | None = None) 
     return item
 
 
-def _lock(item: Item) -> None:
-    """Lock the item's row (inside a transaction): one item's writes are serialised, so two
-    requests at once cannot both pass "one extension per item" or "one closure awaiting"."""
-    Item.objects.select_for_update().filter(pk=item.pk).values_list("pk").first()
-
-
 def _item_url(item: Item) -> str:
     return reverse(
         "supervision:item_detail", kwargs={"key": item.supervision_list.key, "number": item.number}
@@ -220,7 +214,6 @@ def report_new(request: HttpRequest, key: str, number: str) -> HttpResponse:
     data = form.cleaned_data
     try:
         with transaction.atomic():
-            _lock(item)
             services.report_file(
                 item,
                 unit=unit,
@@ -272,7 +265,6 @@ def extension_new(request: HttpRequest, key: str, number: str) -> HttpResponse:
         return _render_form(request, template, item, form, status=422)
     try:
         with transaction.atomic():
-            _lock(item)
             services.extension_request(
                 item,
                 reason=form.cleaned_data["reason"],
@@ -309,7 +301,6 @@ def closure_new(request: HttpRequest, key: str, number: str) -> HttpResponse:
         return _render_form(request, template, item, form, status=422)
     try:
         with transaction.atomic():
-            _lock(item)
             services.closure_apply(
                 item,
                 evidence=form.cleaned_data["evidence"],
@@ -375,7 +366,7 @@ def _decide(
             code="too_long",
         )
     if what == "report" and action in ("accept", "return"):
-        report = _one(Report.objects.select_for_update().filter(item=item), pk)
+        report = _one(Report.objects.filter(item=item), pk)
         if action == "accept":
             services.report_accept(report, actor=actor)
             messages.success(request, _("Report accepted."))
@@ -383,7 +374,7 @@ def _decide(
             services.report_return(report, reason=reason, actor=actor)
             messages.success(request, _("Report returned to the unit."))
     elif what == "extension" and action in ("approve", "refuse"):
-        extension = _one(Extension.objects.select_for_update().filter(item=item), pk)
+        extension = _one(Extension.objects.filter(item=item), pk)
         services.extension_decide(
             extension,
             approve=action == "approve",
@@ -396,7 +387,7 @@ def _decide(
             _("Extension approved.") if action == "approve" else _("Extension refused."),
         )
     elif what == "closure" and action in ("pass", "return"):
-        closure = _one(Closure.objects.select_for_update().filter(item=item), pk)
+        closure = _one(Closure.objects.filter(item=item), pk)
         services.closure_verify(
             closure,
             passed=action == "pass",
@@ -432,7 +423,7 @@ def comment(request: HttpRequest, key: str, number: str) -> HttpResponse:
             )
         with transaction.atomic():
             report = _one(
-                Report.objects.select_for_update().filter(item=item), request.POST.get("id", "")
+                Report.objects.filter(item=item), request.POST.get("id", "")
             )
             services.report_comment(
                 report,
