@@ -319,6 +319,14 @@ class Attachment(models.Model):
         related_name="attachments",
         verbose_name=_("closure"),
     )
+    reply = models.ForeignKey(
+        "NoticeReply",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("reply to a notice"),
+    )
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
     name = models.CharField(_("name"), max_length=120)
     content_type = models.CharField(_("type"), max_length=120)
@@ -331,11 +339,162 @@ class Attachment(models.Model):
         verbose_name_plural = _("attachments")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(report__isnull=False) & models.Q(closure__isnull=True))
-                | (models.Q(report__isnull=True) & models.Q(closure__isnull=False)),
-                name="supervision_attachment_one_owner",
+                condition=(
+                    models.Q(report__isnull=False)
+                    & models.Q(closure__isnull=True)
+                    & models.Q(reply__isnull=True)
+                )
+                | (
+                    models.Q(report__isnull=True)
+                    & models.Q(closure__isnull=False)
+                    & models.Q(reply__isnull=True)
+                )
+                | (
+                    models.Q(report__isnull=True)
+                    & models.Q(closure__isnull=True)
+                    & models.Q(reply__isnull=False)
+                ),
+                name="supervision_attachment_one_owner_of_three",
             )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- notices (督办单) ------------------------------------------------------------------------
+
+
+class NoticeColour(models.TextChoices):
+    BLUE = "blue", _("Reminder (提醒)")
+    YELLOW = "yellow", _("Urging (催办)")
+    RED = "red", _("Supervision notice (督办单)")
+
+
+class CloseReason(models.TextChoices):
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Notice(models.Model):
+    """A supervision notice on an item, issued by the daily sweep
+    (:mod:`pingyi.supervision.method.escalation`): blue 提醒, yellow 催办, or red 督办单 with
+    its number (督〔YYYY〕N号), acknowledgement (签收) and written reply."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="notices", verbose_name=_("item")
+    )
+    colour = models.CharField(_("colour"), max_length=6, choices=NoticeColour.choices)
+    #: the order of issue: sweeps issue in order (list, item number, colour)
+    issued_on = models.DateField(_("issued on"))
+    #: the item's effective due when issued (a blue notice is one per item and due date)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    #: the units it was addressed to, in order (lead unit first): unit codes as issued
+    unit_codes = models.JSONField(_("units"), default=list)
+    leader = models.CharField(_("leader in charge"), max_length=200, blank=True)
+    #: red only: year and serial of 督〔year〕serial号
+    year = models.PositiveIntegerField(_("year"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("serial number"), null=True, blank=True)
+    demand = models.TextField(_("demand"), blank=True)
+    acknowledge_by = models.DateField(_("acknowledge by"), null=True, blank=True)
+    reply_by = models.DateField(_("reply due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=150, blank=True)
+    last_reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+    reminders = models.PositiveIntegerField(_("reminders"), default=0)
+    censured_on = models.DateField(_("censured (通报) on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("closed as"), max_length=10, choices=CloseReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "serial"],
+                condition=models.Q(serial__isnull=False),
+                name="supervision_notice_number_unique",
+            ),
+            # at most one open notice of a colour per item, whoever sweeps at once
+            models.UniqueConstraint(
+                fields=["item", "colour"],
+                condition=models.Q(closed_on__isnull=True),
+                name="supervision_notice_one_open_per_colour",
+            ),
+        ]
+        indexes = [models.Index(fields=["closed_on", "colour"], name="supervision_notice_open")]
+
+    def __str__(self) -> str:
+        return self.number or f"{self.colour} {self.issued_on}"
+
+    @property
+    def number(self) -> str | None:
+        """督〔2026〕12号 for a red notice, else None."""
+        if self.serial is None:
+            return None
+        return f"督〔{self.year}〕{self.serial}号"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+
+class ReplyState(models.TextChoices):
+    PENDING = "pending", _("Awaiting the office")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class NoticeReply(models.Model):
+    """A unit's written reply to a red notice; the office accepts or returns it."""
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="replies", verbose_name=_("notice")
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    text = models.TextField(_("reply"))
+    replied_on = models.DateField(_("replied on"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReplyState.choices, default=ReplyState.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["notice", "created_at", "id"]
+        verbose_name = _("reply to a notice")
+        verbose_name_plural = _("replies to notices")
+
+    def __str__(self) -> str:
+        return f"{self.replied_on} {self.get_state_display()}"
+
+
+class Sweep(models.Model):
+    """One day's sweep (the day it judged), with what it did."""
+
+    day = models.DateField(_("day"), unique=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    summary = models.JSONField(_("summary"), default=dict)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("sweep")
+        verbose_name_plural = _("sweeps")
+
+    def __str__(self) -> str:
+        return str(self.day)
