@@ -20,6 +20,7 @@ from pathlib import Path
 import dj_database_url
 
 from pingyi.core.datafolder import read_secret_key
+from pingyi.core.queue import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "pingyi.orgs",
     "pingyi.appraisal",
     "pingyi.supervision",
+    "huey.contrib.djhuey",  # the task queue (docs/tasks.md): each app's tasks.py
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- task queue (docs/tasks.md) -------------------------------------------------------------
+# Embedded: SqliteHuey in DATA_DIR/queue.sqlite3 (never the main database), its consumer run
+# by `pingyi serve`; REDIS_URL (or PINGYI_QUEUE=redis): RedisHuey, `pingyi worker` processes.
+HUEY = huey_settings(data_dir=DATA_DIR, redis_url=REDIS_URL, env=os.environ)
+#: Extra modules whose tasks a consumer loads besides every app's tasks.py (tests use it).
+PINGYI_TASK_MODULES = _env_list("PINGYI_TASK_MODULES", [])
 
 # --- accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
