@@ -166,6 +166,42 @@ def add_list_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[t
         "--dry-run", action="store_true", help="show what each row would change; file nothing"
     )
     p.set_defaults(func=cmd_reports_import)
+    add_notice_verbs(verbs)
+
+
+def add_notice_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``pingyi supervision sweep`` and ``pingyi notices list`` (SUPERVISION.md,
+    "Notices and escalation", "Contracts")."""
+    supervision = verbs.add_parser(
+        "supervision", help="the daily sweep of statuses and notices (督办)"
+    ).add_subparsers(dest="supervision_verb", metavar="VERB", required=True)
+    p = supervision.add_parser(
+        "sweep",
+        help="statuses of the day, then notices: blue 提醒, yellow 催办, red 督办单, 通报",
+        description=(
+            "Judges every item's status on the day and issues, reminds, escalates, censures "
+            "(通报) and closes notices by the rules of SUPERVISION.md. Idempotent: a second "
+            "sweep of the same day changes and sends nothing. The task queue runs it at 08:30 "
+            "on working days."
+        ),
+    )
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="the day to judge (default: today)")
+    p.add_argument("--json", action="store_true", help="the summary as JSON")
+    p.set_defaults(func=cmd_supervision_sweep)
+
+    notices = verbs.add_parser("notices", help="supervision notices (督办单)").add_subparsers(
+        dest="notices_verb", metavar="VERB", required=True
+    )
+    p = notices.add_parser(
+        "list",
+        help="every notice in order of issue",
+        description=(
+            'With --json: a list of {"colour", "number", "list", "item", "units", '
+            '"issued_on", "closed_on", "censure"} in order of issue.'
+        ),
+    )
+    p.add_argument("--json", action="store_true", help="JSON, as SUPERVISION.md's contract")
+    p.set_defaults(func=cmd_notices_list)
 
 
 #: How many problems a refused import prints (the rest are counted).
@@ -374,4 +410,70 @@ def cmd_reports_import(args: argparse.Namespace) -> int:
         _("imported %(count)d accepted reports into %(key)s")
         % {"count": summary.created, "key": the_list.key}
     )
+    return 0
+
+
+def cmd_supervision_sweep(args: argparse.Namespace) -> int:
+    _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.supervision.errors import SupervisionError  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.notices import sweep  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    day = _iso_day(args.today, "--today", date.today())
+    try:
+        summary = sweep(day, actor="cli")
+    except SupervisionError as exc:
+        print(f"pingyi supervision sweep: {exc.message}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+        return 0
+    issued = summary.issued
+    print(
+        _("%(day)s: %(items)d items; issued %(blue)d blue, %(yellow)d yellow, %(red)d red; "
+          "escalated %(escalated)d, resolved %(resolved)d, censured %(censured)d, "
+          "reminded %(reminded)d; %(messages)d messages")
+        % {
+            "day": day.isoformat(),
+            "items": summary.items,
+            "blue": issued["blue"],
+            "yellow": issued["yellow"],
+            "red": issued["red"],
+            "escalated": summary.escalated,
+            "resolved": summary.resolved,
+            "censured": summary.censured,
+            "reminded": summary.reminded,
+            "messages": summary.messages,
+        }
+    )
+    if summary.numbers:
+        print(" ".join(summary.numbers))
+    if summary.repeated and not summary.changed:
+        print(_("already swept on this day: nothing changed, nothing sent"))
+    return 0
+
+
+def cmd_notices_list(args: argparse.Namespace) -> int:
+    _setup()
+    from pingyi.supervision.selectors_notices import notices_json  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    rows = notices_json()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for row in rows:
+        print(
+            "\t".join(
+                [
+                    row["issued_on"],
+                    row["colour"],
+                    row["number"] or "-",
+                    f"{row['list']}/{row['item']}",
+                    ",".join(row["units"]),
+                    row["closed_on"] or "open",
+                    "通报" if row["censure"] else "",
+                ]
+            ).rstrip()
+        )
     return 0

@@ -391,6 +391,9 @@ class Notice(models.Model):
     due_on = models.DateField(_("due"), null=True, blank=True)
     #: the units it was addressed to, in order (lead unit first): unit codes as issued
     unit_codes = models.JSONField(_("units"), default=list)
+    units = models.ManyToManyField(
+        "orgs.Unit", related_name="notices", blank=True, verbose_name=_("units addressed")
+    )
     leader = models.CharField(_("leader in charge"), max_length=200, blank=True)
     #: red only: year and serial of 督〔year〕serial号
     year = models.PositiveIntegerField(_("year"), null=True, blank=True)

@@ -640,6 +640,7 @@ def _attachments_save(
     item: Item,
     report: Report | None = None,
     closure: Closure | None = None,
+    reply: Any = None,
 ) -> list[str]:
     names = []
     for upload, sniffed in checked:
@@ -648,6 +649,7 @@ def _attachments_save(
             item=item,
             report=report,
             closure=closure,
+            reply=reply,
             name=name,
             content_type=sniffed.content_type,
             size=upload.size or 0,

@@ -137,7 +137,8 @@ def sweep_item(
     for notice in open_notices:
         if notice.colour in ("blue", "yellow"):
             if notice.colour != colour:
-                reason: CloseReason = "escalated" if is_higher(colour, notice.colour) else "resolved"
+                higher = is_higher(colour, notice.colour)
+                reason: CloseReason = "escalated" if higher else "resolved"
                 draft.close.append((notice.ref, reason))
                 continue
             open_colours.add(notice.colour)

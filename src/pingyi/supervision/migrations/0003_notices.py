@@ -84,6 +84,11 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='supervision.item', verbose_name='item'),
         ),
         migrations.AddField(
+            model_name='notice',
+            name='units',
+            field=models.ManyToManyField(blank=True, related_name='notices', to='orgs.unit', verbose_name='units addressed'),
+        ),
+        migrations.AddField(
             model_name='noticereply',
             name='created_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
