@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 
 from pingyi.core.commandline import CliError, cli_language
 from pingyi.core.server import serve_defaults
+from pingyi.notifications.cli import add_verbs as add_channel_verbs
+from pingyi.scoreboard.cli import add_verbs as add_arena_verbs
 from pingyi.supervision.cli import add_verbs as add_supervision_verbs
 
 
@@ -125,7 +127,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _prepare_embedded()
     from pingyi.core.server import serve  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        consumer=_queue_is_embedded(),
+    )
     return 0
 
 
@@ -148,8 +156,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     from pingyi.core.server import serve  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        consumer=_queue_is_embedded(),
+    )
     return 0
+
+
+def _queue_is_embedded() -> bool:
+    """Embedded queue (SQLite in the data folder): ``serve`` runs its consumer itself. On
+    Redis the operator runs ``pingyi worker`` processes (docs/tasks.md)."""
+    from django.conf import settings  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.core.queue import is_embedded  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    return is_embedded(settings.HUEY)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django_with_tables()
+    from pingyi.core.tasks import run_worker  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    return run_worker(workers=args.threads, embedded=args.embedded)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -258,6 +289,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_options(p)
     p.set_defaults(func=cmd_serve)
 
+    p = verbs.add_parser(
+        "worker",
+        help="run the task queue's consumer and scheduler (docs/tasks.md); until SIGTERM",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        choices=range(1, 65),
+        metavar="N",
+        default=None,
+        help="worker threads (default: PINGYI_QUEUE_WORKERS or 2)",
+    )
+    p.add_argument(
+        "--embedded",
+        action="store_true",
+        help="started by `pingyi serve`: stop when the parent process dies",
+    )
+    p.set_defaults(func=cmd_worker)
+
     p = verbs.add_parser("migrate", help="apply database migrations")
     p.set_defaults(func=cmd_migrate)
 
@@ -290,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_appraisal_verbs(verbs)
     add_supervision_verbs(verbs, django_setup=_django_with_tables)
+    add_channel_verbs(verbs, django_setup=_django_with_tables)
+    add_arena_verbs(verbs, django_setup=_django_with_tables)
 
     p = verbs.add_parser("manage", help="run a Django management command", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
