@@ -55,6 +55,8 @@ def ref_total(spec: EventSpec, track_key: str, mark: Any) -> Fraction:
     rubric = track.rubric
     if rubric.kind == "criteria":
         return sum((Fraction(s) * rubric.step for s in mark), Fraction(0))
+    if rubric.kind == "ranking":  # mark is rank - 1
+        return rubric.first - rubric.step * mark
     return rubric.grades[mark].points
 
 

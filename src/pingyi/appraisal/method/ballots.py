@@ -18,12 +18,17 @@ The rules, in the order they are checked:
    ``1e999999999`` is refused at once: ``bad_value``) within ``[0, max]``
    (``out_of_range``) that is an exact multiple of ``step`` (``off_step``); grades
    rubric: item ``grade`` (``unknown_item``) with a known grade key
-   (``unknown_grade``); no (track, unit, item) twice (``duplicate``); an abstention
-   replaces all rows of its unit (``abstain_conflict``);
+   (``unknown_grade``); ranking rubric: item ``rank`` (``unknown_item``) with a whole
+   number (``bad_value``) from 1 to m, m the number of units the card may rank (the
+   track's units, less the bound unit) (``out_of_range``), a rank no other unit of the
+   track has on this ballot (``duplicate_rank``); no (track, unit, item) twice
+   (``duplicate``); an abstention replaces all rows of its unit (``abstain_conflict``);
 3. ballot as a whole: every criterion of every scored unit (``missing_item``);
    every unit of every covered track except the bound unit (``missing_unit``); in a
    grades track with ``top_grade_max_share`` q, at most floor(q x units graded) units
-   given the first grade (``quota_exceeded``; abstentions are not graded).
+   given the first grade (``quota_exceeded``; abstentions are not graded); in a ranking
+   track, every rank at most the number of units ranked (``out_of_range``: a bundle's
+   ballot that leaves one unit unranked ranks 1…units − 1), so the ranks are exactly 1…m.
 
 Comparisons are exact: floats are read through their shortest ``repr``.
 """
@@ -52,6 +57,7 @@ from pingyi.core.pure.strict_json import printable
 
 ABSTAIN_ITEM = "abstain"
 GRADE_ITEM = "grade"
+RANK_ITEM = "rank"
 
 
 class Abstain(enum.Enum):
@@ -65,7 +71,8 @@ class Abstain(enum.Enum):
 
 ABSTAIN = Abstain.ABSTAIN
 
-#: A unit's mark: step counts per criterion (rubric order), a grade index, or ABSTAIN.
+#: A unit's mark: step counts per criterion (rubric order), a grade index, a rank index
+#: (rank − 1: 0 is the first rank), or ABSTAIN.
 Mark = tuple[int, ...] | int | Abstain
 
 
@@ -102,7 +109,8 @@ class Ballot:
     """A valid ballot: its panel and, per covered track, per scored unit, its mark.
 
     ``marks[track_key][unit_key]`` is a tuple of step counts (value / step) per
-    criterion in rubric order, a grade index (0 is the top grade), or ``ABSTAIN``.
+    criterion in rubric order, a grade index (0 is the top grade), a rank index (rank − 1,
+    ranking rubric), or ``ABSTAIN``.
     Tracks and units appear in event order; uncovered tracks and the bound unit are
     absent.
     """
@@ -230,6 +238,8 @@ class _Checker:
         rubric = track.rubric
         if rubric.kind == "criteria":
             index_and_steps = self._criterion(rubric, label, item, value, where)
+        elif rubric.kind == "ranking":
+            index_and_steps = self._rank(track, label, item, value, where)
         else:
             index_and_steps = self._grade(rubric, label, item, value, where)
         if item in scores:
@@ -240,7 +250,79 @@ class _Checker:
                 column="item",
                 **where,
             )
+        if rubric.kind == "ranking":
+            self._rank_once(track, marks, unit, index_and_steps, where)
         scores[item] = index_and_steps
+
+    def _rank(
+        self, track: TrackSpec, label: str, item: Any, value: Any, where: dict[str, Any]
+    ) -> int:
+        """A rank row: item ``rank``, a whole number from 1 to m; returns rank − 1."""
+        if item != RANK_ITEM:
+            raise self.error(
+                "unknown_item",
+                _("%(unit)s: this track is ranked; %(item)s is not a rank row."),
+                {"unit": label, "item": _quote(item)},
+                column="item",
+                **where,
+            )
+        params: dict[str, Any] = {"unit": label, "value": _quote(value), "item": RANK_ITEM}
+        problem = number_problem(value)
+        if problem is not None:
+            params["reason"] = problem
+            raise self.error(
+                "bad_value",
+                _("%(reason)s, for %(unit)s / %(item)s."),
+                params,
+                column="value",
+                **where,
+            )
+        exact = exact_value(value)
+        if exact is None or exact.denominator != 1:
+            raise self.error(
+                "bad_value",
+                _("%(value)s is not a rank (a whole number), for %(unit)s."),
+                params,
+                column="value",
+                **where,
+            )
+        rankable = len(track.units) - (1 if track.unit(self.bound_unit or "") else 0)
+        if not 1 <= exact <= rankable:
+            params["m"] = rankable
+            raise self.error(
+                "out_of_range",
+                _("%(unit)s is ranked %(value)s: the ranks run from 1 to %(m)s, one per unit."),
+                params,
+                column="value",
+                **where,
+            )
+        return int(exact) - 1
+
+    def _rank_once(
+        self,
+        track: TrackSpec,
+        marks: dict[str, dict[str, int] | Abstain],
+        unit: UnitSpec,
+        index: int,
+        where: dict[str, Any],
+    ) -> None:
+        """No two units of a ranking track share a rank on one ballot."""
+        for other_key, other in marks.items():
+            if other_key == unit.key or not isinstance(other, dict):
+                continue
+            if other.get(RANK_ITEM) == index:
+                other_unit = track.unit(other_key)
+                raise self.error(
+                    "duplicate_rank",
+                    _("%(unit)s is ranked %(rank)s, and so is %(other)s: each rank is used once."),
+                    {
+                        "unit": unit_label(unit),
+                        "rank": index + 1,
+                        "other": unit_label(other_unit) if other_unit else other_key,
+                    },
+                    column="value",
+                    **where,
+                )
 
     def _abstain(
         self,
@@ -397,6 +479,7 @@ class _Checker:
         for track in self.spec.tracks:
             if track.key in marks:
                 self._check_quota(track, marks[track.key])
+                self._check_ranks(track, marks[track.key])
         return make_ballot(panel, marks)
 
     def _mark(self, track: TrackSpec, unit: UnitSpec, mark: dict[str, int] | Abstain) -> Mark:
@@ -406,6 +489,8 @@ class _Checker:
         rubric = track.rubric
         if rubric.kind == "grades":
             return mark[GRADE_ITEM]
+        if rubric.kind == "ranking":
+            return mark[RANK_ITEM]
         for criterion in rubric.criteria:
             if criterion.key not in mark:
                 raise self.error(
@@ -437,6 +522,25 @@ class _Checker:
             unit=unit.key,
             column="unit",
         )
+
+    def _check_ranks(self, track: TrackSpec, marks: dict[str, Mark]) -> None:
+        """A ranking track's ranks are 1…m, m the number of units ranked (they are
+        distinct already, so a rank above m is the only way to miss one)."""
+        if track.rubric.kind != "ranking":
+            return
+        ranked = [u for u in track.units if isinstance(marks.get(u.key), int)]
+        for unit in ranked:
+            index = marks[unit.key]
+            assert isinstance(index, int)  # nosec B101 # type narrowing
+            if index >= len(ranked):
+                raise self.error(
+                    "out_of_range",
+                    _("%(unit)s is ranked %(value)s: the ranks run from 1 to %(m)s, one per unit."),
+                    {"unit": unit_label(unit), "value": index + 1, "m": len(ranked)},
+                    track=track.key,
+                    unit=unit.key,
+                    column="value",
+                )
 
     def _check_quota(self, track: TrackSpec, marks: dict[str, Mark]) -> None:
         """At most floor(q x units graded) units of the track get the first grade."""
@@ -516,6 +620,7 @@ __all__ = [
     "ABSTAIN",
     "ABSTAIN_ITEM",
     "GRADE_ITEM",
+    "RANK_ITEM",
     "Abstain",
     "Ballot",
     "BallotError",

@@ -7,8 +7,9 @@ its ballots, ready for :func:`pingyi.appraisal.method.tally.tally`.
 ``ballots.csv`` is UTF-8 (a BOM is allowed), with the header
 ``ballot,panel,track,unit,item,value`` and one row per score: criteria rows carry a
 criterion key and a plain decimal value (``35``, ``7.5``); grades rows carry item
-``grade`` and a grade key; an abstention is one row with item ``abstain`` and an
-empty value.  The rows of one ballot need not be adjacent; an all-empty row is
+``grade`` and a grade key; ranking rows (one per ranked unit) carry item ``rank``
+and the rank, a whole number from 1 to m; an abstention is one row with item
+``abstain`` and an empty value.  The rows of one ballot need not be adjacent; an all-empty row is
 ignored.  Every ballot is held to the rules of
 :func:`pingyi.appraisal.method.ballots.check_ballot`, with one difference: a bundle does
 not say which unit a card was bound to, so a ballot may leave unscored the units of
@@ -343,6 +344,16 @@ def parse_csv_number(text: str) -> Decimal | None:
     return parse_decimal_text(text)
 
 
+def _rank_class(number: Decimal | None, units: int) -> int:
+    """A ranking row's value: rank − 1 for a whole number 1…``units``, else a bad code."""
+    exact = None if number is None else bounded(number)
+    if exact is None or exact.denominator != 1:
+        return _BAD
+    if not 1 <= exact <= units:
+        return _RANGE
+    return int(exact) - 1
+
+
 def _has_duplicates(values: np.ndarray) -> bool:
     """Whether an integer array holds a value twice (sort-based; faster than np.unique)."""
     ordered = np.sort(values)
@@ -400,7 +411,7 @@ class _BallotReader:
         unit_keys = sorted({u.key for t in tracks for u in t.units})
         self.unit_keys = pa.array(unit_keys, pa.string())
         item_keys = sorted(
-            {c.key for t in tracks for c in t.rubric.criteria} | {"grade", "abstain"}
+            {c.key for t in tracks for c in t.rubric.criteria} | {"grade", "abstain", "rank"}
         )
         self.item_keys = pa.array(item_keys, pa.string())
         self.unit_gid = {k: i for i, k in enumerate(unit_keys)}
@@ -411,7 +422,8 @@ class _BallotReader:
         self.slot_base = np.array([s.offset for s in lay.tracks], dtype=np.int64)
         self.per_unit = np.array([s.per_unit for s in lay.tracks], dtype=np.int64)
         self.abstain_ok = np.array([t.rubric.abstain for t in tracks], dtype=bool)
-        self.is_grades = np.array([t.rubric.kind == "grades" for t in tracks], dtype=bool)
+        self.is_grades = np.array([t.rubric.kind != "criteria" for t in tracks], dtype=bool)
+        self.ranking = [t for t, track in enumerate(tracks) if track.rubric.kind == "ranking"]
         self.kid = np.zeros((n_tracks, max(int(x) for x in self.per_unit)), dtype=np.int64)
         self.criteria: list[tuple[Fraction, Fraction]] = []  # (step, max) per (track, criterion)
         cells = 0
@@ -423,6 +435,8 @@ class _BallotReader:
             self.item_code[t, item_keys.index("abstain")] = _ITEM_ABSTAIN
             if track.rubric.kind == "grades":
                 self.item_code[t, item_keys.index("grade")] = 0
+            if track.rubric.kind == "ranking":
+                self.item_code[t, item_keys.index("rank")] = 0
             for c, criterion in enumerate(track.rubric.criteria):
                 self.item_code[t, item_keys.index(criterion.key)] = c
                 self.kid[t, c] = len(self.criteria)
@@ -467,7 +481,9 @@ class _BallotReader:
         per_track = []
         for track in self.spec.tracks:
             keys = [g.key for g in track.rubric.grades]
-            if not text:
+            if track.rubric.kind == "ranking":
+                per_track.append(_rank_class(number, len(track.units)))
+            elif not text:
                 per_track.append(_BAD)
             else:
                 per_track.append(keys.index(text) if text in keys else _GRADE)
@@ -586,7 +602,24 @@ class _BallotReader:
         if _has_duplicates(abstain_cells):
             return True
         score_cells = b.ballot[~abstain] * self.cells + cell[~abstain]
-        return bool(np.isin(abstain_cells, score_cells).any())
+        if np.isin(abstain_cells, score_cells).any():
+            return True
+        return self._rank_reused(b, ~abstain)
+
+    def _rank_reused(self, b: _Batch, score: np.ndarray) -> bool:
+        """Whether a ranking row gives a rank its ballot already gave in that track."""
+        for t in self.ranking:
+            sel = score & (b.track == t)
+            if not sel.any():
+                continue
+            units = self.layout.tracks[t].units
+            start = int(self.slot_base[t])
+            earlier = self.slots.data[b.ballot[sel], start : start + units]
+            if np.any(earlier == b.value[sel][:, None]):
+                return True
+            if _has_duplicates(b.ballot[sel] * units + b.value[sel]):
+                return True
+        return False
 
     def _apply(self, b: _Batch) -> None:
         """Write a checked batch into the ballot state."""
@@ -674,7 +707,7 @@ class _BallotReader:
             value = None
         elif (
             track is not None
-            and track.rubric.kind == "criteria"
+            and track.rubric.kind in ("criteria", "ranking")
             and text["item"][i] != ABSTAIN_ITEM
         ):
             number = parse_csv_number(value)
@@ -730,6 +763,9 @@ class _BallotReader:
             missing_count += missing.sum(axis=1)
             missing_min = np.minimum(missing_min, np.where(missing, gids, big).min(axis=1))
             missing_max = np.maximum(missing_max, np.where(missing, gids, -1).max(axis=1))
+            if track.rubric.kind == "ranking":  # a rank above the number of units ranked
+                ranked = scored.sum(axis=1)
+                bad |= np.any(scored & (cube[:, :, 0] >= ranked[:, None]), axis=1)
             q = track.rubric.top_grade_max_share
             if track.rubric.kind == "grades" and q is not None:
                 graded = scored.sum(axis=1)
@@ -760,7 +796,8 @@ def write_ballots_csv(spec: EventSpec, matrix: BallotMatrix, out: IO[bytes]) -> 
     """Write ``ballots.csv``: fresh random ids, ballots in random order, exact values.
 
     Criteria values are written as step count x step in plain decimals (``35``, ``7.5``),
-    grades as the grade key, abstentions as item ``abstain`` with an empty value.  The
+    grades as the grade key, ranks as the rank (``1`` … ``m``), abstentions as item
+    ``abstain`` with an empty value.  The
     rows of one ballot are adjacent, in event order.
     """
     writer = _ArrowRows(spec) if _arrow_safe(spec) else _PythonRows(spec)
@@ -809,9 +846,12 @@ class _PythonRows:
         self.panels = [p.key for p in spec.panels]
         self.kinds = []
         for track in spec.tracks:
+            names = [g.key for g in track.rubric.grades]
+            if track.rubric.kind == "ranking":
+                names = [str(r) for r in range(1, len(track.units) + 1)]
             for _unit in track.units:
                 for _item in track.rubric.items:
-                    self.kinds.append((track.rubric.step, [g.key for g in track.rubric.grades]))
+                    self.kinds.append((track.rubric.step, names))
 
     def write(
         self,
@@ -857,6 +897,8 @@ class _ArrowRows:
             rubric = track.rubric
             if rubric.kind == "grades":
                 texts += [g.key for g in rubric.grades]
+            elif rubric.kind == "ranking":
+                texts += [str(r) for r in range(1, len(track.units) + 1)]
             else:
                 top = max(int(c.max / rubric.step) for c in rubric.criteria)
                 texts += [format_number(k * rubric.step) for k in range(top + 1)]

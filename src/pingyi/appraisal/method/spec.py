@@ -41,6 +41,14 @@ FORMAT = "pingyi-event/1"
 #: (评议会) or a quarterly observation (季观摩). The tally is the same; pages list them apart.
 EVENT_KINDS = ("meeting", "observation")
 RESERVED_ITEM_KEYS = frozenset({"grade", "abstain"})
+#: The three rubric kinds: criteria (sum of points), grades (a grade's points), ranking
+#: (the Jining method of the quarterly observation: a ballot ranks the units 1…m and a
+#: unit's total is ``first − step·(rank − 1)``). A ranking rubric is allowed in either
+#: kind of event (the tally is the same); the quarterly observation is what it is for.
+RUBRIC_KINDS = ("criteria", "grades", "ranking")
+#: A ranking rubric's defaults: rank 1 is worth 100, each rank below it 3 less.
+RANKING_FIRST = Fraction(100)
+RANKING_STEP = Fraction(3)
 MAX_STEPS = 10**9  # max/step above this would not fit the int32 ballot slots safely
 
 _KEY_FORBIDDEN = re.compile(r"[\s,]")
@@ -84,21 +92,30 @@ class GradeSpec:
 
 @dataclass(frozen=True)
 class RubricSpec:
-    """How a track's units are scored: ``criteria`` (sum of points) or ``grades``."""
+    """How a track's units are scored: ``criteria`` (sum of points), ``grades``, or
+    ``ranking`` (rank 1…m; the total is ``first − step·(rank − 1)``; ``step`` is then
+    the points between two ranks, default 3, and ``first`` the points of rank 1)."""
 
-    kind: Literal["criteria", "grades"]
+    kind: Literal["criteria", "grades", "ranking"]
     step: Fraction = Fraction(1)
     criteria: tuple[CriterionSpec, ...] = ()
     grades: tuple[GradeSpec, ...] = ()
     top_grade_max_share: Fraction | None = None
     abstain: bool = False
+    first: Fraction = RANKING_FIRST
 
     @property
     def items(self) -> tuple[str, ...]:
-        """The keys of the scored items (criteria) or ``("grade",)``."""
+        """The keys of the scored items (criteria), ``("grade",)`` or ``("rank",)``."""
         if self.kind == "criteria":
             return tuple(c.key for c in self.criteria)
+        if self.kind == "ranking":
+            return ("rank",)
         return ("grade",)
+
+    def rank_points(self, rank: int) -> Fraction:
+        """A ranking rubric's total for ``rank`` (1-based): ``first − step·(rank − 1)``."""
+        return self.first - self.step * (rank - 1)
 
 
 @dataclass(frozen=True)
@@ -236,15 +253,30 @@ def _unit(obj: Any, path: str) -> UnitSpec:
     return UnitSpec(key, _name(unit, path, key), presenter)
 
 
-_RUBRIC_MEMBERS = {"kind", "step", "criteria", "grades", "top_grade_max_share", "abstain"}
+_RUBRIC_MEMBERS = {
+    "kind",
+    "step",
+    "criteria",
+    "grades",
+    "top_grade_max_share",
+    "abstain",
+    "first",
+}
 
 
 def _rubric(obj: Any, path: str) -> RubricSpec:
-    """A rubric: criteria with ``max`` (multiples of ``step``) or grades with ``points``."""
+    """A rubric: criteria with ``max`` (multiples of ``step``), grades with ``points``, or
+    a ranking with ``first`` and ``step``."""
     rubric = _object(obj, path, _RUBRIC_MEMBERS)
     kind = rubric.get("kind")
-    if kind not in ("criteria", "grades"):
-        raise SpecError(f"{path}.kind", f'must be "criteria" or "grades", got {_show(kind)}')
+    if kind not in RUBRIC_KINDS:
+        raise SpecError(
+            f"{path}.kind", f'must be "criteria", "grades" or "ranking", got {_show(kind)}'
+        )
+    if kind == "ranking":
+        return _ranking(rubric, path)
+    if "first" in rubric:
+        raise SpecError(f"{path}.first", "is only allowed in a ranking rubric")
     step = _number(rubric.get("step", 1), f"{path}.step", positive=True)
     abstain = rubric.get("abstain", False)
     if not isinstance(abstain, bool):
@@ -269,6 +301,21 @@ def _rubric(obj: Any, path: str) -> RubricSpec:
         if q > 1:
             raise SpecError(f"{path}.top_grade_max_share", "must be a number in (0, 1]")
     return RubricSpec("grades", step, grades=grades, top_grade_max_share=q, abstain=abstain)
+
+
+def _ranking(rubric: Mapping[str, Any], path: str) -> RubricSpec:
+    """A ranking rubric: ``first`` >= 0 (default 100) and ``step`` > 0 (default 3), exact
+    numbers; no criteria, grades, quota, nor "don't know" (every unit is ranked)."""
+    for member in ("criteria", "grades", "top_grade_max_share"):
+        if member in rubric:
+            raise SpecError(f"{path}.{member}", "is not allowed in a ranking rubric")
+    if rubric.get("abstain", False) is not False:
+        raise SpecError(
+            f"{path}.abstain", "must be false in a ranking rubric: every unit is ranked"
+        )
+    first = _number(rubric.get("first", 100), f"{path}.first", positive=False)
+    step = _number(rubric.get("step", 3), f"{path}.step", positive=True)
+    return RubricSpec("ranking", step, first=first)
 
 
 def _criterion(obj: Any, path: str, step: Fraction) -> CriterionSpec:
@@ -499,7 +546,10 @@ def _track_to_json(track: TrackSpec) -> dict[str, Any]:
         units.append(item)
     r = track.rubric
     rubric: dict[str, Any] = {"kind": r.kind}
-    if r.kind == "criteria":
+    if r.kind == "ranking":
+        rubric["first"] = fraction_to_json(r.first)
+        rubric["step"] = fraction_to_json(r.step)
+    elif r.kind == "criteria":
         rubric["step"] = fraction_to_json(r.step)
         rubric["criteria"] = [
             {"key": c.key, "name": c.name, "max": fraction_to_json(c.max)} for c in r.criteria
@@ -572,6 +622,9 @@ def dump_event_json(spec: EventSpec) -> str:
 __all__ = [
     "EVENT_KINDS",
     "FORMAT",
+    "RANKING_FIRST",
+    "RANKING_STEP",
+    "RUBRIC_KINDS",
     "CriterionSpec",
     "EventSpec",
     "GradeSpec",

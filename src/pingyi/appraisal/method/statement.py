@@ -30,6 +30,18 @@ def rubric_statement(rubric: RubricSpec) -> str:
             "Criteria (a unit's total is the sum): %(parts)s; out of %(total)s; scored in "
             "steps of %(step)s."
         ) % {"parts": parts, "total": total, "step": step}
+    elif rubric.kind == "ranking":
+        text = _(
+            "Ranking (the Jining method): each ballot ranks the units it may score 1, 2, … m, "
+            "each rank used once (a card bound to a unit does not rank that unit); a unit's "
+            "total on a ballot is %(first)s − %(step)s × (rank − 1): 1st %(first)s, 2nd "
+            "%(second)s, 3rd %(third)s points."
+        ) % {
+            "first": format_number(rubric.first),
+            "step": step,
+            "second": format_number(rubric.rank_points(2)),
+            "third": format_number(rubric.rank_points(3)),
+        }
     else:
         parts = list_separator().join(
             _("%(name)s = %(points)s points") % {"name": g.name, "points": format_number(g.points)}

@@ -3,8 +3,9 @@
 Rules (DESIGN.md, "Appraisal rules"), per track, per unit:
 
 * a ballot's **total** for a unit is the sum of its criterion scores (criteria
-  rubric) or the chosen grade's points (grades rubric); abstentions and unscored
-  slots give no total and are not counted in ``ballots``;
+  rubric), the chosen grade's points (grades rubric), or ``first − step·(rank − 1)``
+  (ranking rubric: rank 1 of 8 is worth 100, rank 8 is worth 79 with the defaults);
+  abstentions and unscored slots give no total and are not counted in ``ballots``;
 * **trimmed mean** with ``trim`` k and ``trim_min`` m: when a set of n totals has
   n >= m and n > 2k, drop the k highest and the k lowest, then average; otherwise
   average all;
@@ -19,7 +20,9 @@ Rules (DESIGN.md, "Appraisal rules"), per track, per unit:
   total have no score and no rank and come last, by key.
 
 Implementation: totals are whole numbers in a per-track scale (criteria: ``step``;
-grades: 1 / the common denominator of the points).  The matrix is read in row
+grades and ranking: 1 / the common denominator of the points; a ranking track is
+tallied as a grades track whose i-th grade, rank i + 1, is worth ``first − step·i``).
+The matrix is read in row
 chunks; per track, numpy turns each chunk into codes ``(unit, panel, total)`` and
 ``np.bincount`` accumulates a histogram per unit and panel.  Trimming and sums are
 then exact integer work on the histograms; Fractions are built only per (unit,
@@ -76,11 +79,20 @@ class UnitResult:
     abstentions_by_panel: Mapping[str, int]
     #: criteria rubric: mean of each criterion over the counted ballots (None if none)
     criterion_means: tuple[Fraction | None, ...] = ()
-    #: grades rubric: how many counted ballots gave each grade (rubric order)
+    #: grades rubric: how many counted ballots gave each grade (rubric order); ranking
+    #: rubric: how many gave each rank (rank 1 first)
     grade_counts: tuple[int, ...] = ()
     #: lowest and highest total among the counted ballots (None if none)
     lowest: Fraction | None = None
     highest: Fraction | None = None
+
+    @property
+    def mean_rank(self) -> Fraction | None:
+        """Ranking rubric: the mean rank over the counted ballots (None otherwise)."""
+        counted = sum(self.grade_counts)
+        if not counted:
+            return None
+        return Fraction(sum(i * c for i, c in enumerate(self.grade_counts, start=1)), counted)
 
 
 @dataclass(frozen=True)
@@ -212,17 +224,20 @@ class _TrackTally:
             self.values = np.arange(self.bins, dtype=np.int64)
             self.order = np.arange(self.bins)
         else:
-            den = math.lcm(*(g.points.denominator for g in rubric.grades))
+            points = [g.points for g in rubric.grades]
+            if rubric.kind == "ranking":
+                points = [rubric.rank_points(r) for r in range(1, len(track.units) + 1)]
+            den = math.lcm(*(p.denominator for p in points))
             self.scale = Fraction(1, den)
-            scaled = [int(g.points * den) for g in rubric.grades]
+            scaled = [int(p * den) for p in points]
             self.bins = len(scaled)
             self.order = np.argsort(np.array(scaled, dtype=object), kind="stable").astype(np.intp)
             self.values = np.array(scaled, dtype=object)[self.order]
-            if max(scaled) < _SAFE:
+            if max(abs(v) for v in scaled) < _SAFE:
                 self.values = self.values.astype(np.int64)
         wide = units * panels * self.bins > HISTOGRAM_MAX_BINS
         self.use_histogram = strategy == "histogram" or (strategy == "auto" and not wide)
-        if rubric.kind == "grades":
+        if rubric.kind != "criteria":
             self.use_histogram = True
         self.status = np.zeros(units * panels * 3, dtype=np.int64)  # scored, abstained, none
         self.column_sums = np.zeros(slots.width, dtype=np.int64)
@@ -317,7 +332,7 @@ class _TrackTally:
                         if status[u, p, 1]
                     },
                     criterion_means=self._criterion_means(u, status[u], counted),
-                    grade_counts=self.grade_counts(u) if self.slots.kind == "grades" else (),
+                    grade_counts=self.grade_counts(u) if self.slots.kind != "criteria" else (),
                     lowest=None if pooled is None else pooled.lowest * self.scale,
                     highest=None if pooled is None else pooled.highest * self.scale,
                 )
