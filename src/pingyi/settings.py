@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pingyi.orgs",
     "pingyi.appraisal",
     "pingyi.supervision",
+    "pingyi.notifications",
     "huey.contrib.djhuey",  # the task queue (docs/tasks.md): each app's tasks.py
 ]
 
@@ -266,3 +267,20 @@ PINGYI_BALLOT_WRITER = os.environ.get("PINGYI_BALLOT_WRITER", "batch")
 PINGYI_SLIDES_MAX_BYTES = int(os.environ.get("PINGYI_SLIDES_MAX_BYTES", 50 * 1024 * 1024))
 # supervision: a report's or a closure's attachments, each at most this size, at most 5 at a time
 PINGYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("PINGYI_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+
+# --- notifications (docs/notifications.md) ---------------------------------------------------
+# E-mail under Django's own names, from the environment; the chat robots' base URLs for an
+# intranet proxy (the webhook URL's scheme and host are replaced by the base).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pingyi@localhost")
+PINGYI_WECOM_BASE = os.environ.get("PINGYI_WECOM_BASE", "").rstrip("/")
+PINGYI_DINGTALK_BASE = os.environ.get("PINGYI_DINGTALK_BASE", "").rstrip("/")
+PINGYI_FEISHU_BASE = os.environ.get("PINGYI_FEISHU_BASE", "").rstrip("/")
+#: seconds one robot request or one SMTP conversation may take
+PINGYI_NOTIFY_TIMEOUT = float(os.environ.get("PINGYI_NOTIFY_TIMEOUT", "10") or 10)

@@ -1,0 +1,1 @@
+"""Notifications: the in-app inbox, e-mail and the chat robots (docs/notifications.md)."""
