@@ -13,6 +13,9 @@
 - ``supervision.request`` (an item): ask for an extension, apply for closure — the office and
   the liaisons of the item's lead unit (the unit answerable for it).
 - ``supervision.comment``: a leader's comment (点评) on a report — leaders and the office.
+- ``supervision.view_notices``: the notice board — office, leaders, viewers;
+  ``supervision.view_notice`` (a notice): those, and the liaisons of the units it is addressed
+  to; ``supervision.answer_notice`` (a notice): 签收 and the written reply — those liaisons.
 """
 
 from __future__ import annotations
@@ -58,3 +61,18 @@ rules.add_perm("supervision.manage", is_office)
 rules.add_perm("supervision.report", is_office | liaison_of_item_unit)
 rules.add_perm("supervision.request", is_office | liaison_of_lead_unit)
 rules.add_perm("supervision.comment", is_office | is_leader)
+
+
+@rules.predicate
+def liaison_of_notice_unit(user: Any, notice: Any) -> bool:
+    """A liaison of a unit the notice is addressed to (``Notice.units``)."""
+    if notice is None or not is_unit_liaison(user):
+        return False
+    return bool(notice.units.filter(pk=user.unit_id).exists())
+
+
+# notices (督办通知): the board for readers; a notice for readers and the liaisons of its units;
+# 签收 and the written reply by those liaisons; the office decides (supervision.manage)
+rules.add_perm("supervision.view_notices", reads_all_units)
+rules.add_perm("supervision.view_notice", reads_all_units | liaison_of_notice_unit)
+rules.add_perm("supervision.answer_notice", liaison_of_notice_unit)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
+from pingyi.core.models import AuditEntry
 from pingyi.orgs.models import Unit
 from pingyi.supervision.models import Notice, NoticeColour, ReplyState
 
@@ -92,3 +93,65 @@ def board(
             Q(colour=NoticeColour.RED), closed_on__isnull=True, acknowledged_at__isnull=True
         )
     return list(reversed(in_order_of_issue(notices)))
+
+
+# --- the notice pages (views_notices.py, the API) ---------------------------------------------
+
+
+def open_counts(notices: QuerySet[Notice] | None = None) -> dict[str, int]:
+    """Open notices by colour (blue, yellow, red), of ``notices`` (default: all)."""
+    rows = (Notice.objects.all() if notices is None else notices).filter(closed_on__isnull=True)
+    counts = dict.fromkeys(NoticeColour.values, 0)
+    for colour in rows.values_list("colour", flat=True):
+        counts[colour] += 1
+    return counts
+
+
+def notices_for_user(user: Any) -> QuerySet[Notice]:
+    """The notices an account may read: every one for the office, leaders and viewers; a
+    liaison's unit's (``notices_for_unit``); none for anyone else."""
+    if user.has_perm("supervision.view_notices"):
+        return Notice.objects.all()
+    unit = getattr(user, "unit", None)
+    if unit is not None and user.has_perm("supervision.view_index"):
+        return notices_for_unit(unit)
+    return Notice.objects.none()
+
+
+def inbox(unit: Unit) -> list[Notice]:
+    """A liaison's inbox: open notices first, red before yellow before blue, newest first."""
+    rows = list(_with_item(notices_for_unit(unit)).prefetch_related("replies"))
+    rows.sort(key=lambda n: (-n.issued_on.toordinal(), -n.pk))
+    rows.sort(key=lambda n: (n.closed_on is not None, -_COLOUR_ORDER[n.colour]))  # type: ignore[index]
+    return rows
+
+
+def notice_page(pk: int) -> Notice | None:
+    """One notice with its item, units and replies (with their attachments)."""
+    return (
+        _with_item(Notice.objects.filter(pk=pk))
+        .prefetch_related("units", "replies__attachments", "replies__unit")
+        .first()
+    )
+
+
+def notice_target_prefix(notice: Notice) -> str:
+    """The start of the audit trail's target of a notice's entries (``notice:<id> item:…``)."""
+    return f"notice:{notice.pk} "
+
+
+def notice_trail(notice: Notice) -> list[Any]:
+    """The notice's entries in the audit trail, oldest first (issued, reminded, escalated,
+    acknowledged, replied, accepted / returned, censured, closed)."""
+    return list(
+        AuditEntry.objects.filter(
+            target__startswith=notice_target_prefix(notice),
+            action__startswith="supervision.notice.",
+        ).order_by("seq")
+    )
+
+
+def notices_of_item(item: Any, user: Any) -> list[Notice]:
+    """An item's notices the account may read, newest first."""
+    rows = notices_for_user(user).filter(item=item).order_by("-issued_on", "-pk")
+    return list(rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pingyi.supervision import views, views_office, views_unit
+from pingyi.supervision import views, views_notices, views_office, views_unit
 
 app_name = "supervision"
 urlpatterns = [
@@ -13,6 +13,20 @@ urlpatterns = [
     path("office/lists/<str:key>/roundtrip/", views_office.list_roundtrip, name="office_roundtrip"),
     path("office/lists/<str:key>/export.xlsx", views_office.list_export, name="office_export"),
     path("mine/", views_unit.unit_home, name="unit_home"),
+    # notices (views_notices.py), before an item's page: "notices/mine/" is no item
+    path("notices/", views_notices.board, name="notice_board"),
+    path("notices/sweep/", views_notices.sweep, name="notice_sweep"),
+    path("notices/mine/", views_notices.inbox, name="notice_inbox"),
+    path("notices/<int:pk>/", views_notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/acknowledge/", views_notices.acknowledge, name="notice_acknowledge"),
+    path("notices/<int:pk>/reply/", views_notices.reply, name="notice_reply"),
+    path("notices/<int:pk>/decide/", views_notices.decide, name="notice_decide"),
+    path("notices/<int:pk>/print.pdf", views_notices.printable, name="notice_pdf"),
+    path(
+        "notices/<int:pk>/files/<int:file_pk>/",
+        views_notices.attachment,
+        name="notice_attachment",
+    ),
     path("<str:key>/<str:number>/", views.item_detail, name="item_detail"),
     path("<str:key>/<str:number>/report/", views_unit.report_new, name="report_new"),
     path("<str:key>/<str:number>/extension/", views_unit.extension_new, name="extension_new"),

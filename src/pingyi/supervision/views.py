@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingyi.orgs.models import Unit
-from pingyi.supervision import selectors
+from pingyi.supervision import selectors, selectors_notices
 from pingyi.supervision.method.status import STATUSES
 from pingyi.supervision.models import Item, Rating, SupervisionList, VerifyMethod
 
@@ -231,5 +231,7 @@ def item_detail(request: HttpRequest, key: str, number: str) -> HttpResponse:
             "may_comment": request.user.has_perm("supervision.comment"),
             "ratings": Rating.choices,
             "verify_methods": VerifyMethod.choices,
+            # the item's notices the account may read (notices/_item_notices.html)
+            "notices": selectors_notices.notices_of_item(item, request.user),
         },
     )

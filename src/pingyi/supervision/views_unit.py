@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.rules import is_leader, is_office, is_unit_liaison
-from pingyi.supervision import selectors, services
+from pingyi.supervision import selectors, selectors_notices, services
 from pingyi.supervision.errors import InvalidInput, SupervisionError
 from pingyi.supervision.method.status import STATUSES
 from pingyi.supervision.models import (
@@ -550,5 +550,10 @@ def home_context(request: HttpRequest) -> dict[str, object]:
             "total": len(rows),
             "waiting": len(waiting),
             "statuses": [(name, STATUS_LABELS[name], counts[name]) for name in STATUSES],
+            # open notices by colour (the board for readers, the inbox for a liaison)
+            "notices": selectors_notices.open_counts(
+                selectors_notices.notices_for_user(request.user)
+            ),
+            "notices_board": request.user.has_perm("supervision.view_notices"),
         }
     }
