@@ -98,6 +98,7 @@ def _list_sheet(tmp: Path) -> str:
 
 
 NO_EVENT = ["no event", "k1"]
+WECOM_HOOK = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
 NO_LIST = ["no list", "k1"]
 CASES = {
     "demo": Case("demo", ["demo", "--no-serve"], 0, ["pingyi demo", "office"]),
@@ -139,6 +140,14 @@ CASES = {
     "report": Case(
         "report", ["report", "k1", "--out", "{tmp}/r.pdf", "--language", "en"], 2, NO_EVENT
     ),
+    "channel add": Case(
+        "channel add",
+        ["channel", "add", "wecom", "--office", "--url", f"{WECOM_HOOK}?key=693a91f6-7xxx"],
+        0,
+        ["key=693a****", "\n1\n"],
+    ),
+    "channel test": Case("channel test", ["channel", "test", "1"], 2, ["no channel 1"]),
+    "channel list": Case("channel list", ["channel", "list"], 0, ["no channel yet"]),
     "bench": Case("bench", ["bench", "--help"], 0, ["usage"], migrates=False),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
 }
