@@ -16,8 +16,10 @@ from collections.abc import Callable, Sequence
 from pingyi.core.commandline import CliError, cli_language
 from pingyi.core.server import serve_defaults
 from pingyi.notifications.cli import add_verbs as add_channel_verbs
+from pingyi.pipeline.cli import add_verbs as add_pipeline_verbs
 from pingyi.scoreboard.cli import add_verbs as add_arena_verbs
 from pingyi.supervision.cli import add_verbs as add_supervision_verbs
+from pingyi.targets.cli import add_verbs as add_targets_verbs
 
 
 def _django() -> None:
@@ -340,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_appraisal_verbs(verbs)
     add_supervision_verbs(verbs, django_setup=_django_with_tables)
+    add_targets_verbs(verbs, django_setup=_django_with_tables)
+    add_pipeline_verbs(verbs, django_setup=_django_with_tables)
     add_channel_verbs(verbs, django_setup=_django_with_tables)
     add_arena_verbs(verbs, django_setup=_django_with_tables)
 

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "pingyi.orgs",
     "pingyi.appraisal",
     "pingyi.supervision",
+    "pingyi.targets",
+    "pingyi.pipeline",
     "pingyi.notifications",
     "huey.contrib.djhuey",  # the task queue (docs/tasks.md): each app's tasks.py
 ]

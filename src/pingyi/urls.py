@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("pingyi.accounts.urls")),
     path("units/", include("pingyi.orgs.urls")),
     path("supervision/", include("pingyi.supervision.urls")),
+    path("targets/", include("pingyi.targets.urls")),
+    path("pipeline/", include("pingyi.pipeline.urls")),
     path("notifications/", include("pingyi.notifications.urls")),
     path("", include("pingyi.appraisal.urls_ballot")),
     path("meeting/", include("pingyi.appraisal.urls_meeting")),

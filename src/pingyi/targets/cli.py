@@ -1,0 +1,163 @@
+"""``pingyi targets import FILE.xlsx --year Y [--month M]`` and ``pingyi targets list
+[--year Y] [--month M] [--json]`` (docs/scoreboard-data.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pingyi.core.pure.officesheet import show_exact
+
+_django_setup: Callable[[], None] | None = None
+
+
+def add_verbs(
+    verbs: argparse._SubParsersAction,  # type: ignore[type-arg]
+    *,
+    django_setup: Callable[[], None],
+) -> None:
+    global _django_setup
+    _django_setup = django_setup
+    targets = verbs.add_parser("targets", help="year targets (全年红)").add_subparsers(
+        dest="targets_verb", metavar="VERB", required=True
+    )
+    p = targets.add_parser(
+        "import",
+        help="the office's target sheet: annual targets and the month's cumulative actuals",
+        description=(
+            "Reads the office's sheet (title row, 县（区）, 指标名称, 单位, 全年目标, 1-9月累计 …) "
+            "and imports all rows or none; a bad row is named by row and cell."
+        ),
+    )
+    p.add_argument("file", help=".xlsx file")
+    p.add_argument("--year", type=int, required=True, help="the targets' year")
+    p.add_argument(
+        "--month", type=int, help="the month of the actuals (default: from the column's header)"
+    )
+    p.set_defaults(func=cmd_targets_import)
+    p = targets.add_parser("list", help="every unit's targets with 序时进度 and status")
+    p.add_argument("--year", type=int, help="the year (default: the latest with targets)")
+    p.add_argument("--month", type=int, help="the month (default: the latest with actuals)")
+    p.add_argument("--json", action="store_true", help="JSON instead of text")
+    p.set_defaults(func=cmd_targets_list)
+
+
+def _setup() -> None:
+    if _django_setup is None:
+        raise RuntimeError("add_verbs() was not called with django_setup")
+    _django_setup()
+
+
+def cmd_targets_import(args: argparse.Namespace) -> int:
+    _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.targets.errors import ImportRefused  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.targets.method.sheet import read_target_sheet  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.targets.services import targets_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        message = _("cannot read: %(error)s") % {"error": exc.strerror}
+        print(f"pingyi targets import: {args.file}: {message}", file=sys.stderr)
+        return 2
+    sheet = read_target_sheet(data, Path(args.file).name)
+    try:
+        summary = targets_import(sheet, year=args.year, month=args.month)
+    except ImportRefused as exc:
+        print(f"pingyi targets import: {args.file}: " + _("nothing imported"), file=sys.stderr)
+        for error in exc.errors[:100]:
+            print(f"  {error}", file=sys.stderr)
+        if len(exc.errors) > 100:
+            more = len(exc.errors) - 100
+            print("  " + _("… and %(count)s more problems") % {"count": more}, file=sys.stderr)
+        return 2
+    print(
+        _(
+            "imported the targets of %(year)s: %(created)d new, %(updated)d updated, "
+            "%(actuals)d actuals of month %(month)s"
+        )
+        % {
+            "year": summary.year,
+            "created": summary.created,
+            "updated": summary.updated,
+            "actuals": summary.actuals,
+            "month": summary.month or "-",
+        }
+    )
+    return 0
+
+
+def cmd_targets_list(args: argparse.Namespace) -> int:
+    _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    from pingyi.targets import selectors  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.targets.labels import STATUS_LABELS  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    known = selectors.years()
+    year = args.year or (known[0] if known else None)
+    if year is None:
+        if args.json:
+            print(json.dumps({"year": None, "month": None, "units": []}))
+        else:
+            print(
+                _(
+                    "no year targets yet; import them with "
+                    "`pingyi targets import FILE.xlsx --year Y`."
+                )
+            )
+        return 0
+    month, rows = selectors.unit_targets(year, args.month)
+    if args.json:
+        document: dict[str, Any] = {"year": year, "month": month, "units": []}
+        for row in rows:
+            document["units"].append(
+                {
+                    "unit": row.unit.code,
+                    "name": row.unit.name,
+                    "on_schedule": row.share.on_schedule,
+                    "total": row.share.total,
+                    "all_red": row.share.all_red,
+                    "targets": [
+                        {
+                            "indicator": line.target.indicator,
+                            "measure": line.target.measure,
+                            "direction": line.target.direction,
+                            "kind": line.target.kind,
+                            "target": show_exact(line.target.target, 8),
+                            "actual": show_exact(line.actual, 8),
+                            "expected": show_exact(line.progress.expected),
+                            "percent": show_exact(line.progress.percent, 2),
+                            "expected_percent": show_exact(line.progress.expected_percent, 2),
+                            "status": line.progress.status.value,
+                        }
+                        for line in row.lines
+                    ],
+                }
+            )
+        print(json.dumps(document, ensure_ascii=False, indent=1))
+        return 0
+    print(_("year targets %(year)s, month %(month)s") % {"year": year, "month": month or "-"})
+    for row in rows:
+        red = " " + _("all on schedule (全年红)") if row.share.all_red else ""
+        print(
+            f"{row.unit.name}: "
+            + _("%(good)d of %(total)d on schedule")
+            % {"good": row.share.on_schedule, "total": row.share.total}
+            + red
+        )
+        for line in row.lines:
+            print(
+                f"  {line.target.indicator}: {show_exact(line.actual, 8) or '-'} / "
+                f"{show_exact(line.target.target, 8)} {line.target.measure} · "
+                f"{show_exact(line.progress.percent, 2) or '-'}% / "
+                f"{show_exact(line.progress.expected_percent, 2)}% · "
+                f"{STATUS_LABELS[line.progress.status]}"
+            )
+    return 0

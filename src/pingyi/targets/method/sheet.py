@@ -1,0 +1,238 @@
+"""The office's year-target sheet, as it keeps it (no Django; docs/scoreboard-data.md).
+
+A merged title row (``2026年各县（区）主要经济指标完成情况（1-9月）``), then a header row with
+(in any order, extra columns ignored):
+
+- the unit: 县（区）, 县区, 地区, 责任单位, 单位名称 (merged down over its indicators is fine);
+- the indicator: 指标, 指标名称, 主要指标;
+- the measure: 单位, 计量单位 (亿元, 万元, %, …);
+- the annual target: 全年目标, 年度目标, 目标, 目标值;
+- optional, the cumulative actual: a header with 累计 or 完成 (``1-9月累计``): its month
+  ``9`` is the month of the data unless the command says ``--month``;
+- optional, the direction: 方向 / 指标方向 / 属性 (正向, 越高越好, ≥ → higher; 逆向, 越低越好,
+  ≤, 控制 → lower; default higher);
+- optional, the kind: 类型 / 口径 (总量, 累计 → amount; 增速, 比率 → rate; default: rate when
+  the measure is %, else amount).
+
+Numbers may carry their unit (``320亿元``, ``3,200,000万元`` in a 亿元 row). Blank rows and
+notes (注：…, 备注：…, 说明：…) are skipped. :func:`read_target_sheet` never raises: each problem
+names its row and cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pingyi.core.pure.i18n import _
+from pingyi.core.pure.officesheet import Grid, cell_ref, header_key, open_grid, parse_amount
+from pingyi.targets.method.progress import Direction, Kind
+
+HEADER_SEARCH_ROWS = 20
+HEADERS: dict[str, tuple[str, ...]] = {
+    "unit": ("县(区)", "县区", "县(市、区)", "地区", "责任单位", "单位名称", "县(市)区"),
+    "indicator": ("指标", "指标名称", "主要指标", "指标项目"),
+    "measure": ("单位", "计量单位"),
+    "target": ("全年目标", "年度目标", "目标", "目标值", "年度目标任务", "全年目标任务"),
+    "direction": ("方向", "指标方向", "属性"),
+    "kind": ("类型", "口径", "指标类型"),
+}
+LOWER_WORDS = ("逆向", "越低越好", "≤", "<=", "不高于", "控制", "下限", "低于")
+HIGHER_WORDS = ("正向", "越高越好", "≥", ">=", "不低于", "")
+RATE_WORDS = ("增速", "比率", "率", "增长率", "增幅")
+AMOUNT_WORDS = ("总量", "累计", "绝对值", "总额")
+_NOTE = re.compile(r"^(注|备注|说明|填报说明)\s*[:：]")
+_MONTHS = re.compile(r"(?:\d{1,2}\s*[-—–~至到]\s*)?(\d{1,2})\s*月")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    row: int
+    unit_name: str
+    unit_cell: str
+    indicator: str
+    measure: str
+    direction: Direction
+    kind: Kind
+    target: Decimal
+    actual: Decimal | None
+
+
+@dataclass
+class TargetSheet:
+    title: str = ""
+    month: int | None = None  # from the actual's header (1-9月累计 → 9)
+    has_actuals: bool = False
+    rows: list[TargetRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _field(key: str) -> str | None:
+    bare = re.sub(r"\(.*?\)$", "", key) or key
+    for name, words in HEADERS.items():
+        if key in words or bare in words:
+            return name
+    return None
+
+
+def _is_actual(key: str) -> bool:
+    return "累计" in key or ("完成" in key and "目标" not in key)
+
+
+def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
+    for row in range(1, min(grid.max_row, HEADER_SEARCH_ROWS) + 1):
+        columns: dict[str, int] = {}
+        for column in range(1, grid.max_column + 1):
+            key = header_key(grid.text(row, column))
+            if not key:
+                continue
+            name = _field(key)
+            if name is None and _is_actual(key):
+                name = "actual"
+            if name and name not in columns:
+                columns[name] = column
+        if {"unit", "indicator", "target"} <= set(columns):
+            return row, columns
+    return None
+
+
+def _direction(text: str) -> Direction | None:
+    key = header_key(text)
+    if any(w and w in key for w in LOWER_WORDS):
+        return Direction.LOWER
+    if key in HIGHER_WORDS or any(w and w in key for w in HIGHER_WORDS):
+        return Direction.HIGHER
+    return None
+
+
+def _kind(text: str, measure: str) -> Kind | None:
+    key = header_key(text)
+    if not key:
+        return Kind.RATE if header_key(measure) == "%" else Kind.AMOUNT
+    if any(w in key for w in AMOUNT_WORDS):
+        return Kind.AMOUNT
+    if any(w in key for w in RATE_WORDS):
+        return Kind.RATE
+    return None
+
+
+def _month(text: str) -> int | None:
+    found = _MONTHS.findall(unicodedata.normalize("NFKC", text))
+    return int(found[-1]) if found else None
+
+
+def read_target_sheet(data: bytes, file_name: str = "") -> TargetSheet:
+    result = TargetSheet()
+    grid, refused = open_grid(data, file_name)
+    if grid is None:
+        result.problems.append(refused or _("The file is empty."))
+        return result
+    found = _find_header(grid)
+    if found is None:
+        result.problems.append(
+            _(
+                "No header row found in the first %(rows)s rows: the sheet needs columns for the "
+                "unit (县（区）), the indicator (指标名称) and the annual target (全年目标)."
+            )
+            % {"rows": HEADER_SEARCH_ROWS}
+        )
+        return result
+    header, columns = found
+    result.title = " ".join(
+        dict.fromkeys(t for r in range(1, header) for t in grid.row_texts(r) if t)
+    )
+    if "actual" in columns:
+        result.has_actuals = True
+        result.month = _month(grid.text(header, columns["actual"])) or _month(result.title)
+    seen: dict[tuple[str, str], int] = {}
+    for row in range(header + 1, grid.max_row + 1):
+        texts = [t for t in grid.row_texts(row) if t]
+        if not texts or _NOTE.match(texts[0]):
+            continue
+        unit_name = grid.text(row, columns["unit"])
+        indicator = grid.text(row, columns["indicator"])
+        target_cell = grid.value(row, columns["target"])
+        if not indicator and target_cell is None and "actual" not in columns:
+            continue
+        if not indicator and target_cell is None and grid.value(row, columns["actual"]) is None:
+            continue  # a unit's name alone, a subtotal label: nothing to read
+        here = len(result.problems)
+
+        def problem(column: int, message: str, row: int = row) -> None:
+            result.problems.append(
+                _("row %(row)s, cell %(cell)s: %(problem)s")
+                % {"row": row, "cell": cell_ref(row, column), "problem": message}
+            )
+
+        if not unit_name:
+            problem(columns["unit"], _("the unit is empty"))
+        if not indicator:
+            problem(columns["indicator"], _("the indicator's name is empty"))
+        measure = grid.text(row, columns["measure"]) if "measure" in columns else ""
+        target = actual = None
+        try:
+            target = parse_amount(target_cell, measure)
+            if target is None:
+                problem(columns["target"], _("the annual target is empty"))
+            elif target <= 0:
+                problem(
+                    columns["target"],
+                    _("the annual target must be above 0 (a share of it is the schedule)"),
+                )
+        except ValueError as exc:
+            problem(columns["target"], str(exc))
+        if "actual" in columns:
+            try:
+                actual = parse_amount(grid.value(row, columns["actual"]), measure)
+            except ValueError as exc:
+                problem(columns["actual"], str(exc))
+        direction = (
+            _direction(grid.text(row, columns["direction"]))
+            if "direction" in columns
+            else Direction.HIGHER
+        )
+        if direction is None:
+            problem(
+                columns["direction"],
+                _(
+                    "the direction %(text)s is neither 正向 (higher is better) "
+                    "nor 逆向 (lower is better)"
+                )
+                % {"text": f"“{grid.text(row, columns['direction'])}”"},
+            )
+        kind = _kind(grid.text(row, columns["kind"]) if "kind" in columns else "", measure)
+        if kind is None:
+            problem(
+                columns["kind"],
+                _("the kind %(text)s is neither 总量 (an amount) nor 增速 (a rate)")
+                % {"text": f"“{grid.text(row, columns['kind'])}”"},
+            )
+        key = (header_key(unit_name), header_key(indicator))
+        if unit_name and indicator:
+            if key in seen:
+                problem(
+                    columns["indicator"],
+                    _("%(unit)s has the indicator %(indicator)s twice (rows %(first)s and %(row)s)")
+                    % {"unit": unit_name, "indicator": indicator, "first": seen[key], "row": row},
+                )
+            seen.setdefault(key, row)
+        if len(result.problems) == here:
+            assert target is not None and direction is not None and kind is not None  # nosec B101
+            result.rows.append(
+                TargetRow(
+                    row=row,
+                    unit_name=unit_name,
+                    unit_cell=cell_ref(row, columns["unit"]),
+                    indicator=indicator,
+                    measure=measure,
+                    direction=direction,
+                    kind=kind,
+                    target=target,
+                    actual=actual,
+                )
+            )
+    if not result.rows and not result.problems:
+        result.problems.append(_("The sheet has no target rows under its header."))
+    return result

@@ -1,0 +1,129 @@
+"""Writing year targets: the office's sheet imported, all or nothing, audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pingyi.core.audit import audit_log
+from pingyi.orgs.models import Unit
+from pingyi.orgs.selectors import UnitNameIndex
+from pingyi.targets.errors import ImportRefused
+from pingyi.targets.method.sheet import TargetRow, TargetSheet
+from pingyi.targets.models import PLACES, MonthlyActual, YearTarget
+
+_QUANTUM = Decimal(1).scaleb(-PLACES)
+_LIMIT = Decimal(10) ** 16
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    year: int
+    month: int | None
+    created: int
+    updated: int
+    actuals: int
+
+
+def resolve_unit(name: str, cell: str, row: int, index: UnitNameIndex) -> tuple[Unit | None, str]:
+    """The one unit a cell names, or ``(None, the problem naming row, cell and the closest
+    units)``."""
+    named = index.resolve(name)
+    where = _("row %(row)s, cell %(cell)s") % {"row": row, "cell": cell}
+    if named.unknown:
+        unknown = named.unknown[0]
+        message = _("%(where)s: unknown unit “%(name)s”") % {"where": where, "name": unknown.name}
+        close = [s.name for s in unknown.suggestions]
+        if close:
+            message += _(" (closest known units: %(units)s)") % {"units": "、".join(close)}
+        return None, message
+    if len(named.units) != 1:
+        return None, _("%(where)s: “%(name)s” names %(count)s units; write one unit a row") % {
+            "where": where,
+            "name": name,
+            "count": len(named.units),
+        }
+    return named.units[0], ""
+
+
+def _fits(value: Decimal) -> bool:
+    return abs(value) < _LIMIT and value == value.quantize(_QUANTUM)
+
+
+def targets_import(
+    sheet: TargetSheet, *, year: int, month: int | None, actor: str | None = None
+) -> ImportSummary:
+    """Create or update the targets of ``year`` from ``sheet`` (by unit and indicator) and,
+    when the sheet has actuals, set month ``month``'s. Raises :class:`ImportRefused` with
+    every problem, and writes nothing, if anything is wrong."""
+    errors = list(sheet.problems)
+    if not 2000 <= year <= 2100:
+        errors.append(_("the year %(year)s is not between 2000 and 2100") % {"year": year})
+    if month is None:
+        month = sheet.month
+    if sheet.has_actuals and month is None:
+        errors.append(
+            _(
+                "the month of the actuals is unknown: name it in the column's header "
+                "(1-9月累计) or give the month"
+            )
+        )
+    elif month is not None and not 1 <= month <= 12:
+        errors.append(_("the month %(month)s is not 1-12") % {"month": month})
+    index = UnitNameIndex()
+    resolved: list[tuple[Unit, TargetRow]] = []
+    for row in sheet.rows:
+        unit, problem = resolve_unit(row.unit_name, row.unit_cell, row.row, index)
+        if unit is None:
+            errors.append(problem)
+            continue
+        for what, value in (("target", row.target), ("actual", row.actual)):
+            if value is not None and not _fits(value):
+                errors.append(
+                    _(
+                        "row %(row)s: the %(what)s %(value)s has more than %(places)s decimals "
+                        "or is too large"
+                    )
+                    % {"row": row.row, "what": what, "value": value, "places": PLACES}
+                )
+        resolved.append((unit, row))
+    if errors:
+        raise ImportRefused(errors)
+    created = updated = actuals = 0
+    with transaction.atomic():
+        for order, (unit, row) in enumerate(resolved):
+            target, made = YearTarget.objects.update_or_create(
+                year=year,
+                unit=unit,
+                indicator=row.indicator,
+                defaults={
+                    "measure": row.measure,
+                    "direction": row.direction,
+                    "kind": row.kind,
+                    "target": row.target,
+                    "order": order,
+                },
+            )
+            created += made
+            updated += not made
+            if row.actual is not None and month is not None:
+                MonthlyActual.objects.update_or_create(
+                    target=target, month=month, defaults={"value": row.actual}
+                )
+                actuals += 1
+        audit_log(
+            actor=actor,
+            action="targets.imported",
+            target=f"targets:{year}",
+            data={
+                "title": sheet.title,
+                "month": month,
+                "created": created,
+                "updated": updated,
+                "actuals": actuals,
+            },
+        )
+    return ImportSummary(year, month, created, updated, actuals)
