@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "pingyi.targets",
     "pingyi.pipeline",
     "pingyi.notifications",
+    "pingyi.scoreboard",
     "huey.contrib.djhuey",  # the task queue (docs/tasks.md): each app's tasks.py
 ]
 

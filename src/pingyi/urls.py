@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("pingyi.accounts.urls")),
     path("units/", include("pingyi.orgs.urls")),
     path("supervision/", include("pingyi.supervision.urls")),
+    path("arena/", include("pingyi.scoreboard.urls")),
     path("targets/", include("pingyi.targets.urls")),
     path("pipeline/", include("pingyi.pipeline.urls")),
     path("notifications/", include("pingyi.notifications.urls")),
