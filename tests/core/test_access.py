@@ -140,6 +140,10 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
+    # notifications: the channels and the delivery log are the office's
+    ("notifications:channels", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("notifications:channels", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("notifications:log", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
 ]
 
 CASES = [
@@ -163,6 +167,7 @@ def declared_url_names() -> set[str]:
         "pingyi.orgs.urls",
         "pingyi.accounts.urls",
         "pingyi.supervision.urls",
+        "pingyi.notifications.urls",
     ):
         module = importlib.import_module(module_name)
         names |= {f"{module.app_name}:{p.name}" for p in module.urlpatterns if p.name}

@@ -221,6 +221,18 @@ CASES: list[Case] = [
     ),
     Case("supervision:office_export", OFFICE_PAGE, {"key": "@sx-list"}),
     Case("supervision:office_export", expect(403, anonymous=LOGIN, office=404), {"key": "no-list"}),
+    # notifications: the channels page and the delivery log are the office's (a POST with no
+    # channel adds nothing: the form answers 200 with its errors; a resend of no message
+    # comes back to the log)
+    Case("notifications:channels", OFFICE_PAGE),
+    Case("notifications:channels", OFFICE_PAGE, method="post", body=form(action="add")),
+    Case("notifications:log", OFFICE_PAGE),
+    Case(
+        "notifications:log",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        method="post",
+        body=form(message="0"),
+    ),
     # supervision, the unit's and the leader's pages (views_unit.py): my items for everyone
     # signed in; report (liaisons of the item's units, office), extension and closure (the lead
     # unit's liaison, office), decide (office), comment (leaders, office), an attachment
