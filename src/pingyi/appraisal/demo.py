@@ -1,8 +1,10 @@
 """Demo appraisal events modelled on the seed meeting (述职评议会).
 
 ``2025-h2`` is a finished, published meeting with simulated ballots (so there are results
-and rank changes to look at); ``2026-h1`` is the next meeting, ready to be opened.
-Loading twice changes nothing.
+and rank changes to look at); ``2026-h1`` is the next meeting, ready to be opened;
+``2026-q3-obs`` is a quarterly observation (季观摩): a route of project sites over eight
+county units (the running order, each site's project in the presenter field), the ranking
+rubric, and simulated ballots, closed. Loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import random
 from typing import Any
 
-from pingyi.appraisal import services
+from pingyi.appraisal import meeting, services
 from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.models import Event, EventState
 from pingyi.orgs.demo import COUNTIES, LEAD_UNITS
@@ -107,6 +109,85 @@ def _simulate_meeting(key: str, seed: int, ballots_per_panel: dict[str, int]) ->
     services.event_close(key=key)
 
 
+#: The observation's route: (unit, the project visited), in running order. The first eight
+#: of the county units (counties and zones); each site's project is shown where a meeting
+#: shows the presenter (the running order's mechanism, no new field).
+OBSERVATION_KEY = "2026-q3-obs"
+OBSERVATION_ROUTE: list[tuple[str, str]] = [
+    ("kaifaqu", "新型功能材料产业园"),
+    ("hualong", "龙湖片区城市更新项目"),
+    ("puyang", "绿色化工循环产业园"),
+    ("qingfeng", "家居产业园二期"),
+    ("nanle", "新能源装备制造基地"),
+    ("gongyeyuan", "氢能产业示范项目"),
+    ("fanxian", "黄河滩区乡村振兴示范区"),
+    ("taiqian", "羽绒及服饰产业园"),
+]
+OBSERVATION_PANELS = [("group", "观摩团", 0.7, 30), ("departments", "市直部门", 0.3, 40)]
+
+
+def observation_event_json() -> str:
+    """The demo's quarterly observation: one ranking track over the route's units."""
+    names = {code: name for code, name, _s, _k in COUNTIES}
+    event: dict[str, Any] = {
+        "format": "pingyi-event/1",
+        "key": OBSERVATION_KEY,
+        "name": "2026年第三季度项目观摩",
+        "kind": "observation",
+        "held_on": "2026-09-24",
+        "tracks": [
+            {
+                "key": "sites",
+                "name": "县（区）项目观摩",
+                "units": [
+                    {"key": code, "name": names[code], "presenter": project}
+                    for code, project in sorted(OBSERVATION_ROUTE)
+                ],
+                "rubric": {"kind": "ranking", "first": 100, "step": 3},
+            }
+        ],
+        "panels": [
+            {"key": k, "name": n, "weight": w, "expected": e} for k, n, w, e in OBSERVATION_PANELS
+        ],
+        "method": {"weighting": "panels", "trim": 1, "trim_min": 5, "decimals": 2},
+    }
+    return json.dumps(event, ensure_ascii=False)
+
+
+def simulated_ranking(
+    rng: random.Random, strength: dict[str, float], bound: str | None = None
+) -> list[dict[str, Any]]:
+    """A plausible ranking: stronger sites tend to rank higher; the bound unit is skipped."""
+    codes = [code for code, _p in OBSERVATION_ROUTE if code != bound]
+    ordered = sorted(codes, key=lambda c: strength[c] + rng.gauss(0, 0.05), reverse=True)
+    return [
+        {"track": "sites", "unit": code, "item": "rank", "value": rank}
+        for rank, code in enumerate(ordered, start=1)
+    ]
+
+
+def _load_observation() -> None:
+    services.event_import(data=observation_event_json())
+    meeting.running_order_save(
+        key=OBSERVATION_KEY,
+        track="sites",
+        rows=[
+            {"unit": code, "order": place, "presenter": project}
+            for place, (code, project) in enumerate(OBSERVATION_ROUTE, start=1)
+        ],
+    )
+    rng = random.Random(2026_3)  # nosec B311 # simulated demo ballots, not secrets
+    strength = {code: rng.uniform(0.7, 0.95) for code, _p in OBSERVATION_ROUTE}
+    event = services.event_open(key=OBSERVATION_KEY)
+    for card in services.tokens_issue(event=event, panel="group", count=18):
+        casting.ballot_cast(token=card.token, scores=simulated_ranking(rng, strength))
+    for code, _project in OBSERVATION_ROUTE[:6]:  # county staff: cards bound to their unit
+        for card in services.tokens_issue(event=event, panel="departments", count=2, unit=code):
+            scores = simulated_ranking(rng, strength, bound=code)
+            casting.ballot_cast(token=card.token, scores=scores)
+    services.event_close(key=OBSERVATION_KEY)
+
+
 def load_demo_event() -> str:
     if not Event.objects.filter(key="2025-h2").exists():
         services.event_import(
@@ -122,6 +203,8 @@ def load_demo_event() -> str:
                 "2026-h1", "2026年上半年工作述职评议会", "2026-07-17", previous="2025-h2"
             )
         )
+    if not Event.objects.filter(key=OBSERVATION_KEY).exists():
+        _load_observation()
     states = ", ".join(
         f"{e.key} {EventState(e.state).label}" for e in Event.objects.order_by("key")
     )

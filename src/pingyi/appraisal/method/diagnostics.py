@@ -282,9 +282,12 @@ def _track_view(track: TrackSpec, slots: TrackSlots, matrix: BallotMatrix) -> _T
         tops = np.array([int(c.max / rubric.step) for c in rubric.criteria], dtype=np.int64)
         full = (cube == tops[None, None, :]).all(axis=2)
     else:
+        marks = [g.points for g in rubric.grades]
+        if rubric.kind == "ranking":  # rank index i is worth first − step·i
+            marks = [rubric.rank_points(r) for r in range(1, slots.units + 1)]
         points = np.array(
-            [float(g.points) for g in rubric.grades], dtype=np.float64
-        )  # ordering only (W ranks); grade 0 is the top grade
+            [float(p) for p in marks], dtype=np.float64
+        )  # ordering only (W ranks); grade 0 is the top grade, rank index 0 the first rank
         totals = np.where(scored, points[np.clip(first, 0, None)], 0.0)
         full = first == 0
     totals = np.where(scored, totals, 0)

@@ -588,6 +588,26 @@ def _track_section(
                 ]
             )
         )
+    elif rubric.kind == "ranking":
+        head = [_("Rank"), _("Unit"), _("Mean rank"), _("Times ranked first"), _("Score")]
+        body = [
+            [
+                _dash(u.rank),
+                u.name,
+                _dash(None if u.mean_rank is None else str(rounded(u.mean_rank, 2))),
+                u.grade_counts[0] if u.grade_counts else 0,
+                _dash(u.text),
+            ]
+            for u in track.ranking
+        ]
+        story.append(
+            KeepTogether(
+                [
+                    _p(_("Ranks given"), styles["h2"]),
+                    _table(head, body, [16 * mm, 60 * mm, 30 * mm, 30 * mm, 30 * mm], styles),
+                ]
+            )
+        )
     else:
         head = (
             [_("Rank"), _("Unit")]

@@ -205,6 +205,9 @@ def track_columns(spec: EventSpec, track: TrackResult) -> list[Column]:
                     fmt,
                 )
             )
+    elif rubric.kind == "ranking":
+        columns.append(Column(_("Mean rank"), "0.00"))
+        columns.append(Column(_("Times ranked first"), "0"))
     else:
         for g in rubric.grades:
             columns.append(Column(_("“%(grade)s” count") % {"grade": g.name}, "0"))
@@ -234,6 +237,9 @@ def track_rows(
             row += [decimal_of(ps.text) if ps else None, ps.ballots if ps else 0]
         if track_spec.rubric.kind == "criteria":
             row += [rounded(mean, d) for mean in unit.criterion_means]
+        elif track_spec.rubric.kind == "ranking":
+            first = unit.grade_counts[0] if unit.grade_counts else 0
+            row += [rounded(unit.mean_rank, 2), first]
         else:
             row += [*unit.grade_counts, grade_rate(unit)]
         row += [

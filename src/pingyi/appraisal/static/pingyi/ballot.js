@@ -7,6 +7,7 @@ import { $, h, ready } from './shared/dom.js';
 import { gettext } from './shared/i18n.js';
 import { openCard, onCodeSubmit, secretFromHash } from './ballot/card.js';
 import { onChange, onClick, onInput } from './ballot/edit.js';
+import { onRankClick, onRankPointerDown } from './ballot/rank.js';
 import { banner, confirmStep, fitBar, goTo, otherCard, showCodeForm } from './ballot/render.js';
 import { CONF, S, URLS, store } from './ballot/state.js';
 import { onConfirm, onSubmitClick } from './ballot/submit.js';
@@ -55,6 +56,8 @@ function start() {
   tracks.addEventListener('input', onInput);
   tracks.addEventListener('click', onClick);
   tracks.addEventListener('change', onChange);
+  tracks.addEventListener('click', onRankClick);
+  tracks.addEventListener('pointerdown', onRankPointerDown);
   window.addEventListener('offline', function () { if (!S.sending) banner('warn', gettext('You are offline. Your scores are kept on this phone.')); });
   window.addEventListener('online', function () { banner('', ''); if (S.retryNow) S.retryNow(); });
   window.addEventListener('resize', fitBar);

@@ -62,6 +62,7 @@ export function unitStatus(track, unit) {
   const m = markOf(track.key, unit.key);
   if (m.a && track.rubric.abstain) return { state: 'done', abstain: true };
   const r = track.rubric;
+  if (r.kind === 'ranking') return typeof m.r === 'number' ? { state: 'done', rank: m.r } : { state: 'todo' };
   if (r.kind === 'grades') {
     const known = r.grades.some(function (g) { return g.key === m.g; });
     return known ? { state: 'done', grade: m.g } : { state: 'todo' };

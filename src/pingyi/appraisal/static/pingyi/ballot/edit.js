@@ -15,7 +15,7 @@ function trackMessage(track, text) {
   }
 }
 
-function changed(track, unit) {
+export function changed(track, unit) {
   if (S.refused && S.refused.track === track.key && S.refused.unit === unit.key) S.refused = null;
   if (!S.sending) barStatus('', '', false);
   noteSaved(saveDraft());

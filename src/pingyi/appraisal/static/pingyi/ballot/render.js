@@ -5,6 +5,7 @@ import { $, clear, h, show } from '../shared/dom.js';
 import { gettext } from '../shared/i18n.js';
 import { decimals, evaluate, fixed, percent } from './check.js';
 import { ABSTAIN_VALUE, S, forgetSecret, markOf, restoreDraft, store } from './state.js';
+import { normalizeRanks, paintRank, rankNote, renderRankTrack } from './rank.js';
 
 const SCREENS = ['loading', 'code-screen', 'notice', 'ballot', 'receipt'];
 
@@ -147,6 +148,7 @@ export function buildTracks(card, running) {
 function rubricNote(track) {
   const r = track.rubric;
   const parts = [];
+  if (r.kind === 'ranking') return rankNote(track);
   if (r.kind === 'criteria') {
     parts.push(gettext('Score every criterion; steps of %(step)s.', { step: r.step || 1 }));
   } else {
@@ -257,7 +259,9 @@ export function renderBallot() {
         h('p', { className: 'track-msg', id: statusId + '-msg', role: 'alert' }),
       ]),
       h('p', { className: 'rubric-note', text: rubricNote(track) }),
-      h('ol', { className: 'units' }, track.units.map(function (unit) { return renderUnit(track, unit); })),
+      track.rubric.kind === 'ranking'
+        ? renderRankTrack(track)
+        : h('ol', { className: 'units' }, track.units.map(function (unit) { return renderUnit(track, unit); })),
     ]));
   });
   const restored = restoreDraft();
@@ -271,12 +275,14 @@ export function renderBallot() {
 
 function syncControls() {
   S.tracks.forEach(function (track) {
+    if (track.rubric.kind === 'ranking') { normalizeRanks(track); paintRank(track); return; }
     track.units.forEach(function (unit) { if (!unit.bound) syncUnit(track, unit); });
   });
 }
 
 /** The unit's inputs as S.marks has them (after a restore, a stepper, a refused grade). */
 export function syncUnit(track, unit) {
+  if (track.rubric.kind === 'ranking') { paintRank(track); return; }
   const m = markOf(track.key, unit.key);
   const el = $(unitId(track, unit));
   if (track.rubric.kind === 'criteria') {
@@ -302,7 +308,7 @@ export function refresh() {
     const track = entry.track;
     const summary = entry.summary;
     track.units.forEach(function (unit) {
-      if (unit.bound) return;
+      if (unit.bound || track.rubric.kind === 'ranking') return;
       const st = entry.statuses[unit.key];
       const el = $(unitId(track, unit));
       el.classList.toggle('done', st.state === 'done');
@@ -327,7 +333,9 @@ export function refresh() {
     });
     const base = 'track-' + track.index + '-status';
     const progress = $(base + '-progress');
-    progress.textContent = gettext('Scored %(done)s/%(total)s', { done: summary.done, total: summary.total });
+    progress.textContent = track.rubric.kind === 'ranking'
+      ? gettext('Ranked %(done)s/%(total)s', { done: summary.done, total: summary.total })
+      : gettext('Scored %(done)s/%(total)s', { done: summary.done, total: summary.total });
     progress.classList.toggle('complete', summary.done === summary.total);
     const quota = $(base + '-quota');
     if (summary.limit !== null) {
@@ -360,7 +368,7 @@ export function goTo(target) {
   const el = target.unit ? $(unitId(target.track, target.unit)) : $('track-' + target.track.index);
   if (!el) return;
   el.scrollIntoView({ block: 'center' });
-  const focusable = target.unit ? el.querySelector('input:not([disabled]), h3') : el.querySelector('h2');
+  const focusable = target.unit ? el.querySelector('input:not([disabled]), button.pick, h3') : el.querySelector('h2');
   if (focusable) {
     if (focusable.tagName === 'H2') focusable.setAttribute('tabindex', '-1');
     try { focusable.focus({ preventScroll: true }); } catch (e) { focusable.focus(); }

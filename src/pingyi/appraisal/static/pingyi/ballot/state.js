@@ -15,7 +15,7 @@ export const S = {
   key: null,      // storage key derived from it
   card: null,     // the lookup answer
   tracks: [],     // [{key, name, rubric, index, units: [{key, name, presenter, slides, order, bound, index}]}]
-  marks: {},      // marks[track][unit] = {a: true} | {g: gradeKey} | {c: {criterion: text}} (a with c kept)
+  marks: {},      // marks[track][unit] = {a: true} | {g: gradeKey} | {c: {criterion: text}} (a with c kept) | {r: rank}
   sending: false,
   confirming: false,
   retryNow: null,
@@ -87,13 +87,14 @@ export function restoreDraft() {
       const clean = {};
       if (m.a) clean.a = true;
       if (typeof m.g === 'string') clean.g = m.g;
+      if (typeof m.r === 'number' && m.r >= 1) clean.r = m.r;
       if (m.c && typeof m.c === 'object') {
         clean.c = {};
         (track.rubric.criteria || []).forEach(function (c) {
           if (typeof m.c[c.key] === 'string') clean.c[c.key] = m.c[c.key];
         });
       }
-      if (clean.a || clean.g || clean.c) {
+      if (clean.a || clean.g || clean.c || clean.r) {
         S.marks[track.key] = S.marks[track.key] || {};
         S.marks[track.key][unit.key] = clean;
         restored = true;

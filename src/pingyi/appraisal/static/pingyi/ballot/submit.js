@@ -17,6 +17,8 @@ function buildBody() {
       const m = markOf(track.key, unit.key);
       if (m.a && r.abstain) {
         scores.push({ track: track.key, unit: unit.key, item: 'abstain', value: null });
+      } else if (r.kind === 'ranking') {
+        scores.push({ track: track.key, unit: unit.key, item: 'rank', value: m.r });
       } else if (r.kind === 'grades') {
         scores.push({ track: track.key, unit: unit.key, item: 'grade', value: m.g });
       } else {
