@@ -140,6 +140,33 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
+    # notices (views_notices.py): the board for readers; the inbox for everyone signed in (a
+    # reader is pointed to the board); the sweep for the office; a notice's pages: no notice
+    # here, so 404 for all (tests/supervision/test_notice_pages.py checks each role on real ones)
+    (
+        "supervision:notice_board",
+        {},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_a": DENY, "liaison_b": DENY},
+    ),
+    ("supervision:notice_inbox", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("supervision:notice_sweep", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    *(
+        (name, {"pk": "987654"}, method, {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)})
+        for name, method in (
+            ("supervision:notice_detail", "get"),
+            ("supervision:notice_acknowledge", "post"),
+            ("supervision:notice_reply", "post"),
+            ("supervision:notice_decide", "post"),
+            ("supervision:notice_pdf", "get"),
+        )
+    ),
+    (
+        "supervision:notice_attachment",
+        {"pk": "987654", "file_pk": "1"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
     # notifications: the channels and the delivery log are the office's
     ("notifications:channels", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("notifications:channels", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),

@@ -151,6 +151,15 @@ def comment_body(world: World, role: str) -> dict[str, Any]:
     return {"data": {"id": report, "rating": "差", "comment": "进度滞后"}}
 
 
+#: a red notice (督办单) of hualong's item of list ``sx-api``
+NOTICE = {"pk": "@notice:hualong"}
+
+
+def notice_decide_body(world: World, role: str) -> dict[str, Any]:
+    reply = supervision_notice(world, "noticereply", "hualong")
+    return {"data": {"id": reply, "action": "accept"}}
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 CASES: list[Case] = [
@@ -305,6 +314,51 @@ CASES: list[Case] = [
         "supervision:attachment",
         expect(404, anonymous=LOGIN, liaison_b=403),
         {**UNIT_ITEM, "pk": "987654"},
+    ),
+    # notices (views_notices.py): the board for readers, the inbox for everyone signed in, the
+    # sweep for the office; a red notice of hualong's item for readers and hualong's liaison
+    # (签收 and the reply by that liaison only; accept / return by the office only)
+    Case("supervision:notice_board", READERS_PAGE),
+    Case("supervision:notice_inbox", SIGNED_IN),
+    Case("supervision:notice_sweep", OFFICE_PAGE),
+    Case(
+        "supervision:notice_sweep",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        method="post",
+        label="POST",
+    ),
+    Case("supervision:notice_detail", expect(200, anonymous=LOGIN, liaison_b=403), NOTICE),
+    Case("supervision:notice_detail", expect(404, anonymous=LOGIN), {"pk": "987654"}),
+    Case(
+        "supervision:notice_acknowledge",
+        expect(403, anonymous=LOGIN, liaison_a=REDIRECT),
+        NOTICE,
+        method="post",
+    ),
+    Case(
+        "supervision:notice_reply",
+        expect(403, anonymous=LOGIN, liaison_a=REDIRECT),
+        NOTICE,
+        method="post",
+        body=form(text="资金已到位，11月底前完成"),
+    ),
+    Case(
+        "supervision:notice_decide",
+        expect(403, anonymous=LOGIN, office=REDIRECT),
+        NOTICE,
+        method="post",
+        body=notice_decide_body,
+    ),
+    Case("supervision:notice_pdf", expect(200, anonymous=LOGIN, liaison_b=403), NOTICE),
+    Case(
+        "supervision:notice_attachment",
+        expect(200, anonymous=LOGIN, liaison_b=403),
+        {**NOTICE, "file_pk": "@noticefile:hualong"},
+    ),
+    Case(
+        "supervision:notice_attachment",
+        expect(404, anonymous=LOGIN, liaison_b=403),
+        {**NOTICE, "file_pk": "987654"},
     ),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
@@ -536,6 +590,40 @@ CASES: list[Case] = [
         method="post",
         body=json_body(passed=True, method="现场"),
     ),
+    # the notices' API: a notice a liaison may not read is 404 (as if missing)
+    Case("api:list_notices", expect(200, anonymous=401)),
+    Case(
+        "api:get_notice",
+        expect(200, anonymous=401, liaison_b=404),
+        {"notice_id": "@notice:hualong"},
+    ),
+    Case("api:get_notice", expect(404, anonymous=401), {"notice_id": "987654"}),
+    Case(
+        "api:acknowledge_notice",
+        expect(403, anonymous=401, liaison_a=200, liaison_b=404),
+        {"notice_id": "@notice:hualong"},
+        method="post",
+    ),
+    Case(
+        "api:reply_notice",
+        expect(403, anonymous=401, liaison_a=201, liaison_b=404),
+        {"notice_id": "@notice:hualong"},
+        method="post",
+        body=json_body(text="资金已到位"),
+    ),
+    Case(
+        "api:accept_notice_reply",
+        expect(403, anonymous=401, office=200, liaison_b=404),
+        {"reply_id": "@noticereply:hualong"},
+        method="post",
+    ),
+    Case(
+        "api:return_notice_reply",
+        expect(403, anonymous=401, office=200, liaison_b=404),
+        {"reply_id": "@noticereply:hualong"},
+        method="post",
+        body=json_body(reason="措施不具体"),
+    ),
     # the admin (office only); per-model routes are added from the registry below
     Case("admin:index", OFFICE_PAGE),
     Case("admin:login", expect(403, anonymous=LOGIN, office=REDIRECT)),
@@ -646,6 +734,8 @@ def resolve_value(world: World, value: str) -> str:
     if name == "sx-list":  # the list of the items above
         supervision_item(world, "hualong")
         return "sx-list"
+    if name.partition(":")[0] in ("notice", "noticereply", "noticefile"):
+        return supervision_notice(world, *name.split(":"))
     if name.partition(":")[0] in ("id", "list", "report", "extension", "closure", "file"):
         return supervision_object(world, *name.split(":"))
     if name.startswith("obj:"):
@@ -735,6 +825,38 @@ def supervision_object(world: World, what: str, unit: str) -> str:
         )
         return str(report.attachments.get().pk)
     return str(item.pk)
+
+
+def supervision_notice(world: World, what: str, unit: str) -> str:
+    """The id of an open red notice (督办单) of ``unit``'s item of list ``sx-api``, of a
+    pending reply to it, or of that reply's attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from pingyi.supervision import notices, selectors_notices
+    from pingyi.supervision.models import Item, Notice, NoticeReply
+
+    item = Item.objects.get(pk=supervision_object(world, "id", unit))
+    today = timezone.localdate()
+    notice = Notice.objects.filter(item=item, colour="red", closed_on__isnull=True).first()
+    if notice is None:
+        notice = Notice.objects.create(
+            item=item, colour="red", issued_on=today, unit_codes=[unit], year=today.year,
+            serial=selectors_notices.last_serial(today.year) + 1, acknowledge_by=today,
+            reply_by=today, demand="限期整改",
+        )
+        notice.units.set([world.units[unit]])
+    if what == "notice":
+        return str(notice.pk)
+    reply = NoticeReply.objects.filter(notice=notice, state="pending").first()
+    if reply is None:
+        pdf = SimpleUploadedFile("说明.pdf", PDF_BYTES, "application/pdf")
+        reply = notices.notice_reply(
+            notice, unit=world.units[unit], text="资金已到位", replied_on=today, attachments=[pdf]
+        )
+    if what == "noticefile":
+        return str(reply.attachments.get().pk)
+    return str(reply.pk)
 
 
 def url_of(world: World, case: Case) -> str:
