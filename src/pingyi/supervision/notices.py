@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
-from pingyi.supervision import selectors, selectors_notices
+from pingyi.supervision import notify, selectors, selectors_notices
 from pingyi.supervision.errors import InvalidInput, StateError
 from pingyi.supervision.method import escalation
 from pingyi.supervision.models import (
@@ -95,20 +95,17 @@ def _units(item: Item, colour: str) -> list[Unit]:
 
 
 def _demand(item: Item, colour: str, dues: escalation.RedDues | None) -> str:
+    """The notice's demand, as printed: in Chinese whatever the reader's language (a notice is
+    an official document, like the 督办单 it is printed as)."""
     if colour == NoticeColour.BLUE:
-        return _("Item %(number)s is due on %(due)s: finish it on time and report.") % {
-            "number": item.number,
-            "due": item.due,
-        }
+        return f"该事项将于{item.due}到期，请按期完成并及时报送进展。"
     if colour == NoticeColour.YELLOW:
-        return _("Item %(number)s is lagging: catch up and report its progress.") % {
-            "number": item.number
-        }
+        return "该事项进度滞后，请加快推进，及时报送进展情况。"
     assert dues is not None
-    return _(
-        "Item %(number)s is overdue. Acknowledge this notice by %(ack)s and reply in writing "
-        "by %(reply)s: the reasons, the measures taken and the date it will be done."
-    ) % {"number": item.number, "ack": dues.acknowledge_by, "reply": dues.reply_by}
+    return (
+        f"该事项已超过完成时限。请于{dues.acknowledge_by}前签收本督办单，"
+        f"并于{dues.reply_by}前书面回复未按期完成的原因、整改措施和完成时间。"
+    )
 
 
 def _open_notice(notice: Notice) -> escalation.OpenNotice:
@@ -129,8 +126,6 @@ def _open_notice(notice: Notice) -> escalation.OpenNotice:
 
 def _notify(notice: Notice, event: str, day: date) -> int:
     """The notice's messages on every channel of its units (and, red, its leader's)."""
-    from pingyi.supervision import notify  # noqa: PLC0415 (the channels are optional in tests of the rule)
-
     return notify.notice_message(notice, event, day)
 
 
