@@ -133,7 +133,7 @@ def sweep_item(
         raise ValueError(f"status: not a status: {status!r}")
     colour = colour_for(status)
     draft = _Draft()
-    open_colours = set()
+    open_colours: set[Colour] = set()
     for notice in open_notices:
         if notice.colour in ("blue", "yellow"):
             if notice.colour != colour:
