@@ -375,3 +375,26 @@ def test_the_red_notice_prints_as_an_a4_pdf_in_chinese(world, tmp_path: Path) ->
 
 def test_a_blue_notice_has_no_pdf(world) -> None:
     assert as_(world["office"]).get(action("notice_pdf", world["blue"])).status_code == 404
+
+
+# --- the demo --------------------------------------------------------------------------------
+
+
+def test_the_demo_sweeps_its_history_once_with_a_reply_awaiting_and_a_censure(db) -> None:
+    from pingyi.orgs.demo import load_demo_units
+    from pingyi.supervision.demo import load_demo_list
+    from pingyi.supervision.demo_notices import load_demo_notices
+
+    load_demo_units()
+    load_demo_list()
+    today = timezone.localdate()
+    assert Sweep.objects.count() == 11  # 10 working days back, then today
+    assert Sweep.objects.order_by("-day").first().day == today
+    pending = NoticeReply.objects.filter(state=ReplyState.PENDING)
+    assert pending.count() == 1 and pending.get().notice.colour == "red"
+    assert Notice.objects.filter(censured_on__isnull=False).exists()
+    before = (Notice.objects.count(), NoticeReply.objects.count(), AuditEntry.objects.count())
+    load_demo_list()
+    load_demo_notices(today)
+    after = (Notice.objects.count(), NoticeReply.objects.count(), AuditEntry.objects.count())
+    assert after == before

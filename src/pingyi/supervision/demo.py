@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from pingyi.supervision import selectors, services
+from pingyi.supervision.demo_notices import load_demo_notices
 from pingyi.supervision.method.status import occurrence_before
 from pingyi.supervision.models import Item, SupervisionList
 from pingyi.supervision.services import ItemRow, ListSpec
@@ -387,4 +388,5 @@ def load_demo_list(today: date | None = None) -> str:
     summary = services.list_import(spec, _rows(today, year), actor=ACTOR)
     if summary.supervision_list is not None:  # always: not a dry run
         _history(summary.supervision_list, today)
+        load_demo_notices(today)  # the sweeps of the last 10 working days (demo_notices.py)
     return f"{len(summary.items)} supervision items"
