@@ -84,6 +84,10 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
         DESKTOP,
         "form input[type=file]",
     ),
+    # notifications: the office's channels and delivery log (their actions: tests/notifications)
+    ("/notifications/channels/", "office", DESKTOP, "form select[name=kind]"),
+    ("/notifications/channels/", "office", PHONE, "form select[name=kind]"),
+    ("/notifications/log/", "office", DESKTOP, "main table"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),
