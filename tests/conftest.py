@@ -117,6 +117,46 @@ def redis_url() -> str:
     return url
 
 
+# --- the task queue (docs/tasks.md) ------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _own_task_queue() -> Iterator[None]:
+    """Every test its own task queue: huey's store (``huey.contrib.djhuey.HUEY``) moves to a
+    file of the test's own under the session's data folder, created only if the test
+    enqueues something; a consumer the test starts is pointed at it with
+    ``tests.core.queue_helpers``. Never immediate mode: see ``queue_immediate``."""
+    import uuid
+
+    from django.conf import settings
+    from huey.contrib.djhuey import HUEY
+
+    from pingyi.core.queue import PrivateSqliteStorage
+
+    saved, immediate = HUEY.storage, HUEY.immediate
+    filename = Path(settings.DATA_DIR) / "queues" / f"{uuid.uuid4().hex}.sqlite3"
+    filename.parent.mkdir(mode=0o700, exist_ok=True)
+    HUEY.storage = PrivateSqliteStorage(name=HUEY.name, filename=str(filename), timeout=30)
+    try:
+        yield
+    finally:
+        HUEY.immediate = immediate
+        HUEY.storage = saved
+
+
+@pytest.fixture
+def queue_immediate() -> Iterator[None]:
+    """For unit tests that say so: tasks run at once, in the test, when called (huey's
+    immediate mode, in memory). Integration tests run a real consumer instead."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    try:
+        yield
+    finally:
+        HUEY.immediate = False
+
+
 # --- accounts of every role --------------------------------------------------------------
 
 

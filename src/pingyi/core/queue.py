@@ -151,9 +151,7 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 DEFAULT_WORKERS = 2
 
 
-def huey_settings(
-    *, data_dir: Path, redis_url: str, env: Mapping[str, str]
-) -> dict[str, Any]:
+def huey_settings(*, data_dir: Path, redis_url: str, env: Mapping[str, str]) -> dict[str, Any]:
     """``settings.HUEY`` for ``huey.contrib.djhuey``, from the environment.
 
     ``PINGYI_QUEUE``: ``sqlite`` or ``redis``; by default ``redis`` when ``REDIS_URL`` is set.

@@ -19,6 +19,8 @@ import contextlib
 import os
 import resource
 
+from pingyi.core.embedded_consumer import embedded_consumer
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
@@ -57,7 +59,17 @@ def _seconds(name: str, default: float) -> float:
         return default
 
 
-def serve(*, host: str, port: int, workers: int | None = None, threads: int | None = None) -> None:
+def serve(
+    *,
+    host: str,
+    port: int,
+    workers: int | None = None,
+    threads: int | None = None,
+    consumer: bool = False,
+) -> None:
+    """Serve until SIGTERM/SIGINT. ``consumer``: also run the task queue's consumer (embedded
+    mode: one ``pingyi worker --embedded`` child, stopped and reaped when this returns;
+    ``core/embedded_consumer.py``)."""
     # granian and its constants only here: importing them costs every other verb time.
     from granian import Granian  # noqa: PLC0415 (only the server needs granian)
     from granian.constants import Interfaces  # noqa: PLC0415 (only the server needs granian)
@@ -69,7 +81,7 @@ def serve(*, host: str, port: int, workers: int | None = None, threads: int | No
     os.environ["PINGYI_THREADS"] = str(threads)
     _raise_file_limit()
     level = os.environ.get("PINGYI_SERVER_LOG_LEVEL", "warning").lower()
-    Granian(
+    server = Granian(
         "pingyi.core.front:application",
         address=host,
         port=port,
@@ -86,4 +98,6 @@ def serve(*, host: str, port: int, workers: int | None = None, threads: int | No
         log_access=False,
         respawn_failed_workers=True,
         workers_kill_timeout=10,
-    ).serve()
+    )
+    with embedded_consumer(consumer):
+        server.serve()
