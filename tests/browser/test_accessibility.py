@@ -84,6 +84,13 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
         DESKTOP,
         "form input[type=file]",
     ),
+    # supervision notices (views_notices.py; the answers on a phone: test_notices.py)
+    ("/supervision/notices/", "office", DESKTOP, "main table"),
+    ("/supervision/notices/", "leader", PHONE, "main table"),
+    ("/supervision/notices/mine/", "hualong", PHONE, "main h1"),
+    ("/supervision/notices/sweep/", "office", DESKTOP, "main form"),
+    ("/supervision/notices/{red_notice}/", "office", DESKTOP, "form.decide"),
+    ("/supervision/notices/{hualong_notice}/", "hualong", PHONE, ".timeline li"),
     # notifications: the office's channels and delivery log (their actions: tests/notifications)
     ("/notifications/channels/", "office", DESKTOP, "form select[name=kind]"),
     ("/notifications/channels/", "office", PHONE, "form select[name=kind]"),
@@ -135,6 +142,11 @@ NOT_PAGES = {
     "supervision:decide",  # POST only: the forms are on the item's page
     "supervision:comment",  # POST only: the forms are on the item's page
     "supervision:attachment",  # a download
+    "supervision:notice_acknowledge",  # POST only: the forms are on the notice's page
+    "supervision:notice_reply",
+    "supervision:notice_decide",
+    "supervision:notice_pdf",  # the 督办单 as PDF
+    "supervision:notice_attachment",  # a download
 }
 
 
@@ -151,7 +163,17 @@ def demo(transactional_db: None) -> dict[str, Any]:
     from django.utils import timezone
 
     # the demo's supervision list is the year of the day it is loaded (supervision/demo.py)
-    return {"receipt": receipts[0], "supervision_list": f"{timezone.localdate().year}-key-tasks"}
+    from pingyi.supervision.models import Notice
+
+    red = Notice.objects.filter(colour="red", replies__state="pending").first()
+    hualong = Notice.objects.filter(units__code="hualong").order_by("pk").first()
+    assert red is not None and hualong is not None
+    return {
+        "receipt": receipts[0],
+        "supervision_list": f"{timezone.localdate().year}-key-tasks",
+        "red_notice": red.pk,
+        "hualong_notice": hualong.pk,
+    }
 
 
 @pytest.fixture
