@@ -149,6 +149,28 @@ CASES = {
     "channel test": Case("channel test", ["channel", "test", "1"], 2, ["no channel 1"]),
     "channel list": Case("channel list", ["channel", "list"], 0, ["no channel yet"]),
     "bench": Case("bench", ["bench", "--help"], 0, ["usage"], migrates=False),
+    # the monthly arena: tally needs no database; a fresh folder has no arena and no month
+    "arena tally": Case(
+        "arena tally", ["arena", "tally", "{tmp}/nothing"], 2, ["no such folder"], migrates=False
+    ),
+    "arena import": Case(
+        "arena import",
+        ["arena", "import", "{units}", "--arena", "counties", "--month", "2026-11"],
+        2,
+        ["no arena counties"],
+    ),
+    "arena freeze": Case(
+        "arena freeze", ["arena", "freeze", "counties", "2026-11"], 2, ["no month 2026-11"]
+    ),
+    "arena publish": Case(
+        "arena publish", ["arena", "publish", "counties", "2026-11"], 2, ["no month 2026-11"]
+    ),
+    "arena export": Case(
+        "arena export",
+        ["arena", "export", "counties", "2026-11", "--out", "{tmp}/a.zip"],
+        2,
+        ["no month 2026-11"],
+    ),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
 }
 

@@ -52,6 +52,34 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
+    # the monthly arena: public rankings; office pages read by readers, written by the office
+    ("scoreboard:public_index", {}, "get", dict.fromkeys(ROLES, OK)),
+    (
+        "scoreboard:office",
+        {},
+        "get",
+        {**ALL_SIGNED_IN, "anonymous": SIGNIN, "liaison_a": DENY, "liaison_b": DENY},
+    ),
+    ("scoreboard:office", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    (
+        "scoreboard:arena",
+        {"key": "none"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
+    (
+        "scoreboard:month",
+        {"key": "none", "period": "2026-11"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
+    (
+        "scoreboard:public_month",
+        {"key": "none", "period": "2026-11"},
+        "get",
+        dict.fromkeys(ROLES, DENY),
+    ),
+    ("scoreboard:bundle", {"key": "none", "period": "2026-11"}, "get", dict.fromkeys(ROLES, DENY)),
     ("accounts:login", {}, "get", {"anonymous": OK, **dict.fromkeys(ROLES[1:], HOME)}),
     ("accounts:logout", {}, "post", dict.fromkeys(ROLES, SIGNIN)),
     ("accounts:password_change", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
@@ -194,6 +222,7 @@ def declared_url_names() -> set[str]:
         "pingyi.orgs.urls",
         "pingyi.accounts.urls",
         "pingyi.supervision.urls",
+        "pingyi.scoreboard.urls",
         "pingyi.notifications.urls",
     ):
         module = importlib.import_module(module_name)

@@ -242,6 +242,29 @@ CASES: list[Case] = [
         method="post",
         body=form(message="0"),
     ),
+    # the monthly arena (scoreboard): the published rankings are public; the office pages are
+    # read by office, leaders and viewers and written by the office alone (a reader's POST is
+    # 404); no such arena or month: 404 (tests/scoreboard/test_pages.py runs a real month)
+    Case("scoreboard:public_index", PUBLIC),
+    Case("scoreboard:office", READERS_PAGE),
+    Case(
+        "scoreboard:office",
+        expect(404, anonymous=LOGIN, liaison_a=403, liaison_b=403, office=200),
+        method="post",
+        body=form(),
+    ),
+    Case(
+        "scoreboard:arena",
+        expect(404, anonymous=LOGIN, liaison_a=403, liaison_b=403),
+        {"key": "none"},
+    ),
+    Case(
+        "scoreboard:month",
+        expect(404, anonymous=LOGIN, liaison_a=403, liaison_b=403),
+        {"key": "none", "period": "2026-11"},
+    ),
+    Case("scoreboard:public_month", expect(404), {"key": "none", "period": "2026-11"}),
+    Case("scoreboard:bundle", expect(404), {"key": "none", "period": "2026-11"}),
     # supervision, the unit's and the leader's pages (views_unit.py): my items for everyone
     # signed in; report (liaisons of the item's units, office), extension and closure (the lead
     # unit's liaison, office), decide (office), comment (leaders, office), an attachment

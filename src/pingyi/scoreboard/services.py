@@ -218,7 +218,7 @@ def import_values(
         )
     grid, refused = open_grid(data, file_name)
     if grid is None:
-        raise InvalidInput(refused or _("This is not an Excel workbook (.xlsx)."))
+        raise InvalidInput(str(refused))
     arena = month.arena
     entered = {
         header_key(text): x
