@@ -203,6 +203,8 @@ def test_verb_on_a_fresh_data_folder(verb: str, tmp_path: Path) -> None:
         assert text.lower() in output.lower(), output
     if case.migrates:
         # The database was set up (and said where), and is complete: a second run is silent.
+    # runs until SIGTERM: the run is test_worker_on_a_fresh_data_folder_stops_on_sigterm
+    "worker": Case("worker", ["worker", "--help"], 0, ["usage", "--threads"], migrates=False),
         assert f"{MIGRATED} {data / 'pingyi.sqlite3'}" in result.stderr, output
         again = run(args if case.code else ["event", "list"], fresh_env(data), tmp_path)
         assert MIGRATED not in again.stderr and "Traceback" not in again.stderr, again.stderr
@@ -261,6 +263,38 @@ def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
         server.terminate()
         try:
             server.wait(timeout=30)
+
+
+def test_worker_on_a_fresh_data_folder_stops_on_sigterm(tmp_path: Path) -> None:
+    """``pingyi worker`` sets the database up, runs its consumer, and exits 0 on SIGTERM."""
+    data = tmp_path / "data"
+    log = (tmp_path / "worker.log").open("w+")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pingyi", "worker"],
+        env=fresh_env(data),
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and worker.poll() is None:
+            log.seek(0)
+            if "pingyi worker: pid" in log.read():
+                break
+            time.sleep(0.2)
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    log.seek(0)
+    output = log.read()
+    log.close()
+    assert "Traceback" not in output, output
+    assert MIGRATED in output and f"queue sqlite {data / 'queue.sqlite3'}" in output, output
+    assert (data / "queue.sqlite3").stat().st_mode & 0o777 == 0o600
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
