@@ -145,3 +145,9 @@ def test_a_200_with_an_error_code_is_a_failure(
     kind: str, status: int, body: bytes, ok: bool
 ) -> None:
     assert (robots.robot_answer(kind, status, body) is None) is ok
+
+
+def test_a_message_carries_its_link_once() -> None:
+    link = "https://pingyi.example.test/supervision/notices/1/"
+    assert robots.message_text("t", "正文", link).count(link) == 1
+    assert robots.message_text("t", f"正文\n[查看详情]({link})", link).count(link) == 1

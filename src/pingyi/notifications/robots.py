@@ -197,11 +197,11 @@ class Outgoing:
 
 
 def message_text(title: str, markdown: str, link: str) -> str:
-    """One message as the robots show it: the title in bold, the text, the link back."""
+    """One message as the robots show it: the title in bold, the text, the link back (once)."""
     parts = [f"**{title}**"]
     if markdown.strip():
         parts.append(markdown.strip())
-    if link:
+    if link and link not in markdown:  # the caller may have put it in the text already
         parts.append(f"[查看详情]({link})")
     return "\n\n".join(parts)
 
