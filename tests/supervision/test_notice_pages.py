@@ -116,6 +116,7 @@ def test_the_board_shows_colour_and_word_number_item_units_and_counts(world) -> 
     assert 'class="status status-overdue"' in body and 'class="status status-due_soon"' in body
     assert world["red"].number in body
     assert reverse("supervision:item_detail", kwargs={"key": "nt", "number": "1"}) in body
+    assert "濮阳县、华龙区" in body  # the blue one's units by name, lead unit first
     assert dict(response.context["colours"]) == {"blue": 1, "yellow": 0, "red": 1}
     red_row = next(r for r in response.context["rows"] if r.notice == world["red"])
     assert red_row.state == "待签收"

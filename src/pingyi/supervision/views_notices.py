@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -93,6 +94,8 @@ class Row:
     ack_late: bool
     reply_late: bool
     pending: bool
+    #: the units' names in the order of issue (lead unit first)
+    units: list[str]
 
 
 def _state(notice: Notice, replies: list[NoticeReply]) -> str:
@@ -126,7 +129,13 @@ def _row(notice: Notice, today: date) -> Row:
         ack_late=_late(acked, notice.acknowledge_by, notice.is_open, today),
         reply_late=_late(first, notice.reply_by, notice.is_open, today),
         pending=any(r.state == ReplyState.PENDING for r in replies),
+        units=_unit_names(notice),
     )
+
+
+def _unit_names(notice: Notice) -> list[str]:
+    names = {u.code: u.name for u in notice.units.all()}
+    return [names.get(code, code) for code in notice.unit_codes]
 
 
 def _late(done: date | None, due: date | None, still_open: bool, today: date) -> bool:
@@ -139,6 +148,7 @@ def _late(done: date | None, due: date | None, still_open: bool, today: date) ->
 
 
 def _rows(rows: list[Notice], today: date) -> list[Row]:
+    prefetch_related_objects(rows, "units", "replies")
     return [_row(n, today) for n in rows]
 
 
@@ -325,7 +335,6 @@ def _render_notice(
         {
             "notice": notice,
             "row": row,
-            "units": list(notice.units.all()),
             "replies": replies,
             "returned": [r for r in replies if r.state == ReplyState.RETURNED],
             "trail": _trail(notice),
