@@ -556,3 +556,16 @@ def test_the_method_statement_states_the_ranking_rule() -> None:
     text = dict(method_statement(spec))["Rubric: 县区"]
     assert text.startswith("Ranking (the Jining method)")
     assert "100 − 3 × (rank − 1): 1st 100, 2nd 97, 3rd 94 points" in text
+
+
+def test_a_rank_worth_less_than_nothing_counts_as_it_is() -> None:
+    """36 units with the defaults: the 36th is worth 100 − 3·35 = −5, never cut at 0."""
+    data = observation()
+    data["tracks"][0]["units"] = [{"key": f"u{i:02d}", "name": f"u{i:02d}"} for i in range(36)]
+    spec = parse_event(data)
+    order = {f"u{i:02d}": i + 1 for i in range(36)}
+    ballot = check_ballot(spec, "lead", rows(order))
+    out = results_to_json(tally(spec, matrix_from_ballots(spec, [ballot])))
+    last = out["tracks"][0]["ranking"][-1]
+    assert (last["unit"], last["rank"], last["score"]) == ("u35", 36, "-5.00")
+    assert reference(spec, [ballot]) == out

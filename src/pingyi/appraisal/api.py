@@ -41,6 +41,10 @@ class Receipt(Schema):
 
 
 class ScoreIn(Schema):
+    """One row of a ballot: a criterion's score (item = the criterion's key), a grade (item
+    ``grade``, value the grade's key), a rank (item ``rank``, value 1…m: a ranking track,
+    one row per unit, each rank once), or "don't know" (item ``abstain``, no value)."""
+
     track: str
     unit: str
     item: str
