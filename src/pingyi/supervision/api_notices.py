@@ -15,6 +15,7 @@ like a missing one; an account that reads it but may not act gets 403; a refusal
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -66,13 +67,14 @@ class ReplyOut(Schema):
 
 
 class NoticeOut(Schema):
+    # "list" (the list's key) shadows the builtin in this class: builtins.list below
     id: int
     colour: Literal["blue", "yellow", "red"]
     number: str | None
     list: str
     item: str
     item_id: int
-    units: list[str]
+    units: builtins.list[str]
     leader: str
     demand: str
     issued_on: str
@@ -85,7 +87,7 @@ class NoticeOut(Schema):
     censured_on: str | None
     closed_on: str | None
     close_reason: str
-    replies: list[ReplyOut]
+    replies: builtins.list[ReplyOut]
 
 
 class ReplyIn(Schema):

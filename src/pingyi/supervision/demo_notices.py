@@ -21,7 +21,7 @@ def load_demo_notices(today: date) -> str:
     if Sweep.objects.exists():
         return "notices already swept"
     calendar = selectors.working_days()
-    days = []
+    days: list[date] = []
     day = today
     while len(days) < DAYS_BACK:
         day = date.fromordinal(day.toordinal() - 1)
