@@ -95,6 +95,13 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/notifications/channels/", "office", DESKTOP, "form select[name=kind]"),
     ("/notifications/channels/", "office", PHONE, "form select[name=kind]"),
     ("/notifications/log/", "office", DESKTOP, "main table"),
+    # year targets and projects (issue 14; their imports refused: tests/targets, tests/pipeline)
+    ("/targets/", "office", DESKTOP, "main table"),
+    ("/targets/", "hualong", PHONE, "main table"),
+    ("/targets/import/", "office", PHONE, "form input[type=file]"),
+    ("/pipeline/", "office", DESKTOP, "main table"),
+    ("/pipeline/", "hualong", PHONE, "main table"),
+    ("/pipeline/import/", "office", DESKTOP, "form input[type=file]"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),

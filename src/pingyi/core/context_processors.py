@@ -13,6 +13,8 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("orgs:unit_list", _("Units"), "orgs.list_units"),
     ("meeting:list", _("Appraisal events"), "accounts.manage_accounts"),
     ("supervision:item_list", _("Supervision"), "supervision.view_index"),
+    ("targets:table", _("Year targets"), "targets.view"),
+    ("pipeline:table", _("Projects"), "pipeline.view"),
     ("results:index", _("Results"), None),
     ("orgs:unit_import", _("Import units"), "orgs.manage_units"),
     ("admin:index", _("Administration"), "accounts.manage_accounts"),

@@ -1,0 +1,90 @@
+"""The year targets' pages by role: the office imports (and sees the refusals, nothing
+written), leaders and viewers read every unit, a liaison its own unit only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from pingyi.targets.models import YearTarget
+from tests.targets.workbooks import ROWS, target_book
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(data: bytes, **fields: str) -> dict:
+    return {"file": SimpleUploadedFile("目标.xlsx", data), **fields}
+
+
+@pytest.fixture
+def imported(office_user, unit_hualong, unit_puyang):
+    response = client_for(office_user).post(
+        reverse("targets:import"), upload(target_book(), year="2026")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"].endswith("/targets/?year=2026&month=9")
+    return response
+
+
+def test_the_office_imports_and_sees_the_table(office_user, imported) -> None:
+    page = client_for(office_user).get(reverse("targets:table") + "?year=2026&month=9")
+    body = page.content.decode()
+    assert YearTarget.objects.count() == 6
+    assert "华龙区" in body and "濮阳县" in body
+    # colour and word: every status is a word in a coloured badge
+    assert 'class="status status-on_track"' in body and "超进度" in body
+    assert 'class="status status-overdue"' in body and "欠进度" in body
+    statuses = [body.count(f'data-status="{s}"') for s in ("ahead", "on_schedule", "behind")]
+    assert statuses == [1, 3, 2]
+    assert reverse("targets:import") in body  # the office's link
+
+
+def test_a_refused_sheet_names_row_and_cell_and_writes_nothing(office_user, unit_hualong) -> None:
+    rows = list(ROWS)
+    rows[0] = ("华龙去", *rows[0][1:])
+    page = client_for(office_user).post(
+        reverse("targets:import"), upload(target_book(rows), year="2026")
+    )
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'id="import-errors"' in body and "B3" in body and "华龙去" in body
+    assert "华龙区" in body  # the closest unit
+    assert YearTarget.objects.count() == 0
+
+
+def test_not_a_workbook_is_refused_in_words(office_user) -> None:
+    page = client_for(office_user).post(
+        reverse("targets:import"), upload(b"not a workbook", year="2026")
+    )
+    assert page.status_code == 200 and 'id="import-errors"' in page.content.decode()
+
+
+def test_leaders_and_viewers_read_every_unit_but_do_not_import(
+    imported, leader_user, viewer_user
+) -> None:
+    for user in (leader_user, viewer_user):
+        body = client_for(user).get(reverse("targets:table")).content.decode()
+        assert "华龙区" in body and "濮阳县" in body
+        assert reverse("targets:import") not in body
+        assert client_for(user).get(reverse("targets:import")).status_code == 403
+
+
+def test_a_liaison_sees_its_own_unit_only(imported, liaison_a, liaison_b) -> None:
+    body = client_for(liaison_a).get(reverse("targets:table")).content.decode()
+    assert "华龙区" in body and "濮阳县" not in body
+    body = client_for(liaison_b).get(reverse("targets:table")).content.decode()
+    assert "濮阳县" in body and "华龙区" not in body
+    assert client_for(liaison_a).post(reverse("targets:import")).status_code == 403
+
+
+def test_odd_queries_fall_back_instead_of_failing(imported, office_user) -> None:
+    for query in ("?year=abc", "?month=13", "?year=99999999999", "?year=1999&month=0"):
+        assert client_for(office_user).get(reverse("targets:table") + query).status_code == 200
