@@ -330,3 +330,41 @@ def test_a_crash_while_the_robot_stalls_sends_no_second_copy_and_the_office_sees
     from pingyi.notifications.selectors import attention_count
 
     assert attention_count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_deliveries_at_once_send_each_message_once(
+    robots: FakeRobots, unit_hualong: Any
+) -> None:
+    """Two consumer threads drain the same channel at the same moment: the claim (a
+    conditional UPDATE) gives each message to one of them."""
+    import threading
+
+    from django.db import connection
+
+    _unit_channel(unit_hualong, "wecom", robots)
+    for i in range(12):
+        _notify(unit_hualong, f"notice:{i}", title=f"提醒{i}")
+    robots.mode, robots.stall_seconds = "stall", 0.3
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def drain() -> None:
+        try:
+            barrier.wait()
+            delivery.deliver_due()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=drain) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    lines = [line for r in robots.of("wecom") for line in r.text.splitlines() if "提醒" in line]
+    sent = sorted(int(line.split("提醒")[1].split("]")[0]) for line in lines if "](" in line)
+    assert sent == list(range(12))  # each once
+    assert Message.objects.filter(state=MessageState.SENT).count() == 12

@@ -202,3 +202,84 @@ def test_no_secret_in_the_database_file_the_logs_or_the_audit_trail(
         assert DINGTALK_TOKEN not in text and DINGTALK_SECRET not in text
         assert DINGTALK_SECRET[:20] not in text
     assert "given up" in caplog.text
+
+
+HOSTILE = [
+    (
+        {
+            "kind": "wecom",
+            "owner_kind": "office",
+            "url": "https://h/cgi-bin/webhook/send?key=abc\ndefgh1",
+        },
+        "expected",
+    ),
+    (
+        {
+            "kind": "wecom",
+            "owner_kind": "office",
+            "url": "https://h/cgi-bin/webhook/send?key=" + "a" * 1990,
+        },
+        "2000",
+    ),
+    (
+        {
+            "kind": "wecom",
+            "owner_kind": "office",
+            "url": "https://h/cgi-bin/webhook/send?key=abcdefgh1",
+            "secret": "SECx",
+        },
+        "sign",
+    ),
+    (
+        {
+            "kind": "dingtalk",
+            "owner_kind": "office",
+            "url": "https://h/robot/send?access_token=abcdefgh1",
+            "secret": "SEC a b",
+        },
+        "secret",
+    ),
+    (
+        {
+            "kind": "feishu",
+            "owner_kind": "office",
+            "url": "https://h/open-apis/bot/v2/hook/abcdefgh1?x=1",
+        },
+        "expected",
+    ),
+    ({"kind": "feishu", "owner_kind": "office", "url": ""}, "expected"),
+    ({"kind": "email", "owner_kind": "office", "email": "not-an-address"}, "not-an-address"),
+    (
+        {
+            "kind": "email",
+            "owner_kind": "office",
+            "email": "a@example.test",
+            "url": "https://h/robot/send?access_token=abcdefgh1",
+        },
+        "address",
+    ),
+    ({"kind": "email", "owner_kind": "unit", "email": "a@example.test"}, "unit"),
+    ({"kind": "email", "owner_kind": "leader", "email": "a@example.test", "leader": "   "}, "name"),
+    ({"kind": "telegram", "owner_kind": "office", "email": "a@example.test"}, "telegram"),
+    ({"kind": "email", "owner_kind": "nobody", "email": "a@example.test"}, "nobody"),
+]
+
+
+@pytest.mark.parametrize(("data", "says"), HOSTILE)
+def test_bad_input_on_the_page_is_named_and_nothing_is_written(
+    data: dict[str, str], says: str
+) -> None:
+    office = client_of("office")
+    with translation_en():
+        answer = office.post(reverse("notifications:channels"), {"action": "add", **data})
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert 'role="alert"' in page and says.lower() in page.lower(), page[-3000:]
+    assert Channel.objects.count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="notifications").exists()
+
+
+def translation_en() -> Any:
+    from django.test import override_settings
+
+    return override_settings(LANGUAGE_CODE="en")
