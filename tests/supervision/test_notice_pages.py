@@ -310,6 +310,23 @@ def test_the_office_accepts_a_reply_and_the_timeline_tells_it(world) -> None:
     assert trail == ["已下发", "已回复", "回复已采纳"]
 
 
+def test_a_replys_attachment_is_not_served_by_the_items_attachment_route(world) -> None:
+    """濮阳县 is a co-unit of item 1 (it sees the item and its reports' files) but the red
+    notice is not addressed to it: its reply's file is not served through the item."""
+    answer = reply(world)
+    file = answer.attachments.get()
+    item_route = reverse(
+        "supervision:attachment", kwargs={"key": "nt", "number": "1", "pk": file.pk}
+    )
+    assert as_(world["liaison_b"]).get(item_route).status_code == 404
+    assert as_(world["office"]).get(item_route).status_code == 404
+    notice_route = reverse(
+        "supervision:notice_attachment", kwargs={"pk": world["red"].pk, "file_pk": file.pk}
+    )
+    assert as_(world["liaison_a"]).get(notice_route).status_code == 200
+    assert as_(world["liaison_b"]).get(notice_route).status_code == 403
+
+
 def test_returning_needs_a_reason_and_the_liaison_sees_it_and_replies_again(world) -> None:
     answer = reply(world)
     red, office = world["red"], as_(world["office"])

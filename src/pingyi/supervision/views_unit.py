@@ -445,7 +445,8 @@ def attachment(request: HttpRequest, key: str, number: str, pk: int) -> HttpResp
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
     item = _item(request, key, number)
-    file = Attachment.objects.filter(item=item, pk=pk).first()
+    # a reply to a notice is served by the notice's page, to those who may read the notice
+    file = Attachment.objects.filter(item=item, pk=pk, reply__isnull=True).first()
     if file is None:
         raise Http404
     response = FileResponse(
