@@ -106,11 +106,24 @@ def build_supervision(world: World, key: str) -> int:
         item, reason="x", proposed_due=today + dt.timedelta(60), requested_on=today
     )
     closure = services.closure_apply(item, evidence="x", applied_on=today)
+    # a red notice (督办单) of the item, with a pending reply (the notices' API)
+    from pingyi.supervision import notices, selectors_notices
+    from pingyi.supervision.models import Notice
+
+    notice = Notice.objects.create(
+        item=item, colour="red", issued_on=today, unit_codes=["hualong"], year=today.year,
+        serial=selectors_notices.last_serial(today.year) + 1, acknowledge_by=today,
+        reply_by=today, demand="x",
+    )
+    notice.units.set([item.lead_unit])
+    reply = notices.notice_reply(notice, unit=item.lead_unit, text="x", replied_on=today)
     SUPERVISION_IDS.update(
         item_id=[item.pk],
         report_id=[report.pk],
         extension_id=[extension.pk],
         closure_id=[closure.pk],
+        notice_id=[notice.pk],
+        reply_id=[reply.pk],
     )
     return item.pk
 
