@@ -123,7 +123,7 @@ OBSERVATION_ROUTE: list[tuple[str, str]] = [
     ("fanxian", "黄河滩区乡村振兴示范区"),
     ("taiqian", "羽绒及服饰产业园"),
 ]
-OBSERVATION_PANELS = [("group", "观摩团", 0.7, 30), ("departments", "市直部门", 0.3, 40)]
+OBSERVATION_PANELS = [("group", "观摩团", 0.7, 30), ("departments", "市直部门", 0.3, 20)]
 
 
 def observation_event_json() -> str:
