@@ -20,6 +20,15 @@ from tests.pipeline.workbooks import ROWS, project_book
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages in English here (Chinese is the default: test_messages_in_chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def units(unit_hualong, unit_puyang):
     unit_hualong.aliases = ["华龙"]

@@ -19,6 +19,15 @@ from tests.targets.workbooks import ROWS, target_book
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages in English here (Chinese is the default: test_messages_in_chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def units(unit_hualong, unit_puyang):
     return unit_hualong, unit_puyang
@@ -134,3 +143,15 @@ def test_files_that_are_no_workbook_are_refused_in_words(data: bytes, says: str)
     assert sheet.rows == [] and says in sheet.problems[0]
     with pytest.raises(ImportRefused):
         targets_import(sheet, year=2026, month=None)
+
+
+def test_messages_in_chinese(units) -> None:
+    from django.utils import translation
+
+    rows = list(ROWS)
+    rows[0] = ("华龙去", *rows[0][1:])
+    with translation.override("zh-hans"), pytest.raises(ImportRefused) as refused:
+        targets_import(read_target_sheet(target_book(rows)), year=2026, month=None)
+    assert refused.value.errors == [
+        "第 3 行，单元格 B3：未知单位“华龙去”（最接近的已知单位：华龙区）",
+    ]
