@@ -162,3 +162,21 @@ def test_the_ranking_rule_is_stated_in_both_languages(language: str, expected: s
     with translation.override(language):
         text = rubric_statement(event.spec.tracks[0].rubric)
     assert expected in text, text
+
+
+def test_the_observations_pages_and_diagnostics_answer(client: Any, office_user: Any) -> None:
+    """The console, the big screen, the results and the rater diagnostics of the demo's
+    observation (a ranking track: ranks read as their points) all answer, in Chinese."""
+    load_demo_event()
+    client.force_login(office_user)
+    for path in (
+        f"/meeting/{OBSERVATION_KEY}/console",
+        f"/meeting/{OBSERVATION_KEY}/screen",
+        f"/results/{OBSERVATION_KEY}/diagnostics",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    services.event_publish(key=OBSERVATION_KEY)
+    html = client.get(f"/results/{OBSERVATION_KEY}/").content.decode()
+    assert "名次赋分（济宁做法）" in html
+    assert "100 − 3 × (名次 − 1)" in html
