@@ -102,6 +102,16 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/pipeline/", "office", DESKTOP, "main table"),
     ("/pipeline/", "hualong", PHONE, "main table"),
     ("/pipeline/import/", "office", DESKTOP, "form input[type=file]"),
+    # the monthly arena (demo: 县区擂台赛, 2026-10 and 2026-11 published; its pages' actions:
+    # tests/scoreboard/test_pages.py)
+    ("/arena/", None, PHONE, "main h1"),
+    ("/arena/counties/2026-11/", None, PHONE, ".arena-table"),
+    ("/arena/counties/2026-11/", None, SCREEN, ".arena-table"),
+    ("/arena/office/", "office", DESKTOP, "form input[name=key]"),
+    ("/arena/office/counties/", "office", DESKTOP, "form select[name=method]"),
+    ("/arena/office/counties/", "office", PHONE, "form select[name=method]"),
+    ("/arena/office/counties/2026-11/", "office", DESKTOP, ".arena-table"),
+    ("/arena/office/counties/2026-11/", "leader", PHONE, ".arena-table"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),
@@ -153,6 +163,7 @@ NOT_PAGES = {
     "supervision:notice_reply",
     "supervision:notice_decide",
     "supervision:notice_pdf",  # the 督办单 as PDF
+    "scoreboard:bundle",  # the month's bundle, a .zip
     "supervision:notice_attachment",  # a download
 }
 

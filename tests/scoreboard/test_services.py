@@ -21,6 +21,16 @@ from tests.scoreboard.conftest import sheet
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """The refusals' English source text (zh-hans, the default, is checked in test_pages)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 GOOD = [
     ["单位", "投资增速", "hotline", "免于黑榜"],
     ["甲县", 10, 3, None],

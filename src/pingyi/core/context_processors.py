@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("supervision:item_list", _("Supervision"), "supervision.view_index"),
     ("targets:table", _("Year targets"), "targets.view"),
     ("pipeline:table", _("Projects"), "pipeline.view"),
+    ("scoreboard:office", _("Monthly arena"), "scoreboard.view"),
     ("results:index", _("Results"), None),
     ("orgs:unit_import", _("Import units"), "orgs.manage_units"),
     ("admin:index", _("Administration"), "accounts.manage_accounts"),

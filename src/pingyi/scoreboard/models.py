@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pingyi.orgs.models import Unit, UnitGroup
 
@@ -34,9 +35,9 @@ class Source(models.TextChoices):
 
 
 class MonthState(models.TextChoices):
-    OPEN = "open", _("open")
-    FROZEN = "frozen", _("frozen")
-    PUBLISHED = "published", _("published")
+    OPEN = "open", pgettext_lazy("arena month", "open")
+    FROZEN = "frozen", pgettext_lazy("arena month", "frozen")
+    PUBLISHED = "published", pgettext_lazy("arena month", "published")
 
 
 class Arena(models.Model):
