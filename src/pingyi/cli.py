@@ -178,6 +178,12 @@ def _queue_is_embedded() -> bool:
     return is_embedded(settings.HUEY)
 
 
+def _threads(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number from 1 to 64")
+    return int(text)
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     _django_with_tables()
     from pingyi.core.tasks import run_worker  # noqa: PLC0415 (Django is set up only for the verbs that need it)
@@ -297,11 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--threads",
-        type=int,
-        choices=range(1, 65),
+        type=_threads,
         metavar="N",
         default=None,
-        help="worker threads (default: PINGYI_QUEUE_WORKERS or 2)",
+        help="worker threads, 1 to 64 (default: PINGYI_QUEUE_WORKERS or 2)",
     )
     p.add_argument(
         "--embedded",

@@ -320,3 +320,21 @@ def test_sigterm_lets_the_running_task_finish(worker_folder: Path, tmp_path: Pat
             assert _waiting() == ["next"]  # still queued, for the next consumer
     finally:
         h.stop(worker)
+
+
+@pytest.mark.parametrize("threads", ["0", "65", "two", "-1"])
+def test_worker_threads_are_checked(threads: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pingyi", "worker", "--threads", threads],
+        env=h.worker_env(tmp_path / "data"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"argument --threads: '{threads}': a whole number from 1 to 64" in result.stderr
+    assert not (tmp_path / "data").exists()  # refused before anything was created
