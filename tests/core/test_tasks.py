@@ -36,6 +36,7 @@ def test_embedded_by_default_in_its_own_file() -> None:
     assert config["filename"] == "/srv/data/queue.sqlite3"
     assert config["immediate"] is False and config["utc"] is False
     assert config["fsync"] is True
+    assert config["results"] is False  # return values would pile up in the store, unread
     assert config["consumer"]["workers"] == 2
     assert q.is_embedded(config)
 
@@ -214,6 +215,13 @@ def test_immediate_mode_only_when_a_test_asks(tmp_path: Path, queue_immediate: N
     runs = str(tmp_path / "runs.sqlite3")
     queue_tasks.record(runs, "now")
     assert set(queue_tasks.runs(runs)) == {"now"}
+
+
+def test_a_task_returns_no_handle_and_keeps_no_result() -> None:
+    queue = tasks.the_queue()
+    assert queue.results is False
+    assert queue_tasks.record("/nonexistent/runs.sqlite3", "k") is None
+    assert queue.pending_count() == 1 and queue.result_count() == 0
 
 
 def test_tests_have_their_own_queue() -> None:

@@ -170,7 +170,10 @@ def huey_settings(*, data_dir: Path, redis_url: str, env: Mapping[str, str]) -> 
         "initial_delay": 0.05,
         "backoff": 1.15,
     }
-    common: dict[str, Any] = {"name": name, "immediate": False, "utc": False}
+    # results=False: tasks hand nothing back through the queue (a task's return value would
+    # stay in the store for ever, unread: 1,440 rows a day for a task run every minute);
+    # a task whose outcome matters writes it to the database.
+    common: dict[str, Any] = {"name": name, "immediate": False, "utc": False, "results": False}
     if kind == "sqlite":
         # Polled: at most 1 s idle between looks at the file (Redis blocks instead).
         consumer["max_delay"] = 1.0
