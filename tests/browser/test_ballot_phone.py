@@ -783,7 +783,9 @@ def test_gzip_weight_over_http_is_under_the_limit(live_server: Any, transactiona
         total_raw += len(body)
         total_gzip += len(gzip.compress(body, 9))
     assert total_raw < WEIGHT_LIMIT
-    assert total_gzip < 25 * 1024
+    # DESIGN.md's budget is 100 KB on the wire; ours, gzipped, is far under it: 32 KB since
+    # the ranking rubric's module (ballot/rank.js, about 3.3 KB gzipped) joined the page.
+    assert total_gzip < 32 * 1024
 
 
 SW_CACHE_JS = """async () => {
