@@ -155,3 +155,32 @@ def test_messages_in_chinese(units) -> None:
     assert refused.value.errors == [
         "第 3 行，单元格 B3：未知单位“华龙去”（最接近的已知单位：华龙区）",
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ((0, 0, "各县（区）"), "row 3, cell B3: “各县（区）” names 2 units; write one unit a row"),
+        ((1, 3, 1e300), "row 4, cell E4: 1E+300 is too large"),
+        ((1, 3, "1e9"), "row 4, cell E4: “1e9” is not a number"),
+        ((1, 3, True), "row 4, cell E4: “True” is not a number"),
+        ((1, 4, "241.123456789"), "row 4: the actual 241.123456789 has more than 8 decimals"),
+        ((1, 3, "9" * 30), "is too large"),
+    ],
+)
+def test_hostile_cells_are_refused_in_words(units, change, says) -> None:
+    from pingyi.orgs.models import UnitGroup
+
+    group = UnitGroup.objects.create(code="counties", name="县（区）")
+    group.units.add(*units)
+    index, field, value = change
+    rows = [list(r) for r in ROWS]
+    rows[index][field] = value
+    if index == 0 and field == 0:
+        rows = rows[:1]
+    with pytest.raises(ImportRefused) as refused:
+        targets_import(
+            read_target_sheet(target_book([tuple(r) for r in rows])), year=2026, month=None
+        )
+    assert any(says in e for e in refused.value.errors), refused.value.errors
+    assert YearTarget.objects.count() == 0

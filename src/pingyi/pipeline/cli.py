@@ -93,6 +93,7 @@ def _rate(value: Any) -> str | None:
 
 def cmd_pipeline_list(args: argparse.Namespace) -> int:
     _setup()
+    from django.utils import timezone  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     from pingyi.pipeline import selectors  # noqa: PLC0415 (Django is set up only for the verbs that need it)
@@ -100,7 +101,7 @@ def cmd_pipeline_list(args: argparse.Namespace) -> int:
     from pingyi.pipeline.method.funnel import STAGES, lag  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.pipeline.models import Project  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    day = dt.date.today()
+    day = timezone.localdate()
     if args.today:
         try:
             day = dt.date.fromisoformat(args.today.strip())

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pingyi.core.commandline import CliError
 from pingyi.core.pure.officesheet import show_exact
 
 _django_setup: Callable[[], None] | None = None
@@ -100,6 +101,8 @@ def cmd_targets_list(args: argparse.Namespace) -> int:
     from pingyi.targets import selectors  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.targets.labels import STATUS_LABELS  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
+    if args.month is not None and not 1 <= args.month <= 12:
+        raise CliError(_("the month %(month)s is not 1-12") % {"month": args.month})
     known = selectors.years()
     year = args.year or (known[0] if known else None)
     if year is None:

@@ -219,10 +219,14 @@ _UNIT = re.compile(r"^(.*?)(万亿元|亿元|万元|亿|万|元|%)?$")
 
 
 def _decimal(text: str) -> Decimal | None:
+    """A plain decimal, None when the text is none; ValueError when it is out of bounds."""
     if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", text):
         return None
     number = Decimal(text)
-    return None if number_problem(number) else number
+    problem = number_problem(number)
+    if problem:
+        raise ValueError(problem)
+    return number
 
 
 def parse_amount(value: Any, measure: str) -> Decimal | None:
