@@ -147,6 +147,17 @@ def test_raw_is_the_value_clamped_whatever_the_direction(direction: str) -> None
     assert order(result) == [(1, "a", "100.00"), (2, "c", "72.35"), (3, "b", "0.00")]
 
 
+def test_warnings_go_indicator_by_indicator() -> None:
+    spec = arena([ind("p", method="raw"), ind("q", method="raw")], units="a b c")
+    result = run(spec, "b,p,1\nb,q,1\n")
+    assert [(w["indicator"], w["unit"]) for w in result["warnings"]] == [
+        ("p", "a"),
+        ("p", "c"),
+        ("q", "a"),
+        ("q", "c"),
+    ]
+
+
 # --------------------------------------------------------------------------- composite
 
 

@@ -553,9 +553,7 @@ def tally(spec: ArenaSpec, values: ArenaValues) -> ArenaResults:
         scored = indicator_points(indicator, present)
         for unit in spec.units:
             points[unit.key][indicator.key] = scored.get(unit.key, Fraction(0))
-    for unit in spec.units:
-        for indicator in spec.indicators:
-            if (unit.key, indicator.key) not in values.values:
+            if unit.key not in present:
                 warnings.append(
                     {"unit": unit.key, "indicator": indicator.key, "code": MISSING_VALUE}
                 )
