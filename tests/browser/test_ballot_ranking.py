@@ -20,7 +20,7 @@ from pingyi.appraisal import selectors, services
 from pingyi.appraisal.meeting import running_order_save
 from pingyi.appraisal.models import Ballot, Event
 
-from .test_ballot_phone import assert_phone_friendly, phone, shot
+from .test_ballot_phone import assert_phone_friendly, phone, set_language, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -202,3 +202,30 @@ def test_a_bound_card_ranks_the_other_units_and_clear_starts_again(
     page.locator("#confirm-yes").click()
     expect(page.locator("#receipt")).to_be_visible()
     assert Ballot.objects.filter(event__key="obs-phone").count() == 1
+
+
+@pytest.mark.browser
+def test_the_ranking_ballot_in_english(
+    live_server: Any,
+    browser: Browser,
+    observation: dict[str, Any],
+    phones: list[BrowserContext],
+    screenshot_dir: Path,
+) -> None:
+    from playwright.sync_api import expect
+
+    context = phone(browser)
+    phones.append(context)
+    set_language(context, live_server.url, "en")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/b/#{observation['free'].token}")
+    expect(page.locator("#track-0 .rubric-note")).to_contain_text(
+        "Tap the units in order, the best first: 1st 100 points, each next rank 3 less."
+    )
+    tap(page, "华龙区")
+    tap(page, "南乐县")
+    expect(page.locator("#track-0-status-progress")).to_have_text("Ranked 2/5")
+    expect(page.locator("#rank-0-ranked li").nth(1)).to_contain_text("97 points")
+    expect(page.locator("#rank-0-undo")).to_have_text("Undo")
+    shot(page, screenshot_dir, "ranking-en")
+    assert_phone_friendly(page)
