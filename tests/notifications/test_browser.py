@@ -100,3 +100,20 @@ def test_the_office_pages_in_chromium(
     page.screenshot(path=screenshot_dir / "notifications-test-sent-1920.png", full_page=True)
     context.close()
     assert timezone.now()
+
+
+def test_the_empty_pages_pass_axe_on_a_phone(
+    live_server: Any, browser: Any, office_user: Any
+) -> None:
+    client = Client()
+    client.force_login(office_user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+    for path in ("/notifications/channels/", "/notifications/log/"):
+        page.goto(live_server.url + path)
+        assert_accessible(page, f"{path} with nothing yet at 360 px")
+    context.close()
