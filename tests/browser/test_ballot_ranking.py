@@ -227,5 +227,8 @@ def test_the_ranking_ballot_in_english(
     expect(page.locator("#track-0-status-progress")).to_have_text("Ranked 2/5")
     expect(page.locator("#rank-0-ranked li").nth(1)).to_contain_text("97 points")
     expect(page.locator("#rank-0-undo")).to_have_text("Undo")
+    expect(page.locator("#bar-reason")).to_have_text(
+        "3 to rank in 县（区）项目观摩; tap the next one, starting with 濮阳经济技术开发区."
+    )
     shot(page, screenshot_dir, "ranking-en")
     assert_phone_friendly(page)

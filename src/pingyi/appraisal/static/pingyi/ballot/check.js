@@ -131,6 +131,12 @@ export function evaluate() {
       result.target = { track: entry.track, unit: null };
     });
   }
+  if (!result.reason && todoCount && firstTodo.track.rubric.kind === 'ranking') {
+    result.reason = gettext('%(count)s to rank in %(track)s; tap the next one, starting with %(unit)s.', {
+      count: todoCount, track: firstTodo.track.name, unit: firstTodo.unit.name,
+    });
+    result.target = firstTodo;
+  }
   if (!result.reason && todoCount) {
     result.reason = todoCount === 1
       ? gettext('1 unit still to score: %(unit)s.', { unit: firstTodo.unit.name })
