@@ -29,7 +29,9 @@ from pingyi.cli import build_parser
 from tests.appraisal.factories import event_json
 from tests.conftest import STRONG_PASSWORD
 from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
+from tests.pipeline.workbooks import project_book
 from tests.supervision.workbooks import messy_book
+from tests.targets.workbooks import target_book
 
 MIGRATED = "database migrations to"
 
@@ -94,6 +96,12 @@ def _units(tmp: Path) -> str:
 def _list_sheet(tmp: Path) -> str:
     path = tmp / "list.xlsx"
     path.write_bytes(messy_book().bytes())
+    return str(path)
+
+
+def _sheet(tmp: Path, name: str, data: bytes) -> str:
+    path = tmp / name
+    path.write_bytes(data)
     return str(path)
 
 
@@ -171,6 +179,21 @@ CASES = {
         2,
         ["no month 2026-11"],
     ),
+    # year targets and projects (issue 14): a fresh folder has no units, nothing is imported
+    "targets import": Case(
+        "targets import",
+        ["targets", "import", "{targets}", "--year", "2026"],
+        2,
+        ["nothing imported", "row 3, cell B3: unknown unit “华龙区”"],
+    ),
+    "targets list": Case("targets list", ["targets", "list"], 0, ["no year targets yet"]),
+    "pipeline import": Case(
+        "pipeline import",
+        ["pipeline", "import", "{projects}"],
+        2,
+        ["nothing imported", "row 4, cell C4: unknown unit “华龙区”"],
+    ),
+    "pipeline list": Case("pipeline list", ["pipeline", "list", "--json"], 0, ['"units": []']),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
 }
 
@@ -193,6 +216,8 @@ def test_verb_on_a_fresh_data_folder(verb: str, tmp_path: Path) -> None:
         "event": _event_json(tmp_path),
         "units": _units(tmp_path),
         "list": _list_sheet(tmp_path),
+        "targets": _sheet(tmp_path, "targets.xlsx", target_book()),
+        "projects": _sheet(tmp_path, "projects.xlsx", project_book()),
     }
     args = [a.format(**places) for a in case.args]
     result = run(args, fresh_env(data, PINGYI_PASSWORD=STRONG_PASSWORD), tmp_path)

@@ -199,6 +199,14 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("notifications:channels", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("notifications:channels", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("notifications:log", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    # year targets and projects (issue 14): every account reads (a liaison its unit's rows:
+    # tests/targets/test_pages.py), the office imports
+    ("targets:table", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("targets:import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("targets:import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("pipeline:table", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("pipeline:import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    ("pipeline:import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
 ]
 
 CASES = [
@@ -224,6 +232,8 @@ def declared_url_names() -> set[str]:
         "pingyi.supervision.urls",
         "pingyi.scoreboard.urls",
         "pingyi.notifications.urls",
+        "pingyi.targets.urls",
+        "pingyi.pipeline.urls",
     ):
         module = importlib.import_module(module_name)
         names |= {f"{module.app_name}:{p.name}" for p in module.urlpatterns if p.name}

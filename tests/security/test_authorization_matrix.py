@@ -242,6 +242,16 @@ CASES: list[Case] = [
         method="post",
         body=form(message="0"),
     ),
+    # year targets and projects (issue 14): every account reads (a liaison its own unit's
+    # rows), the office imports (a POST without a file answers 200 with the form's errors)
+    Case("targets:table", SIGNED_IN),
+    Case("targets:table", SIGNED_IN, query="year=2026&month=99", label="bad month"),
+    Case("targets:import", OFFICE_PAGE),
+    Case("targets:import", OFFICE_PAGE, method="post", body=form(year="2026")),
+    Case("pipeline:table", SIGNED_IN),
+    Case("pipeline:table", SIGNED_IN, query="day=not-a-day&batch=%E7%AC%AC", label="bad day"),
+    Case("pipeline:import", OFFICE_PAGE),
+    Case("pipeline:import", OFFICE_PAGE, method="post", body=form()),
     # the monthly arena (scoreboard): the published rankings are public; the office pages are
     # read by office, leaders and viewers and written by the office alone (a reader's POST is
     # 404); no such arena or month: 404 (tests/scoreboard/test_pages.py runs a real month)
