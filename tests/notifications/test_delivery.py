@@ -368,3 +368,35 @@ def test_two_deliveries_at_once_send_each_message_once(
     sent = sorted(int(line.split("提醒")[1].split("]")[0]) for line in lines if "](" in line)
     assert sent == list(range(12))  # each once
     assert Message.objects.filter(state=MessageState.SENT).count() == 12
+
+
+def test_a_robot_that_hangs_up_or_talks_nonsense_is_a_failed_attempt(unit_hualong: Any) -> None:
+    """Not HTTP at all (a proxy's garbage, a closed connection): retried, nothing raised."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+
+    def answer() -> None:
+        for reply in (b"garbage\r\n\r\n", b""):
+            conn, _ = server.accept()
+            conn.recv(65536)
+            conn.sendall(reply)
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    url = f"http://127.0.0.1:{port}/cgi-bin/webhook/send?key=693a91f6-7xxx"
+    channel_add(kind="wecom", owner=Owner(OwnerKind.UNIT, unit=unit_hualong), url=url)
+    _notify(unit_hualong, "notice:1")
+    now = timezone.now()
+    delivery.deliver_due(now)
+    delivery.deliver_due(now + timedelta(minutes=2))
+    server.close()
+    attempts = list(DeliveryAttempt.objects.order_by("pk"))
+    assert len(attempts) == 2 and not any(a.ok for a in attempts)
+    assert all(a.error for a in attempts)
+    m = Message.objects.get()
+    assert m.state == MessageState.PENDING and m.attempts == 2

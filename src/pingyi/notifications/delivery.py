@@ -11,6 +11,7 @@ delivery log (resend, or leave it). Every request is a :class:`DeliveryAttempt` 
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 import urllib.error
@@ -105,7 +106,7 @@ def send(channel: Channel, title: str, text: str) -> Outcome:
     except urllib.error.HTTPError as exc:
         status = exc.code
         error = robots.robot_answer(channel.kind, exc.code, exc.read(2000) if exc.fp else b"")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
         error = f"{type(exc).__name__}: {reason}"
     duration = int((time.monotonic() - started) * 1000)
