@@ -184,3 +184,23 @@ def test_hostile_cells_are_refused_in_words(units, change, says) -> None:
         )
     assert any(says in e for e in refused.value.errors), refused.value.errors
     assert YearTarget.objects.count() == 0
+
+
+def test_a_unit_merged_down_is_named_once_at_its_cell(units) -> None:
+    # 华龙区 is merged over B3:B6: a typo there is one problem, at B3, not four
+    rows = [("华龙去", *r[1:]) if r[0] == "华龙区" else r for r in ROWS]
+    with pytest.raises(ImportRefused) as refused:
+        targets_import(read_target_sheet(target_book(rows)), year=2026, month=None)
+    assert refused.value.errors == [
+        "row 3, cell B3: unknown unit “华龙去” (closest known units: 华龙区)"
+    ]
+
+
+def test_a_rate_or_share_column_is_not_the_actual() -> None:
+    # 完成率 (F) and 序时进度 (H) are no actuals: 1-9月累计 (G) is, here holding the direction
+    # words of the sample, so every problem names column G
+    header = ["序号", "县（区）", "指标名称", "单位", "全年目标", "完成率", "1-9月累计", "序时进度"]
+    sheet = read_target_sheet(target_book(header=header))
+    assert sheet.has_actuals and sheet.month == 9
+    assert sheet.problems and all(", cell G" in p for p in sheet.problems), sheet.problems
+    assert any("“正向” is not a number" in p for p in sheet.problems)

@@ -47,6 +47,11 @@ def _projects(batch: str | None, units: QuerySet[Unit] | None) -> QuerySet[Proje
     return projects
 
 
+def all_projects() -> QuerySet[Project]:
+    """Every project, in unit order (supervision mirrors them as items: their notices)."""
+    return _projects(None, None)
+
+
 def lagging_projects(day: dt.date) -> list[LaggingProject]:
     """Every project lagging on ``day`` (past its planned start or production without it), as
     (project, unit, reason, planned date), in unit order: for the yellow notices."""

@@ -5,6 +5,7 @@ loading twice changes nothing (targets by unit and indicator, actuals by month).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils import timezone
@@ -49,6 +50,7 @@ def _rows(month: int) -> list[TargetRow]:
                 TargetRow(
                     number,
                     unit,
+                    number,
                     f"B{number}",
                     indicator,
                     measure,
@@ -72,20 +74,7 @@ def load_demo_targets() -> str:
         # the earlier month a little behind the later one: the page can show both
         rows = _rows(m)
         if m != month:
-            rows = [
-                TargetRow(
-                    r.row,
-                    r.unit_name,
-                    r.unit_cell,
-                    r.indicator,
-                    r.measure,
-                    r.direction,
-                    r.kind,
-                    r.target,
-                    (r.actual or Decimal(0)) * Decimal("0.98"),
-                )
-                for r in rows
-            ]
+            rows = [replace(r, actual=(r.actual or Decimal(0)) * Decimal("0.98")) for r in rows]
         targets_import(
             TargetSheet(
                 title=f"{year}年各县（区）主要经济指标完成情况（1-{m}月）",

@@ -76,9 +76,10 @@ def targets_import(
     index = UnitNameIndex()
     resolved: list[tuple[Unit, TargetRow]] = []
     for row in sheet.rows:
-        unit, problem = resolve_unit(row.unit_name, row.unit_cell, row.row, index)
+        unit, problem = resolve_unit(row.unit_name, row.unit_cell, row.unit_row, index)
         if unit is None:
-            errors.append(problem)
+            if problem not in errors:  # a merged unit cell is named once
+                errors.append(problem)
             continue
         for what, value in (("target", row.target), ("actual", row.actual)):
             if value is not None and not _fits(value):

@@ -64,6 +64,8 @@ class Grid:
 
     sheet_name: str
     values: dict[tuple[int, int], Any] = field(default_factory=dict)
+    #: a cell filled from a merge → the merge's top-left cell
+    origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     max_row: int = 0
     max_column: int = 0
 
@@ -72,6 +74,10 @@ class Grid:
 
     def text(self, row: int, column: int | None) -> str:
         return cell_text(self.value(row, column))
+
+    def source(self, row: int, column: int) -> tuple[int, int]:
+        """The cell whose value (row, column) shows: itself, or its merge's top-left cell."""
+        return self.origin.get((row, column), (row, column))
 
     def row_texts(self, row: int) -> list[str]:
         return [self.text(row, c) for c in range(1, self.max_column + 1)]
@@ -157,6 +163,8 @@ def open_grid(data: bytes, file_name: str = "") -> tuple[Grid | None, str | None
             top_left = grid.values.get((merged.min_row, merged.min_col))
             for r in range(merged.min_row, min(merged.max_row, MAX_ROWS) + 1):
                 for c in range(merged.min_col, min(merged.max_col, MAX_COLUMNS) + 1):
+                    if (r, c) != (merged.min_row, merged.min_col):
+                        grid.origin[(r, c)] = (merged.min_row, merged.min_col)
                     if top_left is None:
                         grid.values.pop((r, c), None)
                     else:

@@ -51,6 +51,7 @@ _MONTHS = re.compile(r"(?:\d{1,2}\s*[-—–~至到]\s*)?(\d{1,2})\s*月")
 class TargetRow:
     row: int
     unit_name: str
+    unit_row: int  # the unit's cell: its merge's top-left when merged down over the rows
     unit_cell: str
     indicator: str
     measure: str
@@ -78,7 +79,10 @@ def _field(key: str) -> str | None:
 
 
 def _is_actual(key: str) -> bool:
-    return "累计" in key or ("完成" in key and "目标" not in key)
+    """1-9月累计, 1-9月完成, 累计完成 — not 完成率, 序时进度, 目标完成 or a share in %."""
+    if any(word in key for word in ("率", "进度", "目标", "%", "比", "增长", "增幅")):
+        return False
+    return "累计" in key or "完成" in key
 
 
 def _find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
@@ -224,7 +228,8 @@ def read_target_sheet(data: bytes, file_name: str = "") -> TargetSheet:
                 TargetRow(
                     row=row,
                     unit_name=unit_name,
-                    unit_cell=cell_ref(row, columns["unit"]),
+                    unit_row=grid.source(row, columns["unit"])[0],
+                    unit_cell=cell_ref(*grid.source(row, columns["unit"])),
                     indicator=indicator,
                     measure=measure,
                     direction=direction,
