@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
-from pingyi.supervision import notify, selectors, selectors_notices
+from pingyi.supervision import notify, projects, selectors, selectors_notices
 from pingyi.supervision.errors import InvalidInput, StateError
 from pingyi.supervision.method import escalation
 from pingyi.supervision.models import (
@@ -153,6 +153,7 @@ def sweep(day: date, *, actor: str | None = "sweep") -> SweepSummary:
                 code="sweep_in_the_past",
             )
         record, created = Sweep.objects.get_or_create(day=day)
+        projects.sync_projects(day)
         summary = _sweep(day, actor)
         summary.repeated = not created
         if created or summary.changed:
