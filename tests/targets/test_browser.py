@@ -61,3 +61,33 @@ def test_the_pages_pass_axe_and_are_photographed(
         finally:
             context.close()
     assert not failures, "\n\n".join(failures)
+
+
+def test_a_refused_sheet_on_a_phone(
+    live_server: Any, browser: Any, demo_data: None, screenshot_dir: Path, tmp_path: Path
+) -> None:
+    """The office uploads a sheet with a typo in a unit's name from a phone: the problem names
+    row, cell and the closest unit, the page stays axe-clean, nothing is imported."""
+    from pingyi.targets.models import YearTarget
+    from tests.targets.workbooks import ROWS, target_book
+
+    before = YearTarget.objects.count()
+    sheet = tmp_path / "目标.xlsx"
+    sheet.write_bytes(target_book([("华龙去", *ROWS[0][1:]), *ROWS[1:]]))
+    context = open_as(browser, live_server.url, "office", PHONE)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/targets/import/")
+        page.set_input_files("input[type=file]", str(sheet))
+        page.fill("input[name=year]", "2025")
+        page.click("main form.card button[type=submit]")
+        errors = page.wait_for_selector("#import-errors")
+        text = errors.inner_text()
+        assert "B3" in text and "华龙去" in text and "华龙区" in text, text
+        page.screenshot(
+            path=screenshot_dir / "issue14-09-targets-import-refused-360.png", full_page=True
+        )
+        assert_accessible(page, "the refused target sheet at 360px")
+    finally:
+        context.close()
+    assert YearTarget.objects.count() == before
