@@ -501,3 +501,84 @@ class Sweep(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
+
+
+# --- the weekly cycle (周交办点评, 周通报): supervision/weekly.py, method/week.py ------------------
+
+
+class WeekSheet(models.Model):
+    """A week's assignment sheet (交办单): the items to push this ISO week, each with the
+    office's demand, and the report deadline (default Friday 12:00 of the week). A draft
+    until issued; issued, it is fixed and the lead units are told."""
+
+    year = models.PositiveSmallIntegerField(_("ISO year"))
+    week = models.PositiveSmallIntegerField(_("ISO week"))
+    deadline = models.DateTimeField(_("report deadline"))
+    note = models.TextField(_("note"), blank=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-week"]
+        verbose_name = _("assignment sheet")
+        verbose_name_plural = _("assignment sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "week"], name="supervision_weeksheet_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+class WeekSheetItem(models.Model):
+    """An item on a week's sheet, with what the office demands of it this week."""
+
+    sheet = models.ForeignKey(
+        WeekSheet, on_delete=models.CASCADE, related_name="entries", verbose_name=_("sheet")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="week_entries", verbose_name=_("item")
+    )
+    demand = models.TextField(_("demand"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["sheet", "position", "id"]
+        verbose_name = _("item of an assignment sheet")
+        verbose_name_plural = _("items of assignment sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "item"], name="supervision_weeksheet_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.item}"
+
+
+class Bulletin(models.Model):
+    """A week's bulletin (周通报): the numbers compiled into ``data`` (never edited by hand),
+    the office's own text (intro, remarks), issued once; its .docx and PDF are made from
+    these on demand, so an issued bulletin prints the same every time."""
+
+    year = models.PositiveSmallIntegerField(_("ISO year"))
+    week = models.PositiveSmallIntegerField(_("ISO week"))
+    #: the compiled snapshot, ``pingyi-bulletin/1`` (selectors_weekly.compile_bulletin)
+    data = models.JSONField(_("compiled figures"), default=dict)
+    compiled_at = models.DateTimeField(_("compiled"))
+    intro = models.TextField(_("introduction"), blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    #: the words the archive searches: figures' names, comments, intro and remarks
+    text = models.TextField(_("searchable text"), blank=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-week"]
+        verbose_name = _("weekly bulletin")
+        verbose_name_plural = _("weekly bulletins")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "week"], name="supervision_bulletin_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
