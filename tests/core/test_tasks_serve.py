@@ -143,3 +143,20 @@ def test_a_consumer_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
     assert time.monotonic() - started < 5
     assert not h.running(pid)
     assert any("did not stop in 1 s: killed" in m for m in said), said
+
+
+@pytest.mark.redis
+def test_serve_runs_no_consumer_when_the_queue_is_on_redis(redis_url: str, tmp_path: Path) -> None:
+    """Scaled mode: the operator runs ``pingyi worker`` processes; serve starts none."""
+    data = h.migrated_folder(h.session_template(), tmp_path / "data")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = h.worker_env(data, PINGYI_WORKERS="1", REDIS_URL=redis_url, PINGYI_QUEUE_NAME="t-none")
+    server = h.start(["serve", "--port", str(port)], env, log)
+    try:
+        assert h.wait_for(lambda: _answers(port), 90, 0.3), log.read_text()
+        time.sleep(1)
+        assert h.consumer_of(server.pid) is None
+        assert not [p for p in h.children(server.pid) if "worker" in h.cmdline(p)]
+    finally:
+        assert h.stop(server) == 0, log.read_text()
