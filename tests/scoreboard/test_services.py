@@ -216,3 +216,46 @@ def test_on_time_share_is_computed_from_supervision_when_frozen(arena) -> None:
     results = json.loads(month.results_json)
     warned = {w["unit"] for w in results["warnings"] if w["indicator"] == "ontime"}
     assert warned == {"bb", "cc", "dd"}  # no reports, no value
+
+
+def test_notices_issued_in_the_month_are_counted_for_every_unit(arena) -> None:
+    from pingyi.supervision.models import Item, Notice, SupervisionList
+
+    services.add_indicator(
+        arena=arena,
+        key="notices",
+        name="督办单数",
+        weight=Decimal(10),
+        direction="lower",
+        method_name="rank",
+        source=Source.NOTICES,
+    )
+    the_list = SupervisionList.objects.create(
+        key="l", kind="tasks", name="清单", year=2026, assigned_on=dt.date(2026, 9, 1)
+    )
+    aa, bb = Unit.objects.get(code="aa"), Unit.objects.get(code="bb")
+    for number, (day, units) in enumerate(
+        [
+            (dt.date(2026, 10, 1), [aa]),
+            (dt.date(2026, 10, 31), [aa, bb]),
+            (dt.date(2026, 9, 30), [bb]),  # September: not this month's
+            (dt.date(2026, 11, 1), [bb]),  # November: not this month's
+        ]
+    ):
+        item = Item.objects.create(
+            supervision_list=the_list, number=str(number), title="事项", lead_unit=units[0]
+        )
+        notice = Notice.objects.create(item=item, colour="blue", issued_on=day)
+        notice.units.add(*units)
+    month = services.open_month(arena=arena, period="2026-10")
+    services.import_values(month=month, data=sheet(GOOD))
+    month = services.freeze_month(month=month)
+    counts = {
+        v.unit.code: v.value for v in Value.objects.filter(month=month, indicator__key="notices")
+    }
+    assert counts == {"aa": 2, "bb": 1, "cc": 0, "dd": 0}
+    results = json.loads(month.results_json)
+    assert not [w for w in results["warnings"] if w["indicator"] == "notices"]
+    # lower is better: cc and dd (0) share rank 1 → 100; bb rank 3 → 90; aa rank 4 → 85
+    points = {r["unit"]: r["indicators"]["notices"] for r in results["ranking"]}
+    assert points == {"aa": "85.00", "bb": "90.00", "cc": "100.00", "dd": "100.00"}

@@ -32,6 +32,7 @@ class Source(models.TextChoices):
     ON_TIME = "on_time", _("supervision: reports on time (%)")
     ON_TRACK = "on_track", _("supervision: items on track (%)")
     APPRAISAL = "appraisal", _("appraisal: the event's published score")
+    NOTICES = "notices", _("supervision: notices issued in the month")
 
 
 class MonthState(models.TextChoices):

@@ -5,6 +5,9 @@
   no value without a report;
 * ``on_track``: of the items the unit leads, the share (percent, 2 places) not overdue and
   not lagging on the month's last day; no value without an item;
+* ``notices``: how many supervision notices (any colour) were issued to the unit in the
+  month (:func:`pingyi.supervision.selectors_notices.notices_for_unit`); every unit has a
+  value, 0 included;
 * ``appraisal``: the unit's score in the published results of the indicator's appraisal
   event (the unit's code is its key there); no value if the event is not published or the
   unit is not in it.
@@ -25,6 +28,7 @@ from pingyi.appraisal.selectors_public import public_events
 from pingyi.orgs.models import Unit
 from pingyi.scoreboard.models import Indicator, Source
 from pingyi.supervision.selectors import statuses, unit_items, unit_on_time
+from pingyi.supervision.selectors_notices import notices_for_unit
 
 _CENT = Decimal("0.01")
 
@@ -58,6 +62,14 @@ def computed_values(
                 good = sum(s.status not in ("overdue", "lagging") for _, s in rows)
                 note = f"on_track {good}/{len(rows)} as of {day.isoformat()}"
                 out[unit.pk] = (_percent(good, len(rows)), note)
+    elif indicator.source == Source.NOTICES:
+        first = day.replace(day=1)
+        for unit in units:
+            count = notices_for_unit(unit).filter(issued_on__range=(first, day)).count()
+            out[unit.pk] = (
+                Decimal(count),
+                f"notices issued {first.isoformat()}..{day.isoformat()}",
+            )
     elif indicator.source == Source.APPRAISAL:
         scores = appraisal_scores(indicator.event_key)
         for unit in units:
