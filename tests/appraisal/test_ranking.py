@@ -569,3 +569,68 @@ def test_a_rank_worth_less_than_nothing_counts_as_it_is() -> None:
     last = out["tracks"][0]["ranking"][-1]
     assert (last["unit"], last["rank"], last["score"]) == ("u35", 36, "-5.00")
     assert reference(spec, [ballot]) == out
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ranking_cases(), st.data())
+def test_the_bundle_reader_refuses_exactly_what_the_ballot_rules_refuse(
+    tmp_path_factory: pytest.TempPathFactory,
+    case: tuple[dict[str, Any], list[tuple[str, list[str], str]]],
+    data: st.DataObject,
+) -> None:
+    """One ranking row of a valid bundle changed at random (a rank repeated, out of 1…m, 0,
+    not a number, a row dropped or doubled): the fast vectorised reader refuses the bundle
+    exactly when the ballot's rules (``check_ballot`` as a bundle reads it) refuse that
+    ballot, with the same code — it never lets a broken ranking through."""
+    from pingyi.appraisal.method.bundle import BALLOTS_FILE
+
+    params, ballots = case
+    raw = observation({"kind": "ranking"}, **params["method"])
+    raw["tracks"][0]["units"] = [{"key": u, "name": u} for u in params["units"]]
+    spec = parse_event(raw)
+    lines = ["ballot,panel,track,unit,item,value"]
+    by_ballot: list[list[dict[str, Any]]] = []
+    for i, (panel, order, _bound) in enumerate(ballots):
+        ranks = rows({u: r for r, u in enumerate(order, 1)})
+        by_ballot.append(ranks)
+        lines += [f"B{i},{panel},county,{r['unit']},rank,{r['value']}" for r in ranks]
+    target = data.draw(st.integers(1, len(lines) - 1))
+    ballot_no = int(lines[target].split(",")[0][1:])
+    change = data.draw(st.sampled_from(["dup", "high", "zero", "text", "drop", "double"]))
+    cells = lines[target].split(",")
+    n = len(params["units"])
+    new_value = {"dup": "1", "high": str(n), "zero": "0", "text": "x"}.get(change)
+    if change == "drop":
+        del lines[target]
+    elif change == "double":
+        lines.insert(target, lines[target])
+    else:
+        assert new_value is not None
+        lines[target] = ",".join([*cells[:5], new_value])
+    # the ballot as the rules see it
+    panel, _order, _bound = ballots[ballot_no]
+    scores = [
+        {
+            "track": "county",
+            "unit": c[3],
+            "item": "rank",
+            "value": int(c[5]) if c[5].isdigit() else c[5],
+        }
+        for c in (line.split(",") for line in lines[1:])
+        if c[0] == f"B{ballot_no}"
+    ]
+    try:
+        if scores:  # a ballot whose only row was dropped is no ballot at all
+            check_ballot(spec, panel, scores, allow_one_missing=True)
+        expected = None
+    except BallotError as exc:
+        expected = exc.code
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "event.json").write_text(dump_event_json(spec), encoding="utf-8")
+    (folder / BALLOTS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if expected is None:
+        read_bundle(folder)
+    else:
+        with pytest.raises(BundleError) as info:
+            read_bundle(folder)
+        assert info.value.code == expected, str(info.value)
