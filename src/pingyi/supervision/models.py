@@ -582,3 +582,96 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-W{self.week:02d}"
+
+
+# --- the on-site office (现场办公会, 点办理、批处理) -------------------------------------------
+
+
+class OnsiteMeeting(models.Model):
+    """An on-site office meeting (现场办公会): when, where, who chaired and who attended; its
+    problems (:class:`Problem`) become items of the year's important-problems list
+    (``onsite.py``)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    leader = models.CharField(_("chaired by"), max_length=100)
+    #: the attendees as the minutes list them (names and units, one per line)
+    attendees = models.TextField(_("attendees"), blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("on-site office meeting")
+        verbose_name_plural = _("on-site office meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemBatch(models.Model):
+    """One decision of the office for many similar problems (批处理): each member's item
+    records it and is then tracked and closed on its own."""
+
+    decision = models.TextField(_("decision"))
+    decided_by = models.CharField(_("decided by"), max_length=100)
+    decided_on = models.DateField(_("decided on"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = _("batch decision")
+        verbose_name_plural = _("batch decisions")
+
+    def __str__(self) -> str:
+        return f"{self.decided_on} {self.decision[:30]}"
+
+
+class Problem(models.Model):
+    """A problem raised at an on-site office meeting, and the item it became."""
+
+    meeting = models.ForeignKey(
+        OnsiteMeeting, on_delete=models.CASCADE, related_name="problems", verbose_name=_("meeting")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("raised by")
+    )
+    category = models.CharField(_("category"), max_length=100)
+    description = models.TextField(_("problem"))
+    decision = models.TextField(_("decision"), blank=True)
+    responsible_unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+    )
+    deadline_text = models.CharField(_("deadline as written"), max_length=200, blank=True)
+    item = models.OneToOneField(
+        Item,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problem",
+        verbose_name=_("item"),
+    )
+    batch = models.ForeignKey(
+        ProblemBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("batch decision"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"], name="supervision_problem_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.description[:40]}"
