@@ -9,6 +9,7 @@ import json
 import random
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -562,3 +563,47 @@ def test_property_a_unit_better_on_every_indicator_never_ranks_lower(
     results = tally(spec, ArenaValues(values))
     rank = {row.key: row.rank for row in results.ranking}
     assert rank["u0"] <= rank["u1"]
+
+
+def test_values_csv_as_spreadsheets_write_it_bom_crlf_quotes_spaces() -> None:
+    spec = parse_arena(arena([ind(method="raw")]))
+    text = '\ufeffunit,indicator,value\r\n"a", x ,"12.5"\r\n,,\r\nb,x, 7 \r\nc,exempt,1\r\n'
+    values = parse_values(text.encode("utf-8"), spec)
+    assert values.values == {("a", "x"): Decimal("12.5"), ("b", "x"): Decimal("7")}
+    assert values.exempt == frozenset({"c"})
+
+
+def test_values_csv_that_is_not_utf8_or_not_csv_is_refused() -> None:
+    spec = parse_arena(arena([ind()]))
+    with pytest.raises(ArenaError, match=r"values\.csv: is not UTF-8"):
+        parse_values("unit,indicator,value\na,x,1\nb,x,\xe9\n".encode("latin-1"), spec)
+    with pytest.raises(ArenaError, match=r"values\.csv row 2: is not valid CSV"):
+        parse_values('unit,indicator,value\n"a,x,1\n', spec)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('{"format": "pingyi-arena/1", "key": NaN}', "arena.json"),
+        ("[" * 100 + "]" * 100, "arena.json"),
+        ('{"format": "pingyi-arena/1", "key": "k\\u0000"}', "arena.json key"),
+        ('"just text"', "arena.json (top): must be a JSON object"),
+    ],
+)
+def test_hostile_arena_json_is_refused_with_where(text: str, where: str) -> None:
+    with pytest.raises(ArenaError) as caught:
+        load_arena_json(text.encode("utf-8"))
+    assert str(caught.value).startswith(where)
+
+
+def test_a_bundle_in_a_zip_folder_and_a_zip_missing_values(tmp_path: Path) -> None:
+    spec_obj, values_text = example()
+    with zipfile.ZipFile(tmp_path / "nested.zip", "w") as archive:
+        archive.writestr("month/arena.json", json.dumps(spec_obj))
+        archive.writestr("month/values.csv", values_text)
+    spec, values = read_bundle(tmp_path / "nested.zip")
+    assert spec.key == "2026-07-counties" and len(values.values) == 11
+    with zipfile.ZipFile(tmp_path / "half.zip", "w") as archive:
+        archive.writestr("arena.json", json.dumps(spec_obj))
+    with pytest.raises(ArenaError, match=r"^values\.csv: missing from the bundle"):
+        read_bundle(tmp_path / "half.zip")
