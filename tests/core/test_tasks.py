@@ -346,3 +346,46 @@ def test_worker_threads_are_checked(threads: str, tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"argument --threads: '{threads}': a whole number from 1 to 64" in result.stderr
     assert not (tmp_path / "data").exists()  # refused before anything was created
+
+
+def _consumer(tmp_path: Path, **options) -> tasks.PingyiConsumer:
+    queue = q.PingyiSqliteHuey("t", filename=str(tmp_path / "queue.sqlite3"), results=False)
+    return tasks.PingyiConsumer(queue, workers=1, heartbeat_seconds=0, max_delay=0.1, **options)
+
+
+def test_no_heartbeat_while_a_thread_is_down(tmp_path: Path) -> None:
+    """The beat says "the consumer runs tasks", not "the process exists": it is written only
+    while the scheduler and every worker thread are alive."""
+    consumer = _consumer(tmp_path)
+    consumer._beat_if_due()  # threads not started
+    assert tasks.last_beat(consumer.huey) is None
+    consumer.scheduler.start()
+    for _worker, thread in consumer.worker_threads:
+        thread.start()
+    try:
+        consumer._beat_if_due()
+        first = tasks.last_beat(consumer.huey)
+        assert first is not None and tasks.consumer_alive(consumer.huey)
+    finally:
+        consumer.stop_flag.set()
+        consumer.scheduler.join(5)
+        for _worker, thread in consumer.worker_threads:
+            thread.join(5)
+    time.sleep(0.01)
+    consumer._beat_if_due()
+    assert tasks.last_beat(consumer.huey) == first  # down: no new beat
+
+
+def test_an_embedded_consumer_stops_when_its_parent_is_gone(tmp_path: Path) -> None:
+    from huey.consumer import ConsumerStopped
+
+    consumer = _consumer(tmp_path, parent_pid=os.getppid() + 1)  # not our parent
+    consumer.scheduler.start()
+    for _worker, thread in consumer.worker_threads:
+        thread.start()
+    with pytest.raises(ConsumerStopped):
+        consumer.loop(time.monotonic())
+    assert consumer._graceful is True
+    assert not consumer.threads_alive()  # stopped, gracefully (joined)
+    alive = _consumer(tmp_path, parent_pid=os.getppid())
+    assert alive.loop(time.monotonic()) is not None  # its parent is there: it goes on
