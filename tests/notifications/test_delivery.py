@@ -143,8 +143,9 @@ def test_a_failing_robot_is_retried_with_backoff_then_given_up_and_logged(
     _unit_channel(unit_hualong, "wecom", robots)
     _notify(unit_hualong, "notice:1")
     now = timezone.now()
+    made = Message.objects.get().created
     waits = []
-    for _ in range(10):
+    for _ in range(40):
         delivery.deliver_due(now)
         m = Message.objects.get()
         if m.state == MessageState.FAILED:
@@ -153,12 +154,15 @@ def test_a_failing_robot_is_retried_with_backoff_then_given_up_and_logged(
         waits.append(m.next_attempt_at - now)
         now = m.next_attempt_at
     m = Message.objects.get()
-    assert m.state == MessageState.FAILED and m.attempts == 6
-    assert waits == [timedelta(minutes=n) for n in (1, 2, 4, 8, 16)]
+    # a robot unreachable for a day: 1, 2, 4, 8, 16, 32 minutes, then hourly for 24 hours
+    assert waits[:7] == [timedelta(minutes=n) for n in (1, 2, 4, 8, 16, 32, 60)]
+    assert set(waits[6:]) == {timedelta(hours=1)}
+    assert m.state == MessageState.FAILED and m.attempts == 29
+    assert timedelta(hours=23) < now - made <= timedelta(hours=24)
     attempts = list(DeliveryAttempt.objects.order_by("at"))
-    assert len(attempts) == 6 and not any(a.ok for a in attempts)
+    assert len(attempts) == 29 and not any(a.ok for a in attempts)
     assert all(("HTTP 500" if mode == "500" else "93000") in a.error for a in attempts)
-    assert "given up after 6 attempts" in caplog.text
+    assert "given up after 29 attempts" in caplog.text
 
 
 def test_a_robot_that_times_out_is_retried(

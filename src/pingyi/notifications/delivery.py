@@ -257,7 +257,7 @@ def deliver_channel(channel_id: int, now: datetime) -> int:
 def _failed(channel: Channel, messages: list[Message], outcome: Outcome, now: datetime) -> None:
     for m in messages:
         attempts = m.attempts + 1
-        if attempts >= robots.MAX_ATTEMPTS:
+        if robots.gives_up(m.created, attempts, now):
             Message.objects.filter(pk=m.pk).update(
                 state=MessageState.FAILED, attempts=attempts, claim="", lease_until=None
             )

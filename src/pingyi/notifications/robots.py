@@ -24,7 +24,7 @@ import hmac
 import json
 import urllib.parse
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from pingyi.core.pure.i18n import gettext as _
 
@@ -54,13 +54,22 @@ LIMITS: dict[str, Limits] = {
     EMAIL: Limits(per_minute=None, per_second=None, max_bytes=100_000),
 }
 
-#: attempts before a message is given up (failed): waits of 1, 2, 4, 8, 16 minutes between
-MAX_ATTEMPTS = 6
+#: how long a message is retried before it is given up (failed): a robot or a mail server
+#: unreachable for a night (an intranet proxy down, a chat app's outage) still delivers in
+#: the morning; after a whole day the office decides (the delivery log's "Send again")
+GIVE_UP_AFTER = timedelta(hours=24)
 
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: 1, 2, 4, 8 … minutes (≤ 1 hour)."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def gives_up(created: datetime, attempts: int, now: datetime) -> bool:
+    """Whether the ``attempts``-th failure of a message made at ``created`` gives it up: when
+    the next attempt would come more than :data:`GIVE_UP_AFTER` after it was made (waits of 1,
+    2, 4, 8, 16, 32 minutes, then every hour: 29 attempts in 24 hours)."""
+    return now + backoff(attempts) - created > GIVE_UP_AFTER
 
 
 class WebhookProblem(ValueError):
