@@ -88,3 +88,29 @@ def test_a_liaison_sees_its_own_unit_only(imported, liaison_a, liaison_b) -> Non
 def test_odd_queries_fall_back_instead_of_failing(imported, office_user) -> None:
     for query in ("?year=abc", "?month=13", "?year=99999999999", "?year=1999&month=0"):
         assert client_for(office_user).get(reverse("targets:table") + query).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/targets/", ["全年目标（全年红）", "超进度", "达进度", "欠进度", "全年红", "序时进度"]),
+        ("/targets/import/", ["导入全年目标表", "目标表（.xlsx）"]),
+        ("/pipeline/", ["三个一批项目推进", "履约率", "开工率", "投产率", "滞后", "按期推进"]),
+        ("/pipeline/import/", ["导入项目推进表", "项目表（.xlsx）"]),
+    ],
+)
+def test_the_pages_are_chinese_on_the_demo(office_user, path, words) -> None:
+    from pingyi.orgs.demo import load_demo_units
+    from pingyi.pipeline.demo import load_demo_projects
+    from pingyi.targets.demo import load_demo_targets
+    from tests.test_translations import english_leaks
+
+    load_demo_units()
+    load_demo_targets()
+    load_demo_projects()
+    client = client_for(office_user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-CN,zh;q=0.9"
+    html = client.get(path).content.decode()
+    for word in words:
+        assert word in html, word
+    assert not english_leaks(html), english_leaks(html)
