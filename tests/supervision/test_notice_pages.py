@@ -238,6 +238,28 @@ def test_the_item_page_lists_its_notices_for_whoever_may_read_them(world) -> Non
     assert world["red"].number not in body
 
 
+def test_what_waits_counts_notices_to_answer_and_replies_to_decide(world) -> None:
+    """A liaison's red notice waits for it until it replies (again after a return); the
+    reply then waits for the office until it decides."""
+
+    def waits(role: str) -> list[str]:
+        page = as_(world[role]).get(reverse("supervision:unit_home"))
+        return [str(w.what) for w in page.context["waiting"]]
+
+    assert waits("liaison_a").count("待回复的督办单") == 1
+    assert "待回复的督办单" not in waits("liaison_b")  # the blue one asks no reply
+    assert "待审核的督办回复" not in waits("office")
+    answer = reply(world)
+    assert "待回复的督办单" not in waits("liaison_a")
+    assert waits("office").count("待审核的督办回复") == 1
+    as_(world["office"]).post(
+        action("notice_decide", world["red"]),
+        {"id": answer.pk, "action": "return", "reason": "措施不具体"},
+    )
+    assert "待审核的督办回复" not in waits("office")
+    assert waits("liaison_a").count("待回复的督办单") == 1
+
+
 def test_the_home_page_counts_open_notices_by_colour(world) -> None:
     body = as_(world["office"]).get("/").content.decode()
     assert reverse("supervision:notice_board") in body

@@ -9,7 +9,7 @@ from django.db.models import Max, Q, QuerySet
 
 from pingyi.core.models import AuditEntry
 from pingyi.orgs.models import Unit
-from pingyi.supervision.models import Notice, NoticeColour, ReplyState
+from pingyi.supervision.models import Notice, NoticeColour, NoticeReply, ReplyState
 
 #: within one day: by list, then item number (its place in the list), then colour
 _COLOUR_ORDER = {NoticeColour.BLUE: 0, NoticeColour.YELLOW: 1, NoticeColour.RED: 2}
@@ -155,3 +155,24 @@ def notices_of_item(item: Any, user: Any) -> list[Notice]:
     """An item's notices the account may read, newest first."""
     rows = notices_for_user(user).filter(item=item).order_by("-issued_on", "-pk")
     return list(rows)
+
+
+def pending_replies() -> QuerySet[NoticeReply]:
+    """Replies to notices awaiting the office's decision, oldest first."""
+    return (
+        NoticeReply.objects.filter(state=ReplyState.PENDING)
+        .select_related("notice__item__supervision_list")
+        .order_by("created_at", "pk")
+    )
+
+
+def to_answer(unit: Unit) -> list[Notice]:
+    """The unit's open red notices it still has to answer: no reply awaiting the office and
+    none accepted (a returned reply is answered again)."""
+    answered = NoticeReply.objects.filter(
+        state__in=(ReplyState.PENDING, ReplyState.ACCEPTED)
+    ).values("notice_id")
+    rows = _with_item(
+        notices_for_unit(unit).filter(colour=NoticeColour.RED, closed_on__isnull=True)
+    ).exclude(pk__in=answered)
+    return list(rows.order_by("issued_on", "pk"))

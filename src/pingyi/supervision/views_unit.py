@@ -512,6 +512,17 @@ def _what_waits(user: Any, today: date) -> tuple[list[tuple[Item, Any]], list[Wa
                 "item__supervision_list"
             )
         )
+    # notices (issue 12): the office decides the replies; a liaison answers its red notices
+    if is_office(user):
+        waiting.extend(
+            Waiting(r.notice.item, _("Reply to a notice to decide"), r.text)
+            for r in selectors_notices.pending_replies()
+        )
+    elif is_unit_liaison(user) and getattr(user, "unit", None) is not None:
+        waiting.extend(
+            Waiting(n.item, _("Supervision notice to answer"), n.number or "")
+            for n in selectors_notices.to_answer(user.unit)
+        )
     return rows, waiting
 
 
