@@ -259,3 +259,47 @@ def test_notices_issued_in_the_month_are_counted_for_every_unit(arena) -> None:
     # lower is better: cc and dd (0) share rank 1 → 100; bb rank 3 → 90; aa rank 4 → 85
     points = {r["unit"]: r["indicators"]["notices"] for r in results["ranking"]}
     assert points == {"aa": "85.00", "bb": "90.00", "cc": "100.00", "dd": "100.00"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_freezes_at_once_freeze_the_month_once(arena, monkeypatch) -> None:
+    """Two clerks press 冻结 at the same moment: the month's row is locked first, so the
+    second sees it frozen and writes nothing. Each request is held just after taking the lock
+    until the other arrives (or 1 s passes): without the lock both would pass the state check
+    and both would write the bundle."""
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    month = services.open_month(arena=arena, period="2026-10")
+    services.import_values(month=month, data=sheet(GOOD))
+    barrier = threading.Barrier(2)
+    locked = services._locked
+
+    def held(month: Any) -> Any:
+        row = locked(month)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+        return row
+
+    monkeypatch.setattr(services, "_locked", held)
+    answers: list[str] = []
+
+    def press() -> None:
+        try:
+            services.freeze_month(month=month)
+            answers.append("frozen")
+        except StateError:
+            answers.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == ["frozen", "refused"]
+    assert AuditEntry.objects.filter(action="scoreboard.month.frozen").count() == 1
