@@ -128,3 +128,15 @@ def test_the_batch_comes_from_the_column_the_title_or_the_command(units) -> None
     assert summary.batches == ["第13期"]
     refused = read_project_sheet(no_batch, batch="明年")
     assert any("not like 第14期" in p for p in refused.problems)
+
+
+def test_two_imports_at_once_refuse_the_loser_in_words(units, monkeypatch) -> None:
+    from django.db import IntegrityError
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(Project.objects, "update_or_create", clash)
+    with pytest.raises(ImportRefused, match="ran at the same time"):
+        projects_import(read_project_sheet(project_book()))
+    assert Project.objects.count() == 0

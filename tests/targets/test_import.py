@@ -204,3 +204,33 @@ def test_a_rate_or_share_column_is_not_the_actual() -> None:
     assert sheet.has_actuals and sheet.month == 9
     assert sheet.problems and all(", cell G" in p for p in sheet.problems), sheet.problems
     assert any("“正向” is not a number" in p for p in sheet.problems)
+
+
+def test_a_sheet_longer_than_read_is_refused_not_cut(units) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from pingyi.core.pure.officesheet import MAX_COLUMNS, MAX_ROWS
+
+    for row, column, cell in ((MAX_ROWS + 1, 3, "C5001"), (5, MAX_COLUMNS + 1, "BI5")):
+        book = load_workbook(io.BytesIO(target_book()))
+        book.active.cell(row, column, "另一个指标")
+        buffer = io.BytesIO()
+        book.save(buffer)
+        sheet = read_target_sheet(buffer.getvalue())
+        assert sheet.rows == [] and cell in sheet.problems[0], sheet.problems
+        with pytest.raises(ImportRefused):
+            targets_import(sheet, year=2026, month=None)
+    assert YearTarget.objects.count() == 0
+
+
+def test_two_imports_at_once_refuse_the_loser_in_words(units, monkeypatch) -> None:
+    from django.db import IntegrityError
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(YearTarget.objects, "update_or_create", clash)
+    with pytest.raises(ImportRefused, match="ran at the same time"):
+        targets_import(read_target_sheet(target_book()), year=2026, month=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pingyi.core.audit import audit_log
@@ -65,6 +65,17 @@ def projects_import(sheet: ProjectSheet, *, actor: str | None = None) -> ImportS
         resolved.append((unit, row))
     if errors:
         raise ImportRefused(errors)
+    try:
+        return _write(sheet, resolved, actor=actor)
+    except IntegrityError:  # another import created the same rows a moment before
+        raise ImportRefused(
+            [_("Another import of these projects ran at the same time; import again.")]
+        ) from None
+
+
+def _write(
+    sheet: ProjectSheet, resolved: list[tuple[Unit, ProjectRow]], *, actor: str | None
+) -> ImportSummary:
     created = updated = 0
     with transaction.atomic():
         for order, (unit, row) in enumerate(resolved):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pingyi.core.audit import audit_log
@@ -93,6 +93,22 @@ def targets_import(
         resolved.append((unit, row))
     if errors:
         raise ImportRefused(errors)
+    try:
+        return _write(sheet, resolved, year=year, month=month, actor=actor)
+    except IntegrityError:  # another import created the same rows a moment before
+        raise ImportRefused(
+            [_("Another import of these targets ran at the same time; import again.")]
+        ) from None
+
+
+def _write(
+    sheet: TargetSheet,
+    resolved: list[tuple[Unit, TargetRow]],
+    *,
+    year: int,
+    month: int | None,
+    actor: str | None,
+) -> ImportSummary:
     created = updated = actuals = 0
     with transaction.atomic():
         for order, (unit, row) in enumerate(resolved):

@@ -157,8 +157,15 @@ def open_grid(data: bytes, file_name: str = "") -> tuple[Grid | None, str | None
         ws = workbook.worksheets[0]
         grid = Grid(sheet_name=ws.title)
         for (row, column), cell in ws._cells.items():
-            if row <= MAX_ROWS and column <= MAX_COLUMNS and cell.value not in (None, ""):
-                grid.values[(row, column)] = cell.value
+            if cell.value in (None, ""):
+                continue
+            if row > MAX_ROWS or column > MAX_COLUMNS:
+                # never a silent half: a sheet longer or wider than read is refused
+                return None, _(
+                    "The sheet has a value in cell %(cell)s, beyond the %(rows)s rows and "
+                    "%(columns)s columns read; split the sheet or delete what lies beyond."
+                ) % {"cell": cell_ref(row, column), "rows": MAX_ROWS, "columns": MAX_COLUMNS}
+            grid.values[(row, column)] = cell.value
         for merged in ws.merged_cells.ranges:
             top_left = grid.values.get((merged.min_row, merged.min_col))
             for r in range(merged.min_row, min(merged.max_row, MAX_ROWS) + 1):
