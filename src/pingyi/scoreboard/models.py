@@ -135,3 +135,23 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator_id}: {self.value}"
+
+
+class BoardSetting(models.Model):
+    """Whether the office has published one of the wall boards (docs/scoreboard.md, "Boards").
+
+    The arena board is public by its published months alone; every other board
+    (notices, targets, pipeline, weekly) shows on the public page only while its row
+    says ``public``. No row: not public.
+    """
+
+    key = models.CharField(_("board"), max_length=20, unique=True)
+    public = models.BooleanField(_("public"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("board setting")
+        verbose_name_plural = _("board settings")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {'public' if self.public else 'office only'}"
