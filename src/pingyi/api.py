@@ -24,6 +24,7 @@ from pingyi.core.api_answers import json_refusal, parse_json_body
 from pingyi.core.pure.strict_json import JsonInputError
 from pingyi.supervision.api import router as supervision_router
 from pingyi.supervision.api_notices import router as notices_router
+from pingyi.supervision.api_weekly import router as weekly_router
 
 
 class StrictParser(Parser):
@@ -47,6 +48,7 @@ api = NinjaAPI(
 api.add_router("/", appraisal_router)
 api.add_router("/", supervision_router)
 api.add_router("/", notices_router)
+api.add_router("/", weekly_router)
 
 
 @api.exception_handler(JsonInputError)

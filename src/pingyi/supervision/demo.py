@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pingyi.supervision import selectors, services
 from pingyi.supervision.demo_notices import load_demo_notices
+from pingyi.supervision.demo_weekly import load_demo_weekly
 from pingyi.supervision.method.status import occurrence_before
 from pingyi.supervision.models import Item, SupervisionList
 from pingyi.supervision.services import ItemRow, ListSpec
@@ -389,4 +390,5 @@ def load_demo_list(today: date | None = None) -> str:
     if summary.supervision_list is not None:  # always: not a dry run
         _history(summary.supervision_list, today)
         load_demo_notices(today)  # the sweeps of the last 10 working days (demo_notices.py)
+        load_demo_weekly(today)  # last week's sheet and bulletin, this week's sheet
     return f"{len(summary.items)} supervision items"

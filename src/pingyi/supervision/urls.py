@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pingyi.supervision import views, views_notices, views_office, views_unit
+from pingyi.supervision import views, views_notices, views_office, views_unit, views_weekly
 
 app_name = "supervision"
 urlpatterns = [
@@ -27,6 +27,12 @@ urlpatterns = [
         views_notices.attachment,
         name="notice_attachment",
     ),
+    # the weekly cycle (views_weekly.py), before an item's page: "weekly/2026-W41/" is no item
+    path("weekly/", views_weekly.index, name="week_index"),
+    path("weekly/<str:week>/", views_weekly.week_page, name="week"),
+    path("weekly/<str:week>/review/", views_weekly.review, name="week_review"),
+    path("weekly/<str:week>/bulletin/", views_weekly.bulletin, name="bulletin"),
+    path("weekly/<str:week>/bulletin.<str:fmt>", views_weekly.bulletin_file, name="bulletin_file"),
     path("<str:key>/<str:number>/", views.item_detail, name="item_detail"),
     path("<str:key>/<str:number>/report/", views_unit.report_new, name="report_new"),
     path("<str:key>/<str:number>/extension/", views_unit.extension_new, name="extension_new"),
