@@ -112,6 +112,7 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/arena/office/counties/", "office", PHONE, "form select[name=method]"),
     ("/arena/office/counties/2026-11/", "office", DESKTOP, ".arena-table"),
     ("/arena/office/counties/2026-11/", "leader", PHONE, ".arena-table"),
+    ("/arena/office/counties/2026-12/", "office", PHONE, "form input[type=file]"),
     # meetings
     ("/meeting/", "office", DESKTOP, "main h1"),
     ("/meeting/", "leader", PHONE, "main h1"),

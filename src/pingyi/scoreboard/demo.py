@@ -1,5 +1,5 @@
 """The demo's monthly arena: 县区擂台赛 over the counties' group, October 2026 frozen and
-published, November 2026 frozen and published against it (so ▲▼ show)."""
+published, November 2026 frozen and published against it (so ▲▼ show), December open."""
 
 from __future__ import annotations
 
@@ -72,4 +72,15 @@ def load_demo_arena() -> str:
             month.exempt.add(Unit.objects.get(code="shifanqu"))  # 新设示范区: 免于黑榜
         services.freeze_month(month=month, actor="demo")
         services.publish_month(month=month, actor="demo")
-    return f"arena: {arena.name}, 2026-10 and 2026-11 published"
+    # December is being filled in: open, the first two counties' investment entered
+    december = services.open_month(arena=arena, period="2026-12", actor="demo")
+    for code, value in (("hualong", "9.6"), ("puyang", "7.9")):
+        if code in units:
+            services.set_value(
+                month=december,
+                unit=units[code],
+                indicator=items["invest"],
+                value=Decimal(value),
+                actor="demo",
+            )
+    return f"arena: {arena.name}, 2026-10 and 2026-11 published, 2026-12 open"
