@@ -37,6 +37,9 @@ def test_lagging_is_past_the_planned_date_without_it() -> None:
     # neither started nor producing, both past: lags on its start (the earlier stage)
     both = project("1", (None, D(2026, 3, 1), D(2026, 9, 1)))
     assert lag(both, T).reason == Stage.STARTED and lag(both, T).planned == D(2026, 3, 1)
+    # no planned start, production past and missing: lags on its production
+    no_plan = project("1", (None, None, D(2026, 9, 1)))
+    assert lag(no_plan, T).reason == Stage.PRODUCING and lag(no_plan, T).planned == D(2026, 9, 1)
     # no planned dates: never lagging
     assert lag(project("1"), T) is None
     assert lag(project("1", actual=(D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1))), T) is None

@@ -7,9 +7,9 @@ day T**: an actual date after T has not happened yet.
 
 - a project *has reached* a stage when its actual date of that stage is on or before T;
 - it is **lagging** when its planned start is before T and it has not started (reason
-  ``start``), or it has started and its planned production is before T and it is not producing
-  (reason ``production``); one reason a project, the earlier stage first (a project that has
-  not started lags on its start even when its production date has passed too);
+  ``started``), or its planned production is before T and it is not producing (reason
+  ``producing``); one reason a project, the earlier stage first (a project that has not
+  started lags on its start even when its production date has passed too);
 - for a group of projects (a unit, a batch, a unit in a batch):
   - counts and investment of all projects and of those that reached each stage;
   - **履约率** = signed projects that started / signed projects;
@@ -62,10 +62,8 @@ def lag(project: Dates, day: dt.date) -> Lag | None:
     """Whether the project is lagging on ``day`` and why (see the module)."""
     for stage in (Stage.STARTED, Stage.PRODUCING):
         planned = project.planned.get(stage)
-        if not project.reached(stage, day):
-            if planned is not None and planned < day:
-                return Lag(stage, planned)
-            return None  # not started yet and not due: production cannot lag before the start
+        if not project.reached(stage, day) and planned is not None and planned < day:
+            return Lag(stage, planned)
     return None
 
 
