@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
+        from pingyi.core import exports  # noqa: F401, PLC0415 (its tasks join the queue in every process)
         from pingyi.core.audit import sm3_available  # noqa: PLC0415 (apps are ready only here)
 
         if not sm3_available():

@@ -47,3 +47,42 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash[:12]}"
+
+
+def _export_path(instance: ExportJob, filename: str) -> str:
+    # under the data folder's uploads (MEDIA_ROOT): exports/<job id>/<name>
+    return f"exports/{instance.pk}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A long export run by the task queue instead of holding a page (``core/exports.py``):
+    the page that asked for it shows its progress and, when done, the file."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict)
+    title = models.CharField(_("title"), max_length=200)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("asked by")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
+    file = models.FileField(_("file"), upload_to=_export_path, max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created = models.DateTimeField(_("asked"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return self.title

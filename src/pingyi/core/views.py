@@ -8,7 +8,8 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import cache_control, never_cache
@@ -57,3 +58,35 @@ def _favicon_bytes() -> bytes:
 def favicon(request: HttpRequest) -> HttpResponse:
     """``/favicon.ico``, which browsers ask for by themselves (pages also link the SVG icon)."""
     return HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+
+
+@login_required
+@never_cache
+@require_safe
+def export(request: HttpRequest, pk: str) -> HttpResponseBase:
+    """A long export's page (``core/exports.py``): its state, refreshed by the page itself
+    until the file is ready; ``?download=1`` the file; ``?format=json`` the state. Only the
+    account that asked (or the office) sees it; another answers 404, as a missing one."""
+    from pingyi.core.models import ExportJob  # noqa: PLC0415 (models need the app registry)
+
+    job = ExportJob.objects.filter(pk=pk).first() if _is_uuid(pk) else None
+    if job is None or (job.requested_by_id != request.user.pk and not is_office(request.user)):
+        raise Http404
+    if request.GET.get("format") == "json":
+        return JsonResponse({"state": job.state, "error": job.error})
+    if request.GET.get("download") and job.state == ExportJob.State.DONE and job.file:
+        return FileResponse(
+            job.file.open("rb"), as_attachment=True, filename=job.filename,
+            content_type=job.content_type,
+        )
+    return render(request, "core/export.html", {"job": job})
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid  # noqa: PLC0415 (only this check needs it)
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

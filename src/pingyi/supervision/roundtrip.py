@@ -28,11 +28,12 @@ from openpyxl.utils import get_column_letter
 
 from pingyi.orgs.models import Unit
 from pingyi.supervision import selectors, services
-from pingyi.supervision.errors import ImportRefused
+from pingyi.supervision.errors import ImportRefused, NotFound
 from pingyi.supervision.models import Report, ReportState, SupervisionList
 
 #: a filled sheet larger than this is refused unread (as a list sheet)
 MAX_BYTES = 30 * 2**20
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: what the workbook may unpack to (a zip bomb unpacks to far more)
 MAX_UNCOMPRESSED = 200 * 2**20
 
@@ -62,6 +63,24 @@ _PERCENT_WORDS = ("完成进度（%）", "完成进度(%)", "完成进度", "进
 _TEXT_WORDS = ("进展情况", "工作进展", "进展")
 _DATE_WORDS = ("报送日期", "报送时间", "填报日期")
 _ISO = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?")
+
+
+#: a list with more items than this is exported by the task queue, not while the page waits
+#: (a 2,000-item list takes about 5 s: docs/performance.md)
+EXPORT_INLINE_ITEMS = 300
+
+
+def list_workbook_export(params: dict[str, Any]) -> tuple[bytes, str, str]:
+    """The queue's builder of ``list_workbook`` (``core/exports.py``): params ``list``,
+    ``day`` (ISO) and ``unit`` (a code or "")."""
+    the_list = SupervisionList.objects.filter(key=params.get("list", "")).first()
+    if the_list is None:
+        raise NotFound(_("no list %(key)s") % {"key": params.get("list", "")})
+    code = params.get("unit") or ""
+    unit = Unit.objects.filter(code=code).first() if code else None
+    data = list_workbook(the_list, date.fromisoformat(params["day"]), unit)
+    name = f"{the_list.name}-{unit.name}.xlsx" if unit else f"{the_list.name}.xlsx"
+    return data, name, XLSX_TYPE
 
 
 def list_workbook(supervision_list: SupervisionList, day: date, unit: Unit | None = None) -> bytes:

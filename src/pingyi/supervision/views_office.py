@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from pingyi.core.exports import export_request, job_url
 from pingyi.orgs.models import Unit
 from pingyi.supervision import roundtrip, selectors, services
 from pingyi.supervision.errors import ImportRefused
@@ -378,7 +379,18 @@ def list_export(request: HttpRequest, key: str) -> HttpResponse:
     ``?unit=CODE``: only that unit's items (lead or co-unit), for the unit to fill."""
     the_list = get_object_or_404(SupervisionList, key=key)
     unit = _unit_or_404(request.GET.get("unit", ""))
-    data = roundtrip.list_workbook(the_list, timezone.localdate(), unit)
+    today = timezone.localdate()
+    if the_list.items.count() > roundtrip.EXPORT_INLINE_ITEMS:
+        # seconds of work: the queue makes it, the job's page shows it when it is ready
+        job = export_request(
+            kind="supervision.list_xlsx",
+            params={"list": the_list.key, "day": today.isoformat(),
+                    "unit": unit.code if unit else ""},
+            title=_("%(list)s (.xlsx)") % {"list": the_list.name},
+            user=request.user,
+        )
+        return redirect(job_url(job))
+    data = roundtrip.list_workbook(the_list, today, unit)
     name = f"{the_list.name}-{unit.name}.xlsx" if unit else f"{the_list.name}.xlsx"
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
