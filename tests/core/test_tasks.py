@@ -389,3 +389,24 @@ def test_an_embedded_consumer_stops_when_its_parent_is_gone(tmp_path: Path) -> N
     assert not consumer.threads_alive()  # stopped, gracefully (joined)
     alive = _consumer(tmp_path, parent_pid=os.getppid())
     assert alive.loop(time.monotonic()) is not None  # its parent is there: it goes on
+
+
+def test_a_worker_without_its_redis_says_so_in_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    data = h.migrated_folder(h.session_template(), tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "pingyi", "worker"],
+        env=h.worker_env(data, REDIS_URL="redis://127.0.0.1:1/0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "pingyi: cannot reach the task queue (redis 127.0.0.1:1/0 name pingyi)"
+    )

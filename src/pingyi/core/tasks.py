@@ -37,6 +37,8 @@ from huey import Huey
 from huey.constants import EmptyData
 from huey.consumer import Consumer
 
+from pingyi.core.commandline import CliError
+
 HEARTBEAT_KEY = "pingyi:consumer:heartbeat"
 HEARTBEAT_SECONDS = 30.0
 #: A heartbeat older than this means no consumer is running (three missed beats).
@@ -173,6 +175,11 @@ def run_worker(*, workers: int | None = None, embedded: bool = False) -> int:
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before prctl took effect
             return 0
+    try:
+        queue.storage.queue_size()  # reachable (Redis), or created and readable (SQLite)
+    except Exception as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CliError(f"cannot reach the task queue ({describe(queue)}): {detail}", 1) from exc
     names = load_task_modules()
     heartbeat = float(os.environ.get("PINGYI_QUEUE_HEARTBEAT_SECONDS") or HEARTBEAT_SECONDS)
     consumer = PingyiConsumer(queue, parent_pid=parent, heartbeat_seconds=heartbeat, **options)
