@@ -1,6 +1,13 @@
 from django.urls import path
 
-from pingyi.supervision import views, views_notices, views_office, views_unit, views_weekly
+from pingyi.supervision import (
+    views,
+    views_notices,
+    views_office,
+    views_onsite,
+    views_unit,
+    views_weekly,
+)
 
 app_name = "supervision"
 urlpatterns = [
@@ -13,6 +20,13 @@ urlpatterns = [
     path("office/lists/<str:key>/roundtrip/", views_office.list_roundtrip, name="office_roundtrip"),
     path("office/lists/<str:key>/export.xlsx", views_office.list_export, name="office_export"),
     path("mine/", views_unit.unit_home, name="unit_home"),
+    # the on-site office (views_onsite.py), before an item's page
+    path("onsite/", views_onsite.index, name="onsite_index"),
+    path("onsite/new/", views_onsite.meeting_new, name="onsite_new"),
+    path("onsite/<int:pk>/", views_onsite.meeting_detail, name="onsite_meeting"),
+    path("onsite/<int:pk>/minutes.docx", views_onsite.minutes, name="onsite_minutes"),
+    path("onsite/problems/<int:pk>/", views_onsite.problem_detail, name="onsite_problem"),
+    path("onsite/problems/<int:pk>/batch/", views_onsite.batch, name="onsite_batch"),
     # notices (views_notices.py), before an item's page: "notices/mine/" is no item
     path("notices/", views_notices.board, name="notice_board"),
     path("notices/sweep/", views_notices.sweep, name="notice_sweep"),
