@@ -22,9 +22,11 @@ from pingyi import __version__
 from pingyi.appraisal.api import router as appraisal_router
 from pingyi.core.api_answers import json_refusal, parse_json_body
 from pingyi.core.pure.strict_json import JsonInputError
+from pingyi.pipeline.api import router as pipeline_router
 from pingyi.supervision.api import router as supervision_router
 from pingyi.supervision.api_notices import router as notices_router
 from pingyi.supervision.api_weekly import router as weekly_router
+from pingyi.targets.api import router as targets_router
 
 
 class StrictParser(Parser):
@@ -49,6 +51,8 @@ api.add_router("/", appraisal_router)
 api.add_router("/", supervision_router)
 api.add_router("/", notices_router)
 api.add_router("/", weekly_router)
+api.add_router("/", targets_router)
+api.add_router("/", pipeline_router)
 
 
 @api.exception_handler(JsonInputError)

@@ -60,3 +60,26 @@ def test_readers_and_liaisons(imported, leader_user, viewer_user, liaison_a, lia
     assert "智能装备产业园" in body and "冷链物流仓储中心" not in body
     body = client_for(liaison_b).get(reverse("pipeline:table")).content.decode()
     assert "冷链物流仓储中心" in body and "智能装备产业园" not in body
+
+
+def test_the_api_reads_like_the_command_line(imported, office_user, liaison_a, client) -> None:
+    import datetime as dt
+    import json
+
+    from pingyi.pipeline.selectors import pipeline_document
+
+    answer = client_for(office_user).get("/api/v1/pipeline?today=2026-10-15")
+    assert answer.status_code == 200
+    expected = json.loads(json.dumps(pipeline_document(dt.date(2026, 10, 15))))
+    assert answer.json() == expected
+    assert [p["name"] for p in expected["projects"] if p["lagging"]] == ["冷链物流仓储中心"]
+    mine = client_for(liaison_a).get("/api/v1/pipeline?today=2026-10-15").json()
+    assert {p["unit"] for p in mine["projects"]} == {"hualong"}
+    assert [u["unit"] for u in mine["units"]] == ["hualong"]
+    assert client.get("/api/v1/pipeline").status_code == 401
+    for query in ("?today=2026-13-01", "?today=tomorrow", "?today=2026-1-1"):
+        refused = client_for(office_user).get(
+            "/api/v1/pipeline" + query, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert refused.status_code == 422 and "is not a date" in refused.json()["detail"]
+        assert refused.json()["code"] == "invalid"

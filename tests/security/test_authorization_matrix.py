@@ -561,6 +561,11 @@ CASES: list[Case] = [
     ),
     # the supervision API: any account, by session or HTTP Basic; a liaison of another unit
     # gets 404 for an item, report, extension or closure it may not see (as if missing)
+    # year targets and projects (issue 14): any account reads (a liaison its unit's rows)
+    Case("api:targets", expect(200, anonymous=401)),
+    Case("api:targets", expect(422, anonymous=401), query="month=13", label="bad month"),
+    Case("api:pipeline", expect(200, anonymous=401)),
+    Case("api:pipeline", expect(422, anonymous=401), query="today=2026-02-30", label="bad day"),
     Case("api:list_lists", expect(200, anonymous=401)),
     Case("api:get_list", expect(200, anonymous=401, liaison_b=404), {"key": "@list:hualong"}),
     Case("api:get_list", expect(404, anonymous=401), {"key": "no-such-list"}),

@@ -114,3 +114,26 @@ def test_the_pages_are_chinese_on_the_demo(office_user, path, words) -> None:
     for word in words:
         assert word in html, word
     assert not english_leaks(html), english_leaks(html)
+
+
+def test_the_api_reads_like_the_command_line(imported, office_user, liaison_b, client) -> None:
+    from pingyi.targets.selectors import targets_document
+
+    answer = client_for(office_user).get("/api/v1/targets?year=2026")
+    assert answer.status_code == 200
+    assert answer.json() == json_roundtrip(targets_document(2026))
+    assert [u["unit"] for u in answer.json()["units"]] == ["hualong", "puyang"]
+    # a liaison: its own unit only
+    mine = client_for(liaison_b).get("/api/v1/targets").json()
+    assert [u["unit"] for u in mine["units"]] == ["puyang"]
+    assert client.get("/api/v1/targets").status_code == 401
+    for query, status in (("?month=13", 422), ("?year=1999", 422), ("?year=abc", 422)):
+        refused = client_for(office_user).get("/api/v1/targets" + query)
+        assert refused.status_code == status, (query, refused.content)
+        assert "detail" in refused.json()
+
+
+def json_roundtrip(document):
+    import json
+
+    return json.loads(json.dumps(document))

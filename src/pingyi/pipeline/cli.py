@@ -98,8 +98,7 @@ def cmd_pipeline_list(args: argparse.Namespace) -> int:
 
     from pingyi.pipeline import selectors  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.pipeline.labels import LAG_LABELS  # noqa: PLC0415 (Django is set up only for the verbs that need it)
-    from pingyi.pipeline.method.funnel import STAGES, lag  # noqa: PLC0415 (Django is set up only for the verbs that need it)
-    from pingyi.pipeline.models import Project  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.pipeline.method.funnel import STAGES  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     day = timezone.localdate()
     if args.today:
@@ -110,54 +109,11 @@ def cmd_pipeline_list(args: argparse.Namespace) -> int:
                 _("%(option)s %(value)s is not a date: write YYYY-MM-DD, e.g. 2026-03-01.")
                 % {"option": "--today", "value": json.dumps(args.today, ensure_ascii=False)}
             ) from None
-    rows = selectors.funnel_by_unit(day, batch=args.batch)
-    projects = Project.objects.select_related("unit").order_by("batch", "order", "pk")
-    if args.batch:
-        projects = projects.filter(batch=args.batch)
     if args.json:
-        document = {
-            "day": day.isoformat(),
-            "batch": args.batch,
-            "units": [
-                {
-                    "unit": unit.code,
-                    "name": unit.name,
-                    "projects": f.projects,
-                    "investment": show_exact(f.investment, 8),
-                    **{s.value: f.count[s] for s in STAGES},
-                    **{f"{s.value}_investment": show_exact(f.invested[s], 8) for s in STAGES},
-                    "performance_rate": _rate(f.performance_rate),
-                    "start_rate": _rate(f.start_rate),
-                    "production_rate": _rate(f.production_rate),
-                    "lagging": f.lagging,
-                }
-                for unit, f in rows
-            ],
-            "projects": [
-                {
-                    "batch": p.batch,
-                    "name": p.name,
-                    "unit": p.unit.code,
-                    "sector": p.sector,
-                    "investment": show_exact(p.investment, 8),
-                    **{
-                        field: (getattr(p, field).isoformat() if getattr(p, field) else None)
-                        for field in (
-                            "planned_signed",
-                            "signed",
-                            "planned_started",
-                            "started",
-                            "planned_producing",
-                            "producing",
-                        )
-                    },
-                    "lagging": (why.reason.value if (why := lag(p.dates(), day)) else None),
-                }
-                for p in projects
-            ],
-        }
+        document = selectors.pipeline_document(day, batch=args.batch)
         print(json.dumps(document, ensure_ascii=False, indent=1))
         return 0
+    rows = selectors.funnel_by_unit(day, batch=args.batch)
     if not rows:
         print(_("no projects yet; import them with `pingyi pipeline import FILE.xlsx`."))
         return 0

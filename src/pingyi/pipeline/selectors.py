@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from pingyi.core.pure.officesheet import show_exact
 from pingyi.orgs.models import Unit
 from pingyi.orgs.selectors import units_visible_to
-from pingyi.pipeline.method.funnel import Funnel, Lag, Stage, funnel, lag
+from pingyi.pipeline.method.funnel import STAGES, Funnel, Lag, Stage, funnel, lag
 from pingyi.pipeline.models import Project
 
 
@@ -99,3 +100,55 @@ def project_lines(day: dt.date, *, user: Any, batch: str | None = None) -> list[
 
 def visible_units(user: Any) -> QuerySet[Unit]:
     return units_visible_to(user=user)
+
+
+_DATES = (
+    "planned_signed",
+    "signed",
+    "planned_started",
+    "started",
+    "planned_producing",
+    "producing",
+)
+
+
+def pipeline_document(
+    day: dt.date, *, batch: str | None = None, units: QuerySet[Unit] | None = None
+) -> dict[str, Any]:
+    """The pipeline as JSON (``pingyi pipeline list --json``, ``GET /api/v1/pipeline``): as of
+    ``day``, per unit its funnel (rates as decimals to 4 places, amounts in 亿元) and every
+    project with its dates and lag (``started``, ``producing`` or null)."""
+    return {
+        "day": day.isoformat(),
+        "batch": batch,
+        "units": [
+            {
+                "unit": unit.code,
+                "name": unit.name,
+                "projects": f.projects,
+                "investment": show_exact(f.investment, 8),
+                **{s.value: f.count[s] for s in STAGES},
+                **{f"{s.value}_investment": show_exact(f.invested[s], 8) for s in STAGES},
+                "performance_rate": show_exact(f.performance_rate),
+                "start_rate": show_exact(f.start_rate),
+                "production_rate": show_exact(f.production_rate),
+                "lagging": f.lagging,
+            }
+            for unit, f in funnel_by_unit(day, batch=batch, units=units)
+        ],
+        "projects": [
+            {
+                "batch": p.batch,
+                "name": p.name,
+                "unit": p.unit.code,
+                "sector": p.sector,
+                "investment": show_exact(p.investment, 8),
+                **{
+                    name: (when.isoformat() if (when := getattr(p, name)) else None)
+                    for name in _DATES
+                },
+                "lagging": (why.reason.value if (why := lag(p.dates(), day)) else None),
+            }
+            for p in _projects(batch, units).order_by("batch", "order", "pk")
+        ],
+    }

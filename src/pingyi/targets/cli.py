@@ -8,7 +8,6 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pingyi.core.commandline import CliError
 from pingyi.core.pure.officesheet import show_exact
@@ -103,49 +102,21 @@ def cmd_targets_list(args: argparse.Namespace) -> int:
 
     if args.month is not None and not 1 <= args.month <= 12:
         raise CliError(_("the month %(month)s is not 1-12") % {"month": args.month})
+    if args.json:
+        print(
+            json.dumps(
+                selectors.targets_document(args.year, args.month), ensure_ascii=False, indent=1
+            )
+        )
+        return 0
     known = selectors.years()
     year = args.year or (known[0] if known else None)
     if year is None:
-        if args.json:
-            print(json.dumps({"year": None, "month": None, "units": []}))
-        else:
-            print(
-                _(
-                    "no year targets yet; import them with "
-                    "`pingyi targets import FILE.xlsx --year Y`."
-                )
-            )
+        print(
+            _("no year targets yet; import them with `pingyi targets import FILE.xlsx --year Y`.")
+        )
         return 0
     month, rows = selectors.unit_targets(year, args.month)
-    if args.json:
-        document: dict[str, Any] = {"year": year, "month": month, "units": []}
-        for row in rows:
-            document["units"].append(
-                {
-                    "unit": row.unit.code,
-                    "name": row.unit.name,
-                    "on_schedule": row.share.on_schedule,
-                    "total": row.share.total,
-                    "all_red": row.share.all_red,
-                    "targets": [
-                        {
-                            "indicator": line.target.indicator,
-                            "measure": line.target.measure,
-                            "direction": line.target.direction,
-                            "kind": line.target.kind,
-                            "target": show_exact(line.target.target, 8),
-                            "actual": show_exact(line.actual, 8),
-                            "expected": show_exact(line.progress.expected),
-                            "percent": show_exact(line.progress.percent, 2),
-                            "expected_percent": show_exact(line.progress.expected_percent, 2),
-                            "status": line.progress.status.value,
-                        }
-                        for line in row.lines
-                    ],
-                }
-            )
-        print(json.dumps(document, ensure_ascii=False, indent=1))
-        return 0
     print(_("year targets %(year)s, month %(month)s") % {"year": year, "month": month or "-"})
     for row in rows:
         red = " " + _("all on schedule (全年红)") if row.share.all_red else ""

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Max, QuerySet
 
+from pingyi.core.pure.officesheet import show_exact
 from pingyi.orgs.models import Unit
 from pingyi.orgs.selectors import units_visible_to
 from pingyi.targets.method.progress import (
@@ -100,3 +101,46 @@ def board_shares(year: int, month: int | None = None) -> list[tuple[Unit, UnitSh
     (``UnitShare.on_schedule``, ``total``, ``share`` as a Fraction, ``all_red``)."""
     _month, rows = unit_targets(year, month)
     return [(row.unit, row.share) for row in rows]
+
+
+def targets_document(
+    year: int | None = None, month: int | None = None, *, units: QuerySet[Unit] | None = None
+) -> dict[str, Any]:
+    """The targets as JSON (``pingyi targets list --json``, ``GET /api/v1/targets``): year
+    (default: the latest with targets), month (default: the latest with data), per unit its
+    share on schedule, 全年红 and each target (numbers as exact decimal texts)."""
+    if year is None:
+        known = years()
+        year = known[0] if known else None
+    if year is None:
+        return {"year": None, "month": None, "units": []}
+    month, rows = unit_targets(year, month, units=units)
+    return {
+        "year": year,
+        "month": month,
+        "units": [
+            {
+                "unit": row.unit.code,
+                "name": row.unit.name,
+                "on_schedule": row.share.on_schedule,
+                "total": row.share.total,
+                "all_red": row.share.all_red,
+                "targets": [
+                    {
+                        "indicator": line.target.indicator,
+                        "measure": line.target.measure,
+                        "direction": line.target.direction,
+                        "kind": line.target.kind,
+                        "target": show_exact(line.target.target, 8),
+                        "actual": show_exact(line.actual, 8),
+                        "expected": show_exact(line.progress.expected),
+                        "percent": show_exact(line.progress.percent, 2),
+                        "expected_percent": show_exact(line.progress.expected_percent, 2),
+                        "status": line.progress.status.value,
+                    }
+                    for line in row.lines
+                ],
+            }
+            for row in rows
+        ],
+    }
