@@ -128,3 +128,19 @@ def test_the_published_board_shows_moves_with_words(arena, office_user) -> None:
     assert "上升" in body or "up" in body
     home = login(office_user).get(reverse("core:home")).content.decode()
     assert "2026-11" in home
+
+
+def test_an_indicator_is_removed_until_a_month_counted_it(arena, office_user) -> None:
+    client = login(office_user)
+    url = reverse("scoreboard:arena", args=["t"])
+    month = services.open_month(arena=arena, period="2026-10")
+    services.import_values(month=month, data=sheet(ROWS))
+    response = client.post(url, {"action": "remove", "key": "hotline"}, follow=True)
+    assert response.status_code == 200
+    assert list(arena.indicators.values_list("key", flat=True)) == ["invest"]
+    services.freeze_month(month=month)
+    response = client.post(url, {"action": "remove", "key": "invest"}, follow=True)
+    assert "投资增速 已计入冻结的 2026-10 月，不能删除。" in response.content.decode()
+    assert arena.indicators.filter(key="invest").exists()
+    response = client.post(url, {"action": "remove", "key": "nothing"}, follow=True)
+    assert "本擂台没有指标 nothing。" in response.content.decode()

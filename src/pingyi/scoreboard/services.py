@@ -136,6 +136,34 @@ def add_indicator(
     return indicator
 
 
+@transaction.atomic
+def remove_indicator(*, arena: Arena, key: str, actor: str | None = None) -> None:
+    """Remove an indicator (its values in open months go with it); one that a frozen or
+    published month counted stays: that month's bundle names it."""
+    Arena.objects.select_for_update().filter(pk=arena.pk).first()
+    indicator = arena.indicators.filter(key=key).first()
+    if indicator is None:
+        raise InvalidInput(_("The arena has no indicator %(key)s.") % {"key": key})
+    used = (
+        Month.objects.filter(arena=arena, state__in=(MonthState.FROZEN, MonthState.PUBLISHED))
+        .order_by("period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    if used is not None:
+        raise StateError(
+            _("The indicator %(name)s counted in the frozen month %(period)s: it stays.")
+            % {"name": indicator.name, "period": used}
+        )
+    indicator.delete()
+    audit_log(
+        actor=actor,
+        action="scoreboard.indicator.removed",
+        target=f"arena:{arena.key}",
+        data={"key": key},
+    )
+
+
 def _check_spec(arena: Arena, items: list[Indicator]) -> method.ArenaSpec:
     """The arena.json these indicators make, read by the pure rules (its refusal translated
     into the page's words: which indicator and which field)."""

@@ -168,14 +168,23 @@ def arena_detail(request: HttpRequest, key: str) -> HttpResponse:
                 )
                 messages.success(request, _("Indicator %(name)s added.") % {"name": d["name"]})
                 return redirect("scoreboard:arena", arena.key)
+            if request.POST.get("action") == "remove":
+                services.remove_indicator(
+                    arena=arena, key=request.POST.get("key", ""), actor=_actor(request)
+                )
+                messages.success(request, _("The indicator is removed."))
+                return redirect("scoreboard:arena", arena.key)
             if request.POST.get("action") == "month" and month_form.is_valid():
                 month = services.open_month(
                     arena=arena, period=month_form.cleaned_data["period"], actor=_actor(request)
                 )
                 return redirect("scoreboard:month", arena.key, month.period)
         except ScoreboardError as exc:
-            form = indicator_form if request.POST.get("action") == "indicator" else month_form
-            form.add_error(None, exc.message)
+            if request.POST.get("action") == "remove":
+                messages.error(request, exc.message)
+            else:
+                form = indicator_form if request.POST.get("action") == "indicator" else month_form
+                form.add_error(None, exc.message)
     return render(
         request,
         "scoreboard/arena.html",
