@@ -234,3 +234,32 @@ def test_two_imports_at_once_refuse_the_loser_in_words(units, monkeypatch) -> No
     monkeypatch.setattr(YearTarget.objects, "update_or_create", clash)
     with pytest.raises(ImportRefused, match="ran at the same time"):
         targets_import(read_target_sheet(target_book()), year=2026, month=None)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "measure", "kind_cell", "kind"),
+    [
+        ("社会消费品零售总额", "亿元", None, Kind.AMOUNT),
+        ("地区生产总值增速", "%", None, Kind.RATE),
+        ("PM2.5平均浓度", "微克/立方米", None, Kind.RATE),  # a level, not accumulated
+        ("研发投入占比", "‰", None, Kind.RATE),
+        ("规上工业综合能耗", "万吨标准煤", None, Kind.AMOUNT),
+        ("规上工业综合能耗", "万吨标准煤", "均值", Kind.RATE),  # the kind column decides
+        ("一般公共预算收入增长", "%", "总量", Kind.AMOUNT),
+    ],
+)
+def test_the_kind_of_an_indicator(indicator, measure, kind_cell, kind) -> None:
+    header = ["序号", "县（区）", "指标名称", "单位", "全年目标", "1-9月累计", "方向", "类型"]
+    book = target_book([("华龙区", indicator, measure, 10, 5, "")], header=header)
+    if kind_cell:
+        import io
+
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(book))
+        wb.active.cell(3, 8, kind_cell)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        book = buffer.getvalue()
+    (row,) = read_target_sheet(book).rows
+    assert row.kind == kind

@@ -11,8 +11,9 @@ A merged title row (``2026年各县（区）主要经济指标完成情况（1-9
   ``9`` is the month of the data unless the command says ``--month``;
 - optional, the direction: 方向 / 指标方向 / 属性 (正向, 越高越好, ≥ → higher; 逆向, 越低越好,
   ≤, 控制 → lower; default higher);
-- optional, the kind: 类型 / 口径 (总量, 累计 → amount; 增速, 比率 → rate; default: rate when
-  the measure is %, else amount).
+- optional, the kind: 类型 / 口径 (总量, 累计 → amount; 增速, 比率, 均值, 浓度, 占比 … → rate;
+  without it: a rate when the measure is % or the indicator's name says 增速, 增长, 率, 浓度,
+  平均, 均值, 占比, 比重 or 指数, else an amount).
 
 Numbers may carry their unit (``320亿元``, ``3,200,000万元`` in a 亿元 row). Blank rows and
 notes (注：…, 备注：…, 说明：…) are skipped. :func:`read_target_sheet` never raises: each problem
@@ -41,8 +42,23 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 LOWER_WORDS = ("逆向", "越低越好", "≤", "<=", "不高于", "控制", "下限", "低于")
 HIGHER_WORDS = ("正向", "越高越好", "≥", ">=", "不低于", "")
-RATE_WORDS = ("增速", "比率", "率", "增长率", "增幅")
+RATE_WORDS = (
+    "增速",
+    "比率",
+    "率",
+    "增长率",
+    "增幅",
+    "均值",
+    "平均",
+    "浓度",
+    "占比",
+    "比重",
+    "指数",
+)
 AMOUNT_WORDS = ("总量", "累计", "绝对值", "总额")
+#: without a kind column, an indicator whose name says one of these is a rate (a level held
+#: against the whole target every month), e.g. 地区生产总值增速, PM2.5平均浓度, 研发投入占比
+NAME_RATE_WORDS = ("增速", "增长", "增幅", "率", "浓度", "平均", "均值", "占比", "比重", "指数")
 _NOTE = re.compile(r"^(注|备注|说明|填报说明)\s*[:：]")
 _MONTHS = re.compile(r"(?:\d{1,2}\s*[-—–~至到]\s*)?(\d{1,2})\s*月")
 
@@ -111,10 +127,12 @@ def _direction(text: str) -> Direction | None:
     return None
 
 
-def _kind(text: str, measure: str) -> Kind | None:
+def _kind(text: str, measure: str, indicator: str) -> Kind | None:
     key = header_key(text)
     if not key:
-        return Kind.RATE if header_key(measure) == "%" else Kind.AMOUNT
+        if header_key(measure) == "%" or any(w in indicator for w in NAME_RATE_WORDS):
+            return Kind.RATE
+        return Kind.AMOUNT
     if any(w in key for w in AMOUNT_WORDS):
         return Kind.AMOUNT
     if any(w in key for w in RATE_WORDS):
@@ -206,7 +224,8 @@ def read_target_sheet(data: bytes, file_name: str = "") -> TargetSheet:
                 )
                 % {"text": f"“{grid.text(row, columns['direction'])}”"},
             )
-        kind = _kind(grid.text(row, columns["kind"]) if "kind" in columns else "", measure)
+        kind_text = grid.text(row, columns["kind"]) if "kind" in columns else ""
+        kind = _kind(kind_text, measure, indicator)
         if kind is None:
             problem(
                 columns["kind"],
