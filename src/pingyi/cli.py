@@ -19,6 +19,7 @@ from pingyi.notifications.cli import add_verbs as add_channel_verbs
 from pingyi.pipeline.cli import add_verbs as add_pipeline_verbs
 from pingyi.scoreboard.cli import add_verbs as add_arena_verbs
 from pingyi.supervision.cli import add_verbs as add_supervision_verbs
+from pingyi.supervision.cli_onsite import add_verbs as add_onsite_verbs
 from pingyi.supervision.cli_weekly import add_verbs as add_weekly_verbs
 from pingyi.targets.cli import add_verbs as add_targets_verbs
 
@@ -349,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_appraisal_verbs(verbs)
     add_supervision_verbs(verbs, django_setup=_django_with_tables)
     add_weekly_verbs(verbs, django_setup=_django_with_tables)
+    add_onsite_verbs(verbs, django_setup=_django_with_tables)
     add_targets_verbs(verbs, django_setup=_django_with_tables)
     add_pipeline_verbs(verbs, django_setup=_django_with_tables)
     add_channel_verbs(verbs, django_setup=_django_with_tables)
