@@ -31,6 +31,7 @@ from tests.conftest import STRONG_PASSWORD
 from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
 from tests.pipeline.workbooks import project_book
 from tests.supervision.workbooks import messy_book
+from tests.supervision.onsite_workbooks import problems_book
 from tests.targets.workbooks import target_book
 
 MIGRATED = "database migrations to"
@@ -194,6 +195,14 @@ CASES = {
         ["nothing imported", "row 4, cell C4: unknown unit “华龙区”"],
     ),
     "pipeline list": Case("pipeline list", ["pipeline", "list", "--json"], 0, ['"units": []']),
+    # the on-site office: a fresh folder has no units (nothing imported) and no problem
+    "onsite import": Case(
+        "onsite import",
+        ["onsite", "import", "{problems}", "--place", "华龙区", "--leader", "李明"],
+        2,
+        ["nothing imported", "row 3, cell B3 (提出单位): unknown unit “华龙区”"],
+    ),
+    "onsite similar": Case("onsite similar", ["onsite", "similar", "1"], 2, ['no problem "1"']),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
 }
 
@@ -218,6 +227,7 @@ def test_verb_on_a_fresh_data_folder(verb: str, tmp_path: Path) -> None:
         "list": _list_sheet(tmp_path),
         "targets": _sheet(tmp_path, "targets.xlsx", target_book()),
         "projects": _sheet(tmp_path, "projects.xlsx", project_book()),
+        "problems": _sheet(tmp_path, "problems.xlsx", problems_book()),
     }
     args = [a.format(**places) for a in case.args]
     result = run(args, fresh_env(data, PINGYI_PASSWORD=STRONG_PASSWORD), tmp_path)
