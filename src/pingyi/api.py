@@ -23,6 +23,7 @@ from pingyi.appraisal.api import router as appraisal_router
 from pingyi.core.api_answers import json_refusal, parse_json_body
 from pingyi.core.pure.strict_json import JsonInputError
 from pingyi.pipeline.api import router as pipeline_router
+from pingyi.scoreboard.api import router as arena_router
 from pingyi.supervision.api import router as supervision_router
 from pingyi.supervision.api_notices import router as notices_router
 from pingyi.supervision.api_weekly import router as weekly_router
@@ -53,6 +54,7 @@ api.add_router("/", notices_router)
 api.add_router("/", weekly_router)
 api.add_router("/", targets_router)
 api.add_router("/", pipeline_router)
+api.add_router("/", arena_router)
 
 
 @api.exception_handler(JsonInputError)

@@ -144,3 +144,20 @@ def test_an_indicator_is_removed_until_a_month_counted_it(arena, office_user) ->
     assert arena.indicators.filter(key="invest").exists()
     response = client.post(url, {"action": "remove", "key": "nothing"}, follow=True)
     assert "本擂台没有指标 nothing。" in response.content.decode()
+
+
+def test_the_api_answers_published_results_and_hides_the_rest(arena, leader_user) -> None:
+    month = services.open_month(arena=arena, period="2026-10")
+    services.import_values(month=month, data=sheet(ROWS))
+    month = services.freeze_month(month=month)
+    url = "/api/v1/arena/t/2026-10/results"
+    assert Client().get(url).status_code == 404
+    assert Client().get("/api/v1/arena").json() == []
+    assert login(leader_user).get(url).json() == json.loads(month.results_json)  # a preview
+    services.publish_month(month=month)
+    answer = Client().get(url)
+    assert answer.status_code == 200 and answer.json() == json.loads(month.results_json)
+    assert Client().get("/api/v1/arena").json() == [
+        {"arena": "t", "name": "擂台", "period": "2026-10", "key": "2026-10-t"}
+    ]
+    assert Client().get("/api/v1/arena/t/2026-09/results").status_code == 404

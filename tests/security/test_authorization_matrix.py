@@ -562,6 +562,10 @@ CASES: list[Case] = [
     # the supervision API: any account, by session or HTTP Basic; a liaison of another unit
     # gets 404 for an item, report, extension or closure it may not see (as if missing)
     # year targets and projects (issue 14): any account reads (a liaison its unit's rows)
+    # the monthly arena: published months and their results.json, no sign-in; a month that
+    # does not exist (or is not published) is 404 (tests/scoreboard/test_pages.py: real months)
+    Case("api:arena_months", PUBLIC),
+    Case("api:arena_results", expect(404), {"key": "none", "period": "2026-11"}),
     Case("api:targets", expect(200, anonymous=401)),
     Case("api:targets", expect(422, anonymous=401), query="month=13", label="bad month"),
     Case("api:pipeline", expect(200, anonymous=401)),
