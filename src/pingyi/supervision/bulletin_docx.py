@@ -15,6 +15,7 @@ language. It is made from the bulletin's frozen figures and the office's text
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from docx import Document
@@ -105,7 +106,7 @@ def _page_number(section: Any) -> None:
     paragraph.add_run(" 页")
 
 
-def _table(doc: Any, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+def _table(doc: Any, header: list[str], rows: list[list[str]], widths: Sequence[float]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ListKind(models.TextChoices):
@@ -511,12 +512,12 @@ class WeekSheet(models.Model):
     office's demand, and the report deadline (default Friday 12:00 of the week). A draft
     until issued; issued, it is fixed and the lead units are told."""
 
-    year = models.PositiveSmallIntegerField(_("ISO year"))
-    week = models.PositiveSmallIntegerField(_("ISO week"))
-    deadline = models.DateTimeField(_("report deadline"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("week", "ISO year"))
+    week = models.PositiveSmallIntegerField(pgettext_lazy("week", "ISO week"))
+    deadline = models.DateTimeField(pgettext_lazy("week", "report deadline"))
     note = models.TextField(_("note"), blank=True)
-    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
-    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    issued_at = models.DateTimeField(pgettext_lazy("week", "issued"), null=True, blank=True)
+    issued_by = models.CharField(pgettext_lazy("week", "issued by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -540,7 +541,7 @@ class WeekSheetItem(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, related_name="week_entries", verbose_name=_("item")
     )
-    demand = models.TextField(_("demand"), blank=True)
+    demand = models.TextField(pgettext_lazy("week", "demand"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -560,17 +561,17 @@ class Bulletin(models.Model):
     the office's own text (intro, remarks), issued once; its .docx and PDF are made from
     these on demand, so an issued bulletin prints the same every time."""
 
-    year = models.PositiveSmallIntegerField(_("ISO year"))
-    week = models.PositiveSmallIntegerField(_("ISO week"))
+    year = models.PositiveSmallIntegerField(pgettext_lazy("week", "ISO year"))
+    week = models.PositiveSmallIntegerField(pgettext_lazy("week", "ISO week"))
     #: the compiled snapshot, ``pingyi-bulletin/1`` (selectors_weekly.compile_bulletin)
     data = models.JSONField(_("compiled figures"), default=dict)
-    compiled_at = models.DateTimeField(_("compiled"))
-    intro = models.TextField(_("introduction"), blank=True)
-    remarks = models.TextField(_("remarks"), blank=True)
+    compiled_at = models.DateTimeField(pgettext_lazy("week", "compiled"))
+    intro = models.TextField(pgettext_lazy("week", "introduction"), blank=True)
+    remarks = models.TextField(pgettext_lazy("week", "remarks"), blank=True)
     #: the words the archive searches: figures' names, comments, intro and remarks
     text = models.TextField(_("searchable text"), blank=True)
-    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
-    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    issued_at = models.DateTimeField(pgettext_lazy("week", "issued"), null=True, blank=True)
+    issued_by = models.CharField(pgettext_lazy("week", "issued by"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-year", "-week"]

@@ -51,8 +51,10 @@ __all__ = [
     "tally",
 ]
 
-ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 Outcome = Literal["on_time", "late", "missing"]
+ON_TIME: Outcome = "on_time"
+LATE: Outcome = "late"
+MISSING: Outcome = "missing"
 _WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
 #: the default deadline: Friday (weekday 4) at 12:00
 DEADLINE_WEEKDAY, DEADLINE_TIME = 4, time(12, 0)
