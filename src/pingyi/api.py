@@ -26,6 +26,7 @@ from pingyi.pipeline.api import router as pipeline_router
 from pingyi.scoreboard.api import router as arena_router
 from pingyi.supervision.api import router as supervision_router
 from pingyi.supervision.api_notices import router as notices_router
+from pingyi.supervision.api_onsite import router as onsite_router
 from pingyi.supervision.api_weekly import router as weekly_router
 from pingyi.targets.api import router as targets_router
 
@@ -51,6 +52,7 @@ api = NinjaAPI(
 api.add_router("/", appraisal_router)
 api.add_router("/", supervision_router)
 api.add_router("/", notices_router)
+api.add_router("/", onsite_router)
 api.add_router("/", weekly_router)
 api.add_router("/", targets_router)
 api.add_router("/", pipeline_router)
