@@ -4,6 +4,7 @@ database file, the logs, the pages, the audit trail."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,12 +178,17 @@ def test_no_secret_in_the_database_file_the_logs_or_the_audit_trail(
     for _ in range(6):
         Message.objects.update(next_attempt_at=timezone.now())
         delivery.deliver_due()
+    # a day on, the 7th failure gives the message up (and logs it)
+    Message.objects.update(
+        created=timezone.now() - timedelta(hours=25), next_attempt_at=timezone.now()
+    )
+    delivery.deliver_due()
     robots.mode = "ok"
     from pingyi.notifications.services import channel_test
 
     channel = Channel.objects.get()
     assert channel_test(channel).ok  # the secret works: it is stored, just not in plain
-    assert DeliveryAttempt.objects.filter(ok=False).count() == 6
+    assert DeliveryAttempt.objects.filter(ok=False).count() == 7
     texts = [
         caplog.text,
         "\n".join(str(row) for row in AuditEntry.objects.values_list("target", "data")),
