@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from pingyi.core.audit import audit_log
 from pingyi.core.pure.officesheet import cell_ref, header_key, open_grid, parse_day
 from pingyi.orgs.models import Unit
-from pingyi.orgs.selectors import UnitNameIndex
 from pingyi.supervision import selectors
 from pingyi.supervision.errors import ImportRefused, InvalidInput, StateError
 from pingyi.supervision.method.deadline import parse_deadline
@@ -109,7 +108,7 @@ def _where(row: ProblemRow, index: int, what: str) -> str:
     return _("problem %(n)s, %(field)s") % {"n": index, "field": word}
 
 
-def _resolve(index: UnitNameIndex, codes: dict[str, Unit], text: str) -> tuple[Unit | None, str]:
+def _resolve(index: Any, codes: dict[str, Unit], text: str) -> tuple[Unit | None, str]:
     """One unit by code or name; else None and why."""
     text = text.strip()
     if text in codes:
@@ -150,7 +149,7 @@ def _understand(rows: Sequence[ProblemRow], *, first: int = 1) -> list[_Understo
         errors.append(_("no problem to record"))
     if len(rows) > MAX_PROBLEMS:
         errors.append(_("at most %(max)s problems at a time") % {"max": MAX_PROBLEMS})
-    index = UnitNameIndex()
+    index = selectors.unit_names()
     codes = {u.code: u for u in Unit.objects.all()}
     understood = []
     for n, row in enumerate(rows[:MAX_PROBLEMS], start=first):
