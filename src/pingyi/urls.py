@@ -10,6 +10,7 @@ urlpatterns = [
     path("units/", include("pingyi.orgs.urls")),
     path("supervision/", include("pingyi.supervision.urls")),
     path("arena/", include("pingyi.scoreboard.urls")),
+    path("boards/", include("pingyi.scoreboard.urls_boards")),
     path("targets/", include("pingyi.targets.urls")),
     path("pipeline/", include("pingyi.pipeline.urls")),
     path("notifications/", include("pingyi.notifications.urls")),
