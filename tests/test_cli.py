@@ -126,6 +126,14 @@ CASES = {
     "reports import": Case(
         "reports import", ["reports", "import", "{list}", "--list", "k1"], 2, NO_LIST
     ),
+    # a fresh folder has no items: the sweep judges none, issues none; no notices to list
+    "supervision sweep": Case(
+        "supervision sweep",
+        ["supervision", "sweep", "--today", "2026-10-10"],
+        0,
+        ["2026-10-10: 0 items; issued 0 blue, 0 yellow, 0 red"],
+    ),
+    "notices list": Case("notices list", ["notices", "list", "--json"], 0, ["[]"]),
     "units import": Case("units import", ["units", "import", "{units}"], 0, ["created 5"]),
     "user add": Case("user add", ["user", "add", "wang", "--role", "office"], 0, ["created wang"]),
     "audit verify": Case("audit verify", ["audit", "verify"], 0, ["intact: 0 rows"]),
@@ -158,6 +166,21 @@ CASES = {
     "channel test": Case("channel test", ["channel", "test", "1"], 2, ["no channel 1"]),
     "channel list": Case("channel list", ["channel", "list"], 0, ["no channel yet"]),
     "bench": Case("bench", ["bench", "--help"], 0, ["usage"], migrates=False),
+    # year targets and projects (issue 14): a fresh folder has no units, nothing is imported
+    "targets import": Case(
+        "targets import",
+        ["targets", "import", "{targets}", "--year", "2026"],
+        2,
+        ["nothing imported", "row 3, cell B3: unknown unit “华龙区”"],
+    ),
+    "targets list": Case("targets list", ["targets", "list"], 0, ["no year targets yet"]),
+    "pipeline import": Case(
+        "pipeline import",
+        ["pipeline", "import", "{projects}"],
+        2,
+        ["nothing imported", "row 4, cell C4: unknown unit “华龙区”"],
+    ),
+    "pipeline list": Case("pipeline list", ["pipeline", "list", "--json"], 0, ['"units": []']),
     # the monthly arena: tally needs no database; a fresh folder has no arena and no month
     "arena tally": Case(
         "arena tally", ["arena", "tally", "{tmp}/nothing"], 2, ["no such folder"], migrates=False
@@ -180,21 +203,6 @@ CASES = {
         2,
         ["no month 2026-11"],
     ),
-    # year targets and projects (issue 14): a fresh folder has no units, nothing is imported
-    "targets import": Case(
-        "targets import",
-        ["targets", "import", "{targets}", "--year", "2026"],
-        2,
-        ["nothing imported", "row 3, cell B3: unknown unit “华龙区”"],
-    ),
-    "targets list": Case("targets list", ["targets", "list"], 0, ["no year targets yet"]),
-    "pipeline import": Case(
-        "pipeline import",
-        ["pipeline", "import", "{projects}"],
-        2,
-        ["nothing imported", "row 4, cell C4: unknown unit “华龙区”"],
-    ),
-    "pipeline list": Case("pipeline list", ["pipeline", "list", "--json"], 0, ['"units": []']),
     # the on-site office: a fresh folder has no units (nothing imported) and no problem
     "onsite import": Case(
         "onsite import",
@@ -204,6 +212,8 @@ CASES = {
     ),
     "onsite similar": Case("onsite similar", ["onsite", "similar", "1"], 2, ['no problem "1"']),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
+    # runs until SIGTERM: the run is test_worker_on_a_fresh_data_folder_stops_on_sigterm
+    "worker": Case("worker", ["worker", "--help"], 0, ["usage", "--threads"], migrates=False),
 }
 
 
@@ -238,8 +248,6 @@ def test_verb_on_a_fresh_data_folder(verb: str, tmp_path: Path) -> None:
         assert text.lower() in output.lower(), output
     if case.migrates:
         # The database was set up (and said where), and is complete: a second run is silent.
-    # runs until SIGTERM: the run is test_worker_on_a_fresh_data_folder_stops_on_sigterm
-    "worker": Case("worker", ["worker", "--help"], 0, ["usage", "--threads"], migrates=False),
         assert f"{MIGRATED} {data / 'pingyi.sqlite3'}" in result.stderr, output
         again = run(args if case.code else ["event", "list"], fresh_env(data), tmp_path)
         assert MIGRATED not in again.stderr and "Traceback" not in again.stderr, again.stderr
@@ -265,6 +273,38 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_worker_on_a_fresh_data_folder_stops_on_sigterm(tmp_path: Path) -> None:
+    """``pingyi worker`` sets the database up, runs its consumer, and exits 0 on SIGTERM."""
+    data = tmp_path / "data"
+    log = (tmp_path / "worker.log").open("w+")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "pingyi", "worker"],
+        env=fresh_env(data),
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and worker.poll() is None:
+            log.seek(0)
+            if "pingyi worker: pid" in log.read():
+                break
+            time.sleep(0.2)
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    log.seek(0)
+    output = log.read()
+    log.close()
+    assert "Traceback" not in output, output
+    assert MIGRATED in output and f"queue sqlite {data / 'queue.sqlite3'}" in output, output
+    assert (data / "queue.sqlite3").stat().st_mode & 0o777 == 0o600
 
 
 def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
@@ -298,38 +338,6 @@ def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
         server.terminate()
         try:
             server.wait(timeout=30)
-
-
-def test_worker_on_a_fresh_data_folder_stops_on_sigterm(tmp_path: Path) -> None:
-    """``pingyi worker`` sets the database up, runs its consumer, and exits 0 on SIGTERM."""
-    data = tmp_path / "data"
-    log = (tmp_path / "worker.log").open("w+")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "pingyi", "worker"],
-        env=fresh_env(data),
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and worker.poll() is None:
-            log.seek(0)
-            if "pingyi worker: pid" in log.read():
-                break
-            time.sleep(0.2)
-        worker.terminate()
-        assert worker.wait(timeout=30) == 0
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
-    log.seek(0)
-    output = log.read()
-    log.close()
-    assert "Traceback" not in output, output
-    assert MIGRATED in output and f"queue sqlite {data / 'queue.sqlite3'}" in output, output
-    assert (data / "queue.sqlite3").stat().st_mode & 0o777 == 0o600
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
