@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pingyi.supervision import selectors, services
 from pingyi.supervision.demo_notices import load_demo_notices
+from pingyi.supervision.demo_onsite import load_demo_onsite
 from pingyi.supervision.demo_weekly import load_demo_weekly
 from pingyi.supervision.method.status import occurrence_before
 from pingyi.supervision.models import Item, SupervisionList
@@ -392,3 +393,10 @@ def load_demo_list(today: date | None = None) -> str:
         load_demo_notices(today)  # the sweeps of the last 10 working days (demo_notices.py)
         load_demo_weekly(today)  # last week's sheet and bulletin, this week's sheet
     return f"{len(summary.items)} supervision items"
+
+
+def load_demo(today: date | None = None) -> str:
+    """``pingyi demo`` (SupervisionConfig.demo_loader): the list and its history, then the
+    on-site office's meeting and batch (demo_onsite.py)."""
+    today = today or timezone.localdate()
+    return f"{load_demo_list(today)}; {load_demo_onsite(today)}"
