@@ -134,6 +134,22 @@ CASES = {
         ["2026-10-10: 0 items; issued 0 blue, 0 yellow, 0 red"],
     ),
     "notices list": Case("notices list", ["notices", "list", "--json"], 0, ["[]"]),
+    # the weekly cycle: no sheet to issue, an empty bulletin compiles, none to export yet
+    "week issue": Case(
+        "week issue", ["week", "issue", "--week", "2026-W41"], 2, ["no sheet for 2026-W41"]
+    ),
+    "bulletin compile": Case(
+        "bulletin compile",
+        ["bulletin", "compile", "--week", "2026-W41"],
+        0,
+        ["bulletin 2026-W41 compiled: 0 units rated"],
+    ),
+    "bulletin export": Case(
+        "bulletin export",
+        ["bulletin", "export", "--week", "2026-W41", "--out", "{tmp}/b.docx"],
+        2,
+        ["no bulletin for 2026-W41"],
+    ),
     "units import": Case("units import", ["units", "import", "{units}"], 0, ["created 5"]),
     "user add": Case("user add", ["user", "add", "wang", "--role", "office"], 0, ["created wang"]),
     "audit verify": Case("audit verify", ["audit", "verify"], 0, ["intact: 0 rows"]),

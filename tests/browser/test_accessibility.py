@@ -91,6 +91,17 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/supervision/notices/sweep/", "office", DESKTOP, "main form"),
     ("/supervision/notices/{red_notice}/", "office", DESKTOP, "form.decide"),
     ("/supervision/notices/{hualong_notice}/", "hualong", PHONE, ".timeline li"),
+    # the weekly cycle (views_weekly.py; the whole week with the keyboard: test_week.py); the
+    # demo issued last week's sheet and bulletin and this week's sheet
+    ("/supervision/weekly/", "office", DESKTOP, "main h1"),
+    ("/supervision/weekly/{this_week}/", "office", DESKTOP, "table.week-tally"),
+    ("/supervision/weekly/{this_week}/", "leader", PHONE, "table.week-tally"),
+    ("/supervision/weekly/{next_week}/", "office", DESKTOP, "form.week-build"),
+    ("/supervision/weekly/{next_week}/", "office", PHONE, "form.week-build"),
+    ("/supervision/weekly/{last_week}/review/", "leader", DESKTOP, "form.review-form"),
+    ("/supervision/weekly/{last_week}/review/", "leader", PHONE, "form.review-form"),
+    ("/supervision/weekly/{last_week}/bulletin/", "office", DESKTOP, "table.week-tally"),
+    ("/supervision/weekly/{last_week}/bulletin/", "viewer", PHONE, "table.week-tally"),
     # notifications: the office's channels and delivery log (their actions: tests/notifications)
     ("/notifications/channels/", "office", DESKTOP, "form select[name=kind]"),
     ("/notifications/channels/", "office", PHONE, "form select[name=kind]"),
@@ -166,6 +177,7 @@ NOT_PAGES = {
     "supervision:notice_pdf",  # the 督办单 as PDF
     "scoreboard:bundle",  # the month's bundle, a .zip
     "supervision:notice_attachment",  # a download
+    "supervision:bulletin_file",  # the weekly bulletin as .docx or PDF
 }
 
 
@@ -182,6 +194,7 @@ def demo(transactional_db: None) -> dict[str, Any]:
     from django.utils import timezone
 
     # the demo's supervision list is the year of the day it is loaded (supervision/demo.py)
+    from pingyi.supervision.method.week import Week
     from pingyi.supervision.models import Notice
 
     red = Notice.objects.filter(colour="red", replies__state="pending").first()
@@ -192,6 +205,10 @@ def demo(transactional_db: None) -> dict[str, Any]:
         "supervision_list": f"{timezone.localdate().year}-key-tasks",
         "red_notice": red.pk,
         "hualong_notice": hualong.pk,
+        # the weekly cycle's weeks (supervision/demo_weekly.py)
+        "this_week": str(Week.of(timezone.localdate())),
+        "last_week": str(Week.of(timezone.localdate()).previous()),
+        "next_week": str(Week.of(timezone.localdate()).next()),
     }
 
 

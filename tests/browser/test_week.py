@@ -64,16 +64,29 @@ def test_a_whole_week(
     week = Week.of(today)
     hualong, fgw = Unit.objects.get(code="hualong"), Unit.objects.get(code="fgw")
     the_list = SupervisionList.objects.create(
-        key="wk", kind="tasks", name=f"{today.year}年重点工作任务清单", year=today.year,
+        key="wk",
+        kind="tasks",
+        name=f"{today.year}年重点工作任务清单",
+        year=today.year,
         assigned_on=date(today.year, 1, 1),
     )
     item_a = Item.objects.create(
-        supervision_list=the_list, number="1", position=1, title="推进濮阳东站综合交通枢纽建设",
-        lead_unit=hualong, kind="date", due=today + timedelta(days=200),
+        supervision_list=the_list,
+        number="1",
+        position=1,
+        title="推进濮阳东站综合交通枢纽建设",
+        lead_unit=hualong,
+        kind="date",
+        due=today + timedelta(days=200),
     )
     item_b = Item.objects.create(
-        supervision_list=the_list, number="2", position=2, title="新增规上工业企业培育",
-        lead_unit=fgw, kind="date", due=today + timedelta(days=200),
+        supervision_list=the_list,
+        number="2",
+        position=2,
+        title="新增规上工业企业培育",
+        lead_unit=fgw,
+        kind="date",
+        due=today + timedelta(days=200),
     )
     base = live_server.url
     dirs = [SHOTS, screenshot_dir]
@@ -201,7 +214,15 @@ def test_a_whole_week(
     if shutil.which("libreoffice") or shutil.which("soffice"):
         tool = shutil.which("libreoffice") or shutil.which("soffice")
         subprocess.run(
-            [str(tool), "--headless", "--convert-to", "pdf", "--outdir", str(SHOTS), str(docx_path)],
+            [
+                str(tool),
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(SHOTS),
+                str(docx_path),
+            ],
             check=True,
             timeout=120,
         )

@@ -195,6 +195,20 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
+    # the on-site office (views_onsite.py): the meetings for every account (a liaison its
+    # unit's), recording for the office; a meeting's or problem's pages: none here, so 404 for
+    # all (tests/supervision/test_onsite_pages.py checks each role on real ones)
+    ("supervision:onsite_index", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("supervision:onsite_new", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    *(
+        (name, {"pk": "987654"}, method, {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)})
+        for name, method in (
+            ("supervision:onsite_meeting", "get"),
+            ("supervision:onsite_minutes", "get"),
+            ("supervision:onsite_problem", "get"),
+            ("supervision:onsite_batch", "post"),
+        )
+    ),
     # notifications: the channels and the delivery log are the office's
     ("notifications:channels", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("notifications:channels", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),

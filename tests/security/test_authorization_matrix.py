@@ -393,6 +393,32 @@ CASES: list[Case] = [
         expect(404, anonymous=LOGIN, liaison_b=403),
         {**NOTICE, "file_pk": "987654"},
     ),
+    # the weekly cycle (views_weekly.py): readers; leaders and the office comment; only the
+    # office builds a sheet (an empty one: 422) and a week that is no ISO week is 404
+    Case("supervision:week_index", READERS_PAGE),
+    Case("supervision:week", READERS_PAGE, {"week": "2026-W41"}),
+    Case(
+        "supervision:week",
+        expect(404, anonymous=LOGIN, liaison_a=403, liaison_b=403),
+        {"week": "2026-W54"},
+    ),
+    Case(
+        "supervision:week",
+        expect(403, anonymous=LOGIN, office=422),
+        {"week": "2026-W41"},
+        method="post",
+    ),
+    Case(
+        "supervision:week_review",
+        expect(403, anonymous=LOGIN, office=200, leader=200),
+        {"week": "2026-W41"},
+    ),
+    Case("supervision:bulletin", READERS_PAGE, {"week": "2026-W41"}),
+    Case(
+        "supervision:bulletin_file",
+        expect(404, anonymous=LOGIN, liaison_a=403, liaison_b=403),
+        {"week": "2026-W41", "fmt": "docx"},
+    ),
     # the phone ballot page and its running order (public meeting information)
     Case("ballot", PUBLIC),
     Case("ballot-sw", PUBLIC),
@@ -640,6 +666,17 @@ CASES: list[Case] = [
         {"notice_id": "@notice:hualong"},
     ),
     Case("api:get_notice", expect(404, anonymous=401), {"notice_id": "987654"}),
+    # the weekly cycle's read API: readers only; no sheet or bulletin here: 404
+    Case(
+        "api:get_week",
+        expect(404, anonymous=401, liaison_a=403, liaison_b=403),
+        {"week": "2026-W41"},
+    ),
+    Case(
+        "api:get_bulletin",
+        expect(404, anonymous=401, liaison_a=403, liaison_b=403),
+        {"week": "2026-W41"},
+    ),
     Case(
         "api:acknowledge_notice",
         expect(403, anonymous=401, liaison_a=200, liaison_b=404),

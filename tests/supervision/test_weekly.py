@@ -33,7 +33,7 @@ from docx import Document
 from pingyi.core.models import AuditEntry
 from pingyi.notifications.models import InboxEntry
 from pingyi.orgs.models import Unit, UnitKind
-from pingyi.supervision import selectors, services, selectors_weekly, weekly
+from pingyi.supervision import selectors, selectors_weekly, services, weekly
 from pingyi.supervision.bulletin_docx import bulletin_docx
 from pingyi.supervision.bulletin_pdf import bulletin_pdf
 from pingyi.supervision.errors import InvalidInput, StateError
@@ -176,7 +176,10 @@ def test_the_bulletin_is_compiled_edited_then_frozen(world: dict[str, Any]) -> N
         ("清丰县", "0/1", "0.0", 2),
     ]
     assert (data["best"], data["worst"]) == (["华龙区"], ["濮阳县", "清丰县"])
-    assert [(c["unit"], c["rating"]) for c in data["comments"]] == [("华龙区", "好"), ("濮阳县", "差")]
+    assert [(c["unit"], c["rating"]) for c in data["comments"]] == [
+        ("华龙区", "好"),
+        ("濮阳县", "差"),
+    ]
     # a 差 makes the item lagging (SUPERVISION.md, status rule 3)
     assert selectors.item_status(world["items"][2], date(2026, 10, 12)).status == "lagging"
     assert {s["status"]: s["count"] for s in data["statuses"]}["lagging"] >= 1
@@ -321,7 +324,9 @@ def test_the_liaison_sees_its_part_on_its_home(world: dict[str, Any], liaison_b:
     assert "丙要求" in page and "甲要求" not in page
 
 
-def test_bulletin_pages_and_files(world: dict[str, Any], office_user: Any, viewer_user: Any) -> None:
+def test_bulletin_pages_and_files(
+    world: dict[str, Any], office_user: Any, viewer_user: Any
+) -> None:
     office = signed_in(office_user)
     url = reverse("supervision:bulletin", args=[str(W)])
     assert office.get(url).status_code == 200
