@@ -58,3 +58,18 @@ def test_refusals_are_one_line(tmp_path: Path) -> None:
         result = run(args, env, tmp_path)
         assert result.returncode == 2, (args, result.stderr)
         assert says in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_long_refusal_prints_the_first_hundred_and_counts_the_rest(tmp_path: Path) -> None:
+    rows = [(f"第{i}县", "地区生产总值增速", "%", 7, 7.1, "正向") for i in range(150)]
+    (tmp_path / "t.xlsx").write_bytes(target_book(rows))
+    result = run(
+        ["targets", "import", str(tmp_path / "t.xlsx"), "--year", "2026"],
+        fresh_env(tmp_path / "data"),
+        tmp_path,
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert any(line.endswith("t.xlsx: nothing imported") for line in lines)
+    assert sum("unknown unit" in line for line in lines) == 100
+    assert lines[-1].strip() == "… and 50 more problems"

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pingyi.core.commandline import CliError
-from pingyi.core.pure.officesheet import show_exact
+from pingyi.core.commandline import CliError, print_refused
+from pingyi.core.pure.officesheet import read_file, show_exact
 
 _django_setup: Callable[[], None] | None = None
 
@@ -60,7 +60,7 @@ def cmd_pipeline_import(args: argparse.Namespace) -> int:
     from pingyi.pipeline.services import projects_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     try:
-        data = Path(args.file).read_bytes()
+        data = read_file(args.file)
     except OSError as exc:
         message = _("cannot read: %(error)s") % {"error": exc.strerror}
         print(f"pingyi pipeline import: {args.file}: {message}", file=sys.stderr)
@@ -69,13 +69,7 @@ def cmd_pipeline_import(args: argparse.Namespace) -> int:
     try:
         summary = projects_import(sheet)
     except ImportRefused as exc:
-        print(f"pingyi pipeline import: {args.file}: " + _("nothing imported"), file=sys.stderr)
-        for error in exc.errors[:100]:
-            print(f"  {error}", file=sys.stderr)
-        if len(exc.errors) > 100:
-            more = len(exc.errors) - 100
-            print("  " + _("… and %(count)s more problems") % {"count": more}, file=sys.stderr)
-        return 2
+        return print_refused("pipeline import", args.file, exc.errors)
     print(
         _("imported %(created)d new and %(updated)d updated projects of %(batches)s")
         % {

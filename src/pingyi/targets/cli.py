@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pingyi.core.commandline import CliError
-from pingyi.core.pure.officesheet import show_exact
+from pingyi.core.commandline import CliError, print_refused
+from pingyi.core.pure.officesheet import read_file, show_exact
 
 _django_setup: Callable[[], None] | None = None
 
@@ -61,7 +61,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     from pingyi.targets.services import targets_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     try:
-        data = Path(args.file).read_bytes()
+        data = read_file(args.file)
     except OSError as exc:
         message = _("cannot read: %(error)s") % {"error": exc.strerror}
         print(f"pingyi targets import: {args.file}: {message}", file=sys.stderr)
@@ -70,13 +70,7 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     try:
         summary = targets_import(sheet, year=args.year, month=args.month)
     except ImportRefused as exc:
-        print(f"pingyi targets import: {args.file}: " + _("nothing imported"), file=sys.stderr)
-        for error in exc.errors[:100]:
-            print(f"  {error}", file=sys.stderr)
-        if len(exc.errors) > 100:
-            more = len(exc.errors) - 100
-            print("  " + _("… and %(count)s more problems") % {"count": more}, file=sys.stderr)
-        return 2
+        return print_refused("targets import", args.file, exc.errors)
     print(
         _(
             "imported the targets of %(year)s: %(created)d new, %(updated)d updated, "

@@ -140,6 +140,13 @@ def _screen(data: bytes, file_name: str) -> str | None:
     return None
 
 
+def read_file(path: str) -> bytes:
+    """A workbook's bytes from disk, at most one byte past :data:`MAX_BYTES` (a 5 GB file is
+    refused by :func:`open_grid` without being read); OSError when it cannot be read."""
+    with open(path, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)
+
+
 def open_grid(data: bytes, file_name: str = "") -> tuple[Grid | None, str | None]:
     """The first sheet of the workbook in ``data`` as a :class:`Grid`, or ``(None, why)``."""
     refused = _screen(data, file_name)
