@@ -195,6 +195,34 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
+    # the weekly cycle (views_weekly.py): readers see the weeks, the sheets and the bulletins;
+    # leaders and the office comment; no bulletin here, so its files are 404 for all
+    # (tests/supervision/test_weekly.py acts on real ones)
+    *(
+        (
+            name,
+            kwargs,
+            "get",
+            {"anonymous": SIGNIN, **ALL_SIGNED_IN, "liaison_a": DENY, "liaison_b": DENY},
+        )
+        for name, kwargs in (
+            ("supervision:week_index", {}),
+            ("supervision:week", {"week": "2026-W41"}),
+            ("supervision:bulletin", {"week": "2026-W41"}),
+        )
+    ),
+    (
+        "supervision:week_review",
+        {"week": "2026-W41"},
+        "get",
+        {"anonymous": SIGNIN, **OFFICE_ONLY, "leader": OK},
+    ),
+    (
+        "supervision:bulletin_file",
+        {"week": "2026-W41", "fmt": "docx"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
     # the on-site office (views_onsite.py): the meetings for every account (a liaison its
     # unit's), recording for the office; a meeting's or problem's pages: none here, so 404 for
     # all (tests/supervision/test_onsite_pages.py checks each role on real ones)
