@@ -89,7 +89,13 @@ def _unit(key: str, on_time: int, owed: int) -> UnitWeek:
 
 
 def test_ranks_share_and_skip_like_the_appraisal() -> None:
-    units = [_unit("a", 1, 2), _unit("b", 2, 2), _unit("c", 2, 4), _unit("d", 0, 3), _unit("e", 0, 0)]
+    units = [
+        _unit("a", 1, 2),
+        _unit("b", 2, 2),
+        _unit("c", 2, 4),
+        _unit("d", 0, 3),
+        _unit("e", 0, 0),
+    ]
     ranked = rank(units)
     assert [(u.unit, u.rank) for u in ranked] == [("b", 1), ("a", 2), ("c", 2), ("d", 4)]
     assert ranked[1].rate == Fraction(1, 2) == ranked[2].rate  # 1/2 and 2/4: the same rate
