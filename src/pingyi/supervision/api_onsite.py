@@ -171,7 +171,7 @@ def _visible_problem(request: HttpRequest, pk: int) -> ProblemModel:
     summary="On-site office meetings you may read",
 )
 @_answer
-def list_meetings(request: HttpRequest) -> Any:
+def onsite_meetings(request: HttpRequest) -> Any:
     return [
         _meeting_json(request, m, full=False)
         for m in selectors_onsite.meetings_for_user(request.user)
@@ -235,7 +235,7 @@ def _problem_rows(value: Any) -> list[onsite.ProblemRow]:
     summary="Record a meeting and its problems (office; all or nothing)",
 )
 @_answer
-def record_meeting(request: HttpRequest) -> Any:
+def onsite_record(request: HttpRequest) -> Any:
     if not request.user.has_perm("supervision.manage"):
         raise _forbidden(_("Only the office records an on-site office meeting."))
     data = _body(
@@ -268,13 +268,13 @@ def record_meeting(request: HttpRequest) -> Any:
 
 @router.get("/onsite/meetings/{int:meeting_id}", response={200: MeetingOut, **READ})
 @_answer
-def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
+def onsite_meeting(request: HttpRequest, meeting_id: int) -> Any:
     return _meeting_json(request, _visible_meeting(request, meeting_id), full=True)
 
 
 @router.get("/onsite/problems/{int:problem_id}", response={200: ProblemOut, **READ})
 @_answer
-def get_problem(request: HttpRequest, problem_id: int) -> Any:
+def onsite_problem(request: HttpRequest, problem_id: int) -> Any:
     return selectors_onsite.problem_json(_visible_problem(request, problem_id))
 
 
@@ -284,7 +284,7 @@ def get_problem(request: HttpRequest, problem_id: int) -> Any:
     summary="The similar open problems (same category, all units), best first (readers)",
 )
 @_answer
-def similar_problems(request: HttpRequest, problem_id: int) -> Any:
+def onsite_similar(request: HttpRequest, problem_id: int) -> Any:
     problem = _visible_problem(request, problem_id)
     if not reads_all_units(request.user):
         raise _forbidden(_("The similar problems are other units': the office's to read."))
@@ -306,7 +306,7 @@ def similar_problems(request: HttpRequest, problem_id: int) -> Any:
     summary="One decision for the problem and the members (批处理; office)",
 )
 @_answer
-def batch(request: HttpRequest, problem_id: int) -> Any:
+def onsite_batch(request: HttpRequest, problem_id: int) -> Any:
     problem = _visible_problem(request, problem_id)
     if not request.user.has_perm("supervision.manage"):
         raise _forbidden(_("Only the office decides a batch."))
@@ -352,7 +352,7 @@ def batch(request: HttpRequest, problem_id: int) -> Any:
 
 @router.get("/onsite/counts", response={200: CountsOut, 401: Problem, 403: Problem})
 @_answer
-def counts(request: HttpRequest) -> Any:
+def onsite_counts(request: HttpRequest) -> Any:
     if not reads_all_units(request.user):
         raise _forbidden(_("The counts are the office's."))
     return selectors_onsite.counts()
