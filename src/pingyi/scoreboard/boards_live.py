@@ -33,6 +33,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -73,7 +74,7 @@ def board_text(data: dict[str, Any]) -> str:
 def snapshot_of(key: str) -> dict[str, Any]:
     """What the hub keeps of a board: its data and text (in the default language, zh-hans)
     and whether it is public now."""
-    with translation.override(None):  # the settings' LANGUAGE_CODE
+    with translation.override(settings.LANGUAGE_CODE):
         data = boards.board_data(key, timezone.localdate())
         text = board_text(data)
     return {"data": data, "text": text, "public": key in boards.public_keys()}

@@ -103,6 +103,8 @@ def _config(shown: list[dict[str, Any]], seconds: int, *, live: bool = True) -> 
         "words": {
             "running": _("Next board every %(seconds)d s · any key pauses") % {"seconds": seconds},
             "paused": _("Paused · any key resumes"),
+            # the units a long board leaves out of its chart (they are all in its text)
+            "more": _("%(n)s more units not drawn"),
         },
         "stream": reverse("boards:stream") + query if keys and live else None,
     }

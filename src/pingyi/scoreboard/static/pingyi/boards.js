@@ -31,16 +31,34 @@ function sizes(node) {
   return { big: big, font: big ? 30 : 13, small: big ? 24 : 11 };
 }
 
-function barOption(rows, s, opts) {
+/* The rows that fit at a readable size (≥ 36 px a row on the wall): the least pressing ones
+ * left out are counted in a note under the chart (the text beside it has them all). */
+function fit(rows, node, s, reserved) {
+  if (!s.big) return { rows: rows, more: 0 };
+  const room = Math.max(1, Math.floor((node.clientHeight - reserved) / 36));
+  return rows.length > room ? { rows: rows.slice(0, room - 1), more: rows.length - room + 1 } : { rows: rows, more: 0 };
+}
+
+function moreNote(more, s) {
+  if (!more) return [];
+  const words = (config.words && config.words.more) || '+%(n)s';
+  return [{ type: 'text', left: 8, bottom: 0, style: { text: words.replace('%(n)s', String(more)),
+    fontSize: s.small, fontWeight: 600, fill: '#3d3d3d', fontFamily: FONT } }];
+}
+
+function barOption(all, s, opts) {
+  const cut = fit(all, opts.node, s, 16);
+  const rows = cut.rows;
   return {
+    graphic: moreNote(cut.more, s),
     animation: !reduced,
     textStyle: { fontFamily: FONT, color: INK },
-    grid: { left: 8, right: opts.right, top: 8, bottom: 8, containLabel: true },
+    grid: { left: 8, right: opts.right, top: 8, bottom: cut.more ? 44 : 8, containLabel: true },
     xAxis: { type: 'value', min: 0, max: opts.max, show: false },
     yAxis: {
       type: 'category', inverse: true, data: rows.map(opts.category),
       axisTick: { show: false }, axisLine: { show: false },
-      axisLabel: { fontSize: s.font, fontWeight: 600, color: INK, fontFamily: FONT, margin: s.big ? 20 : 8 },
+      axisLabel: { fontSize: s.font, fontWeight: 600, color: INK, fontFamily: FONT, margin: s.big ? 20 : 8, interval: 0 },
     },
     series: [{
       type: 'bar', barCategoryGap: '28%',
@@ -56,25 +74,27 @@ function barOption(rows, s, opts) {
   };
 }
 
-function arenaOption(d, s) {
+function arenaOption(d, s, node) {
   return barOption(d.rows, s, {
-    right: s.big ? 360 : 120, max: 'dataMax',
+    node: node, right: s.big ? 360 : 120, max: 'dataMax',
     category: function (r) { return r.rank + '  ' + r.name; },
     value: function (r) { return r.value; },
     colour: function (r) { return r.red ? '#b3261e' : (r.black ? '#3d3d3d' : '#2b5797'); },
   });
 }
 
-function shareOption(d, s) {
+function shareOption(d, s, node) {
   return barOption(d.rows, s, {
-    right: s.big ? 420 : 140, max: 100,
+    node: node, right: s.big ? 420 : 140, max: 100,
     category: function (r) { return r.name; },
     value: function (r) { return r.value === null ? 0 : r.value; },
     colour: function (r) { return r.all_red ? '#b3261e' : '#2b5797'; },
   });
 }
 
-function noticesOption(d, s) {
+function noticesOption(d, s, node) {
+  const cut = fit(d.rows, node, s, (s.big ? 70 : 36) + 16);
+  const rows = cut.rows;
   const colours = { blue: '#1f5fbf', yellow: '#f2c230', red: '#b3261e' };
   const ink = { blue: '#ffffff', yellow: INK, red: '#ffffff' };
   return {
@@ -85,12 +105,13 @@ function noticesOption(d, s) {
       textStyle: { fontSize: s.font, fontWeight: 600, color: INK, fontFamily: FONT },
       data: d.series.map(function (x) { return x.name; }),
     },
-    grid: { left: 8, right: s.big ? 40 : 12, top: s.big ? 70 : 36, bottom: 8, containLabel: true },
+    graphic: moreNote(cut.more, s),
+    grid: { left: 8, right: s.big ? 40 : 12, top: s.big ? 70 : 36, bottom: cut.more ? 44 : 8, containLabel: true },
     xAxis: { type: 'value', min: 0, minInterval: 1, show: false },
     yAxis: {
-      type: 'category', inverse: true, data: d.rows.map(function (r) { return r.label; }),
+      type: 'category', inverse: true, data: rows.map(function (r) { return r.label; }),
       axisTick: { show: false }, axisLine: { show: false },
-      axisLabel: { fontSize: s.font, fontWeight: 600, color: INK, fontFamily: FONT },
+      axisLabel: { fontSize: s.font, fontWeight: 600, color: INK, fontFamily: FONT, interval: 0 },
     },
     series: d.series.map(function (x) {
       return {
@@ -100,7 +121,7 @@ function noticesOption(d, s) {
           show: true, fontSize: s.font, fontWeight: 700, color: ink[x.key], fontFamily: FONT,
           formatter: function (p) { return p.value ? String(p.value) : ''; },
         },
-        data: d.rows.map(function (r) { return r[x.key]; }),
+        data: rows.map(function (r) { return r[x.key]; }),
       };
     }),
   };
@@ -122,9 +143,10 @@ function pipelineOption(d, s) {
     series: d.rows.map(function (b, i) {
       const top = Math.max(1, b.stages[0].count);
       return {
-        type: 'funnel', sort: 'none', min: 0, max: top, minSize: '22%', gap: s.big ? 6 : 3,
+        type: 'funnel', sort: 'none', min: 0, max: top, minSize: '48%', gap: s.big ? 6 : 3,
         left: (i * width + 3) + '%', width: (width - 6) + '%', top: s.big ? 64 : 32, bottom: 4,
         label: { show: true, position: 'inside', fontSize: s.font, fontWeight: 700, color: '#ffffff', fontFamily: FONT,
+          textBorderWidth: 0, textBorderColor: 'transparent',
           formatter: function (p) { return p.data.text; } },
         itemStyle: { borderWidth: 0 },
         data: b.stages.map(function (st, k) {
@@ -137,9 +159,9 @@ function pipelineOption(d, s) {
 
 function optionFor(d, node) {
   const s = sizes(node);
-  if (d.key === 'arena') return arenaOption(d, s);
-  if (d.key === 'notices') return noticesOption(d, s);
-  if (d.key === 'targets' || d.key === 'weekly') return shareOption(d, s);
+  if (d.key === 'arena') return arenaOption(d, s, node);
+  if (d.key === 'notices') return noticesOption(d, s, node);
+  if (d.key === 'targets' || d.key === 'weekly') return shareOption(d, s, node);
   if (d.key === 'pipeline') return pipelineOption(d, s);
   return {};
 }
@@ -154,12 +176,12 @@ function draw(key) {
   let chart = charts[key];
   if (!chart) {
     chart = charts[key] = echarts.init(node, null, { renderer: 'canvas' });
-    // the figures are in the text beside the chart: the canvas itself is not read out
-    Array.prototype.forEach.call(node.querySelectorAll('canvas, div'), function (el) { el.setAttribute('aria-hidden', 'true'); });
   } else {
     chart.resize();
   }
   chart.setOption(optionFor(d, node), true);
+  // the figures are in the text beside the chart: the canvas itself is not read out
+  Array.prototype.forEach.call(node.querySelectorAll('canvas, div'), function (el) { el.setAttribute('aria-hidden', 'true'); });
 }
 
 function drawAll() { Object.keys(data).forEach(draw); }
