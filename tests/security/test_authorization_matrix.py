@@ -348,6 +348,21 @@ CASES: list[Case] = [
         expect(404, anonymous=LOGIN, liaison_b=403),
         {**UNIT_ITEM, "pk": "987654"},
     ),
+    # the on-site office (views_onsite.py): the meetings for every account (a liaison its
+    # unit's), recording for the office (an empty form: 422); no meeting or problem here: 404
+    # (who sees a real one: tests/supervision/test_onsite_pages.py)
+    Case("supervision:onsite_index", SIGNED_IN),
+    Case("supervision:onsite_new", OFFICE_PAGE),
+    Case("supervision:onsite_new", expect(403, anonymous=LOGIN, office=422), method="post"),
+    Case("supervision:onsite_meeting", expect(404, anonymous=LOGIN), {"pk": "987654"}),
+    Case("supervision:onsite_minutes", expect(404, anonymous=LOGIN), {"pk": "987654"}),
+    Case("supervision:onsite_problem", expect(404, anonymous=LOGIN), {"pk": "987654"}),
+    Case(
+        "supervision:onsite_batch",
+        expect(403, anonymous=LOGIN, office=404),
+        {"pk": "987654"},
+        method="post",
+    ),
     # notices (views_notices.py): the board for readers, the inbox for everyone signed in, the
     # sweep for the office; a red notice of hualong's item for readers and hualong's liaison
     # (签收 and the reply by that liaison only; accept / return by the office only)
@@ -658,6 +673,27 @@ CASES: list[Case] = [
         method="post",
         body=json_body(passed=True, method="现场"),
     ),
+    # the on-site office's API: a problem a liaison may not read is 404 (as if missing); the
+    # office records and batches; readers count
+    Case("api:onsite_meetings", expect(200, anonymous=401)),
+    Case(
+        "api:onsite_record",
+        expect(403, anonymous=401, office=422),
+        method="post",
+        body=json_body(title="现场办公会", held_on="2026-11-18", place="园区", leader="李明",
+                       problems=[]),
+    ),
+    Case("api:onsite_meeting", expect(404, anonymous=401), {"meeting_id": "987654"}),
+    Case("api:onsite_problem", expect(404, anonymous=401), {"problem_id": "987654"}),
+    Case("api:onsite_similar", expect(404, anonymous=401), {"problem_id": "987654"}),
+    Case(
+        "api:onsite_batch",
+        expect(404, anonymous=401),
+        {"problem_id": "987654"},
+        method="post",
+        body=json_body(members=[], decision="统一办理", decided_by="李明"),
+    ),
+    Case("api:onsite_counts", expect(403, anonymous=401, office=200, leader=200, viewer=200)),
     # the notices' API: a notice a liaison may not read is 404 (as if missing)
     Case("api:list_notices", expect(200, anonymous=401)),
     Case(
