@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 
 from pingyi.core.models import AuditEntry
@@ -41,6 +42,13 @@ from pingyi.supervision.method.week import Week
 from pingyi.supervision.models import Bulletin, Item, Report, SupervisionList, WeekSheet
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The services' refusals are read in English here (the pages' in Chinese elsewhere)."""
+    with translation.override("en"):
+        yield
 
 W = Week(2026, 41)  # Monday 2026-10-05 … Sunday 2026-10-11; deadline Friday 2026-10-09 12:00
 
