@@ -109,6 +109,13 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     # year targets and projects (issue 14; their imports refused: tests/targets, tests/pipeline)
     ("/targets/", "office", DESKTOP, "main table"),
     ("/targets/", "hualong", PHONE, "main table"),
+    # the wall boards (each board on the wall at 1920: tests/browser/test_boards.py)
+    ("/boards/", None, PHONE, "[data-chart=arena] canvas"),
+    ("/boards/", None, SCREEN, "[data-chart=arena] canvas"),
+    ("/boards/wall/", None, SCREEN, "section.board:not([hidden]) canvas"),
+    ("/boards/wall/?boards=notices,arena&seconds=60", "leader", SCREEN, "[data-chart] canvas"),
+    ("/boards/office/", "office", DESKTOP, "[data-chart=pipeline] canvas"),
+    ("/boards/office/", "viewer", PHONE, "[data-chart=targets] canvas"),
     ("/targets/import/", "office", PHONE, "form input[type=file]"),
     ("/pipeline/", "office", DESKTOP, "main table"),
     ("/pipeline/", "hualong", PHONE, "main table"),
@@ -176,6 +183,8 @@ NOT_PAGES = {
     "supervision:notice_decide",
     "supervision:notice_pdf",  # the 督办单 as PDF
     "scoreboard:bundle",  # the month's bundle, a .zip
+    "boards:stream",  # the wall's live stream (Server-Sent Events)
+    "boards:data",  # a board's JSON
     "supervision:notice_attachment",  # a download
     "supervision:bulletin_file",  # the weekly bulletin as .docx or PDF
 }

@@ -80,6 +80,27 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         dict.fromkeys(ROLES, DENY),
     ),
     ("scoreboard:bundle", {"key": "none", "period": "2026-11"}, "get", dict.fromkeys(ROLES, DENY)),
+    # the wall boards: the public page and the wall for anyone (public boards only for the
+    # anonymous and liaisons: none here, so their stream and a board's data are 404); the
+    # office page read by readers, switched by the office (an empty POST: 200, said)
+    ("boards:public", {}, "get", dict.fromkeys(ROLES, OK)),
+    ("boards:wall", {}, "get", dict.fromkeys(ROLES, OK)),
+    (
+        "boards:office",
+        {},
+        "get",
+        {**ALL_SIGNED_IN, "anonymous": SIGNIN, "liaison_a": DENY, "liaison_b": DENY},
+    ),
+    ("boards:office", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    *(
+        (
+            name,
+            kwargs,
+            "get",
+            {**ALL_SIGNED_IN, "anonymous": DENY, "liaison_a": DENY, "liaison_b": DENY},
+        )
+        for name, kwargs in (("boards:stream", {}), ("boards:data", {"key": "notices"}))
+    ),
     ("accounts:login", {}, "get", {"anonymous": OK, **dict.fromkeys(ROLES[1:], HOME)}),
     ("accounts:logout", {}, "post", dict.fromkeys(ROLES, SIGNIN)),
     ("accounts:password_change", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
@@ -273,6 +294,7 @@ def declared_url_names() -> set[str]:
         "pingyi.accounts.urls",
         "pingyi.supervision.urls",
         "pingyi.scoreboard.urls",
+        "pingyi.scoreboard.urls_boards",
         "pingyi.notifications.urls",
         "pingyi.targets.urls",
         "pingyi.pipeline.urls",

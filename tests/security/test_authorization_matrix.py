@@ -275,6 +275,24 @@ CASES: list[Case] = [
     ),
     Case("scoreboard:public_month", expect(404), {"key": "none", "period": "2026-11"}),
     Case("scoreboard:bundle", expect(404), {"key": "none", "period": "2026-11"}),
+    # the wall boards (docs/scoreboard.md, "Boards"): the public page and the wall for anyone
+    # (the anonymous, the evaluator and liaisons see public boards only: a board the office has
+    # not published is 404 on the wall, its data and its stream, as a board that is not); the
+    # office page read by readers, switched by the office (a POST naming no board: 200, said)
+    Case("boards:public", PUBLIC),
+    Case("boards:wall", PUBLIC),
+    Case("boards:wall", READERS_ONLY_404, query="boards=notices", label="unpublished"),
+    Case("boards:wall", expect(400), query="boards=nope&seconds=1", label="bad query"),
+    Case("boards:office", READERS_PAGE),
+    Case(
+        "boards:office",
+        expect(404, anonymous=LOGIN, liaison_a=403, liaison_b=403, office=200),
+        method="post",
+        body=form(board="nope", public="1"),
+    ),
+    Case("boards:data", READERS_ONLY_404, {"key": "notices"}),
+    Case("boards:data", expect(404), {"key": "nope"}),
+    Case("boards:stream", READERS_ONLY_404, query="boards=notices"),
     # supervision, the unit's and the leader's pages (views_unit.py): my items for everyone
     # signed in; report (liaisons of the item's units, office), extension and closure (the lead
     # unit's liaison, office), decide (office), comment (leaders, office), an attachment

@@ -190,6 +190,7 @@ def stream(request: HttpRequest) -> HttpResponseBase:
 def office(request: HttpRequest) -> HttpResponse:
     """Choose the wall's boards and interval, preview each board, switch boards public."""
     may_manage = request.user.has_perm("scoreboard.manage")
+    problem = ""
     if request.method == "POST":
         if not may_manage:
             raise Http404
@@ -200,11 +201,11 @@ def office(request: HttpRequest) -> HttpResponse:
                 key=key, public=public, actor=f"user:{request.user.get_username()}"
             )
         except ScoreboardError as exc:
-            messages.error(request, exc.message)
+            problem = exc.message  # said on the page, nothing stored
         else:
             said = _("%(title)s is now public.") if public else _("%(title)s is office-only now.")
             messages.success(request, said % {"title": boards.TITLES[key]})
-        return redirect("boards:office")
+            return redirect("boards:office")
     switches = boards.public_switches()
     arena_public = "arena" in boards.public_keys()
     shown = _boards(list(boards.BOARDS))
@@ -218,6 +219,7 @@ def office(request: HttpRequest) -> HttpResponse:
         {
             "boards": shown,
             "may_manage": may_manage,
+            "problem": problem,
             "seconds": SECONDS_DEFAULT,
             "seconds_min": SECONDS_MIN,
             "seconds_max": SECONDS_MAX,
