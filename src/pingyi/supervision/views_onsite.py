@@ -60,7 +60,7 @@ class MeetingForm(forms.Form):
     held_on = forms.DateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    place = forms.CharField(label=gettext_lazy("Meeting place"), max_length=200)
     leader = forms.CharField(label=gettext_lazy("Chaired by"), max_length=100)
     attendees = forms.CharField(
         label=gettext_lazy("Attendees"),
