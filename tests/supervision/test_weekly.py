@@ -39,7 +39,14 @@ from pingyi.supervision.bulletin_docx import bulletin_docx
 from pingyi.supervision.bulletin_pdf import bulletin_pdf
 from pingyi.supervision.errors import InvalidInput, StateError
 from pingyi.supervision.method.week import Week
-from pingyi.supervision.models import Bulletin, Item, Report, SupervisionList, WeekSheet
+from pingyi.supervision.models import (
+    Bulletin,
+    Item,
+    Notice,
+    Report,
+    SupervisionList,
+    WeekSheet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +56,7 @@ def _english() -> Iterator[None]:
     """The services' refusals are read in English here (the pages' in Chinese elsewhere)."""
     with translation.override("en"):
         yield
+
 
 W = Week(2026, 41)  # Monday 2026-10-05 … Sunday 2026-10-11; deadline Friday 2026-10-09 12:00
 
@@ -368,3 +376,63 @@ def test_the_read_api(world: dict[str, Any], office_user: Any, liaison_a: Any) -
     assert office.get("/api/v1/weeks/2026-W99").status_code == 404
     assert office.get(f"/api/v1/weeks/{W}/bulletin").status_code == 404
     assert signed_in(liaison_a).get(f"/api/v1/weeks/{W}").status_code == 403
+
+
+def test_the_bulletin_counts_the_weeks_notices_only(world: dict[str, Any]) -> None:
+    a, b, _c, _d = world["items"]
+    Notice.objects.create(
+        item=a, colour="blue", issued_on=date(2026, 10, 4), unit_codes=["hualong"]
+    )
+    Notice.objects.create(
+        item=b,
+        colour="yellow",
+        issued_on=date(2026, 10, 5),
+        unit_codes=["hualong"],
+        closed_on=date(2026, 10, 11),
+        close_reason="escalated",
+    )
+    Notice.objects.create(
+        item=b,
+        colour="red",
+        issued_on=date(2026, 10, 11),
+        year=2026,
+        serial=7,
+        unit_codes=["hualong"],
+        censured_on=date(2026, 10, 11),
+    )
+    Notice.objects.create(  # censured next Monday: next week's bulletin
+        item=a,
+        colour="red",
+        issued_on=date(2026, 9, 1),
+        year=2026,
+        serial=3,
+        unit_codes=["hualong"],
+        censured_on=date(2026, 10, 12),
+    )
+    data = weekly.bulletin_compile(W, today=date(2026, 10, 20)).data
+    assert data["sheet"] is None and data["units"] == []
+    assert data["notices"]["issued"] == {"blue": 0, "yellow": 1, "red": 1}
+    assert data["notices"]["escalated"] == 1
+    assert [(n["number"], n["units"]) for n in data["notices"]["censured"]] == [
+        ("督〔2026〕7号", ["华龙区"])
+    ]
+    text = "\n".join(
+        p.text
+        for p in Document(
+            io.BytesIO(bulletin_docx(weekly.data_of(Bulletin.objects.get())))
+        ).paragraphs
+    )
+    assert "本周未下发交办单。" in text and "本周发出提醒0件，催办1件，督办单1件；升级1件" in text
+
+
+def test_the_friday_task_compiles_the_draft_and_leaves_an_issued_one(
+    world: dict[str, Any],
+) -> None:
+    from pingyi.supervision.tasks import week_bulletin
+
+    this = Week.of(timezone.localdate())
+    assert week_bulletin.call_local()["week"] == str(this)
+    bulletin = Bulletin.objects.get()
+    weekly.bulletin_issue(bulletin)
+    assert week_bulletin.call_local() is None
+    assert Bulletin.objects.get().compiled_at == bulletin.compiled_at
