@@ -436,3 +436,32 @@ def test_the_friday_task_compiles_the_draft_and_leaves_an_issued_one(
     weekly.bulletin_issue(bulletin)
     assert week_bulletin.call_local() is None
     assert Bulletin.objects.get().compiled_at == bulletin.compiled_at
+
+
+def test_hostile_sheet_forms_are_refused_in_words(
+    world: dict[str, Any], office_user: Any, leader_user: Any
+) -> None:
+    office = signed_in(office_user)
+    a = world["items"][0]
+    url = reverse("supervision:week", args=[str(W)])
+    for data, says in (
+        ({"action": "save", "pick": ["987654"]}, "事项 987654 不存在"),
+        ({"action": "save", "pick": [a.pk], "deadline": "下周五"}, "报送时限“下周五”不是日期时间"),
+        ({"action": "save", "pick": [a.pk], f"demand-{a.pk}": "长" * 5001}, "5001 个字"),
+        ({"action": "issue"}, "交办单至少要选一项事项"),
+        ({"action": "save", "pick": [a.pk], "note": "x" * 5001}, "5001 个字"),
+    ):
+        answer = office.post(url, data)
+        assert answer.status_code == 422, data
+        assert says in answer.content.decode(), (data, says)
+    assert not WeekSheet.objects.exists()
+    # a report of another week (or none at all) cannot be commented on from this week's page
+    sheet = weekly.sheet_save(W, [(a, "")])
+    weekly.sheet_issue(sheet)
+    other = report(a, world["hualong"], date(2026, 10, 13), sheet.deadline)
+    answer = signed_in(leader_user).post(
+        reverse("supervision:week_review", args=[str(W)]), {"id": other.pk, "rating": "好"}
+    )
+    assert answer.status_code == 404
+    other.refresh_from_db()
+    assert other.rating == ""
