@@ -241,6 +241,8 @@ def test_the_word_document(world: dict[str, Any]) -> None:
     normal = doc.styles["Normal"].element.xml
     heading = doc.styles["Heading 1"].element.xml
     assert 'w:eastAsia="仿宋_GB2312"' in normal and 'w:eastAsia="黑体"' in heading
+    # no theme font left to override the named ones
+    assert "eastAsiaTheme" not in heading and "asciiTheme" not in heading
 
 
 def test_the_pdf_renders_chinese(world: dict[str, Any], tmp_path: Path) -> None:

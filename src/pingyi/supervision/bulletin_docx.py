@@ -40,6 +40,10 @@ def _fonts(element: Any, east_asia: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    # a theme font (the default template's headings: majorEastAsia …) would win over the
+    # named one: dropped
+    for theme in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     for attr in ("w:ascii", "w:hAnsi"):
         fonts.set(qn(attr), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), east_asia)
