@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -243,6 +244,11 @@ def test_the_word_document(world: dict[str, Any]) -> None:
     assert 'w:eastAsia="仿宋_GB2312"' in normal and 'w:eastAsia="黑体"' in heading
     # no theme font left to override the named ones
     assert "eastAsiaTheme" not in heading and "asciiTheme" not in heading
+    # the font table offers the alternatives and the GB2312 character set
+    with zipfile.ZipFile(io.BytesIO(bulletin_docx(weekly.data_of(bulletin)))) as archive:
+        fonts = archive.read("word/fontTable.xml").decode()
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/>' in fonts
+    assert '<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:charset w:val="86"/>' in fonts
 
 
 def test_the_pdf_renders_chinese(world: dict[str, Any], tmp_path: Path) -> None:

@@ -3,7 +3,8 @@ circulate: A4, the title, real headings (Word's "Heading 1/2" styles: the naviga
 and a table of contents see them), ruled tables, and the page number in the footer (a PAGE
 field: "第 N 页"). Body text is 仿宋_GB2312 and headings 黑体, set as the East Asian font
 (``w:eastAsia``, with ``w:hint="eastAsia"``), Latin text in Times New Roman, and the
-document's East Asian language is zh-CN (``w:themeFontLang``): a computer without those
+document's East Asian language is zh-CN (``w:themeFontLang``); the font table names each
+with an alternative (仿宋, SimHei) and the GB2312 character set: a computer without those
 fonts substitutes its own Chinese face (Word's and LibreOffice's font substitution), so the
 text renders everywhere; no glyph is embedded, Chinese stays text.
 
@@ -22,7 +23,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -72,6 +74,37 @@ def _styles(doc: Any) -> None:
     for border in ppr.findall(qn("w:pBdr")):
         ppr.remove(border)
     _east_asian_language(doc)
+    _font_table(doc)
+
+
+#: the Chinese fonts declared in the font table: the name Word looks for, the one it may use
+#: instead, and the GB2312 character set (charset 86), so a computer without them picks a
+#: Chinese face of the same kind (serif 仿宋, sans 黑体) rather than a Latin one
+FONT_TABLE = (("仿宋_GB2312", "仿宋", "roman"), ("黑体", "SimHei", "modern"))
+_FONT_TABLE_PART = "/word/fontTable.xml"
+
+
+def _font_table(doc: Any) -> None:
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == _FONT_TABLE_PART:
+            break
+    else:  # pragma: no cover - python-docx's template always has one
+        return
+    table = parse_xml(part.blob)  # python-docx's own template
+    for name, alternative, family in FONT_TABLE:
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), name)
+        table.append(font)
+        for tag, value in (
+            ("w:altName", alternative),
+            ("w:charset", "86"),
+            ("w:family", family),
+            ("w:pitch", "variable"),
+        ):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            font.append(child)
+    part._blob = serialize_part_xml(table)
 
 
 def _east_asian_language(doc: Any) -> None:
