@@ -102,6 +102,15 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/supervision/weekly/{last_week}/review/", "leader", PHONE, "form.review-form"),
     ("/supervision/weekly/{last_week}/bulletin/", "office", DESKTOP, "table.week-tally"),
     ("/supervision/weekly/{last_week}/bulletin/", "viewer", PHONE, "table.week-tally"),
+    # the on-site office (views_onsite.py; the batch on a phone and the minutes: test_onsite.py);
+    # the demo's meeting (supervision/demo_onsite.py) and one of its open problems
+    ("/supervision/onsite/", "office", DESKTOP, "main table"),
+    ("/supervision/onsite/", "hualong", PHONE, "main table"),
+    ("/supervision/onsite/new/", "office", PHONE, "form fieldset"),
+    ("/supervision/onsite/{onsite_meeting}/", "office", DESKTOP, "table.onsite-problems"),
+    ("/supervision/onsite/{onsite_meeting}/", "hualong", PHONE, "table.onsite-problems"),
+    ("/supervision/onsite/problems/{onsite_problem}/", "office", DESKTOP, "form.batch"),
+    ("/supervision/onsite/problems/{onsite_problem}/", "leader", PHONE, "fieldset.similar-list"),
     # notifications: the office's channels and delivery log (their actions: tests/notifications)
     ("/notifications/channels/", "office", DESKTOP, "form select[name=kind]"),
     ("/notifications/channels/", "office", PHONE, "form select[name=kind]"),
@@ -186,6 +195,8 @@ NOT_PAGES = {
     "boards:stream",  # the wall's live stream (Server-Sent Events)
     "boards:data",  # a board's JSON
     "supervision:notice_attachment",  # a download
+    "supervision:onsite_minutes",  # the minutes as .docx
+    "supervision:onsite_batch",  # POST only: the form is on the problem's page
     "supervision:bulletin_file",  # the weekly bulletin as .docx or PDF
 }
 
@@ -204,7 +215,7 @@ def demo(transactional_db: None) -> dict[str, Any]:
 
     # the demo's supervision list is the year of the day it is loaded (supervision/demo.py)
     from pingyi.supervision.method.week import Week
-    from pingyi.supervision.models import Notice
+    from pingyi.supervision.models import Notice, OnsiteMeeting
 
     red = Notice.objects.filter(colour="red", replies__state="pending").first()
     hualong = Notice.objects.filter(units__code="hualong").order_by("pk").first()
@@ -218,6 +229,9 @@ def demo(transactional_db: None) -> dict[str, Any]:
         "this_week": str(Week.of(timezone.localdate())),
         "last_week": str(Week.of(timezone.localdate()).previous()),
         "next_week": str(Week.of(timezone.localdate()).next()),
+        # the on-site office (supervision/demo_onsite.py): its meeting, an open problem
+        "onsite_meeting": OnsiteMeeting.objects.get().pk,
+        "onsite_problem": OnsiteMeeting.objects.get().problems.get(number=6).pk,
     }
 
 
@@ -316,7 +330,12 @@ def test_every_page_is_crawled() -> None:
     """A new HTML page must be added to PAGES (and pass axe-core) or named in NOT_PAGES."""
     from django.urls import resolve
 
-    crawled = {resolve(path.split("?")[0]).view_name for path, *_rest in PAGES}
+    # a placeholder ({red_notice}) stands for an id: resolve a number in its place, so that
+    # /supervision/notices/{red_notice}/ is the notice's page, not an item's
+    crawled = {
+        resolve(re.sub(r"\{[a-z_]+\}", "1", path.split("?")[0])).view_name
+        for path, *_rest in PAGES
+    }
     every = set(_names(get_resolver()))
     missing = every - crawled - NOT_PAGES
     assert not missing, f"pages no axe-core test opens: {sorted(missing)}"
