@@ -30,8 +30,8 @@ from tests.appraisal.factories import event_json
 from tests.conftest import STRONG_PASSWORD
 from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
 from tests.pipeline.workbooks import project_book
-from tests.supervision.workbooks import messy_book
 from tests.supervision.onsite_workbooks import problems_book
+from tests.supervision.workbooks import messy_book
 from tests.targets.workbooks import target_book
 
 MIGRATED = "database migrations to"
