@@ -51,6 +51,10 @@ from pingyi.supervision.models import (
 )
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+#: keys a list may not take: the first part of the app's own addresses (an item's page is
+#: ``/supervision/<key>/<number>/``; tests/supervision/test_reserved_keys.py keeps this in
+#: step with urls.py) and the projects' mirror list (supervision/projects.py)
+RESERVED_KEYS = frozenset({"office", "units", "mine", "notices", "onsite", "weekly", "pipeline"})
 #: the flags an item may carry
 FLAGS = ("难点", "痛点", "堵点")
 
@@ -191,6 +195,11 @@ def _check_spec(spec: ListSpec) -> list[str]:
     if not _KEY.fullmatch(spec.key):
         errors.append(
             _("list key “%(key)s”: use 1–64 lower-case letters, digits, - or _") % {"key": spec.key}
+        )
+    elif spec.key in RESERVED_KEYS:
+        errors.append(
+            _("list key “%(key)s” is taken by pingyi's own pages: choose another, e.g. %(example)s")
+            % {"key": spec.key, "example": f"{spec.year}-{spec.key}"}
         )
     if spec.kind not in ListKind.values:
         errors.append(
