@@ -235,7 +235,7 @@ def test_the_stream_follows_a_change_and_withdraws_what_is_taken_back(
 
 
 def test_a_public_stream_never_sends_a_board_that_is_not_public() -> None:
-    feed = boards_live._Feed("notices", version=1)
+    feed = boards_live._Feed("notices", "zh-hans", version=1)
     feed.snapshot = {"data": {"key": "notices", "rows": [1]}, "text": "<p>x</p>", "public": False}
     public = boards_live._StreamState(boards_live.PUBLIC, [feed])
     assert public.advance((1,)) == ['event: withdrawn\ndata: {"key":"notices"}\n\n']
@@ -244,4 +244,27 @@ def test_a_public_stream_never_sends_a_board_that_is_not_public() -> None:
     [message] = staff.advance((1,))
     assert message.startswith("event: board\n") and '"rows":[1]' in message
     # the stream's argument is made by the view; a forged audience is public, odd keys dropped
-    assert boards_live.parse_arg("admin:notices,../x,arena") == ("public", ["notices", "arena"])
+    assert boards_live.parse_arg("admin:xx:notices,../x,arena") == (
+        "public",
+        "zh-hans",
+        ["notices", "arena"],
+    )
+    assert boards_live.parse_arg("staff:en:weekly") == ("staff", "en", ["weekly"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_english_wall_gets_its_live_updates_in_english() -> None:
+    from django.conf import settings
+
+    from pingyi.core.demo import load_demo_data
+
+    load_demo_data()
+    chinese, english = as_user("viewer"), as_user("viewer")
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    titles = []
+    for client in (chinese, english):
+        response = client.get("/boards/stream/?boards=arena")
+        [(name, message)] = _messages(iter(response.streaming_content), 1)
+        titles.append((message["data"]["title"], "Red list" in message["text"]))
+        response.close()
+    assert titles == [("月打擂", False), ("Monthly arena", True)]

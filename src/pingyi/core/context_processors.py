@@ -16,6 +16,7 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("targets:table", _("Year targets"), "targets.view"),
     ("pipeline:table", _("Projects"), "pipeline.view"),
     ("scoreboard:office", _("Monthly arena"), "scoreboard.view"),
+    ("boards:office", _("Boards"), "scoreboard.view"),
     ("results:index", _("Results"), None),
     ("orgs:unit_import", _("Import units"), "orgs.manage_units"),
     ("admin:index", _("Administration"), "accounts.manage_accounts"),

@@ -12,6 +12,7 @@ How (the meeting screen's mechanism, :mod:`pingyi.appraisal.live`, for boards):
   sweep, a report imported, from a page, the API, the command line or another process — is
   seen on the next read, with no message to forget. No Redis is needed: the database is what
   every process shares.
+* A board is computed per language watched (a Chinese and an English wall: two feeds).
 * Each snapshot also carries :func:`boards.public_keys`: a stream opened with no sign-in
   (``audience`` public) sends a board only while it is public, and sends ``withdrawn`` the
   moment the office switches it off (or the arena has no published month any more).
@@ -54,15 +55,21 @@ PUBLIC = "public"
 STAFF = "staff"
 
 
-def stream_arg(audience: str, keys: list[str]) -> str:
-    """The argument of a stream: who watches (public or staff) and which boards."""
-    return f"{audience}:{','.join(keys)}"
+def stream_arg(audience: str, language: str, keys: list[str]) -> str:
+    """The argument of a stream: who watches (public or staff), in which language, which
+    boards (made by the view; the front never shows it to the client)."""
+    return f"{audience}:{language}:{','.join(keys)}"
 
 
-def parse_arg(arg: str) -> tuple[str, list[str]]:
+def parse_arg(arg: str) -> tuple[str, str, list[str]]:
+    """(audience, language, boards) of a stream's argument: anything but ``staff`` is
+    public, an unknown language is the default one, a name that is no board is dropped."""
     audience, _sep, rest = arg.partition(":")
-    keys = [k for k in rest.split(",") if k in boards.BOARDS]
-    return (STAFF if audience == STAFF else PUBLIC), keys
+    language, _sep, names = rest.partition(":")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    keys = [k for k in names.split(",") if k in boards.BOARDS]
+    return (STAFF if audience == STAFF else PUBLIC), language, keys
 
 
 def board_text(data: dict[str, Any]) -> str:
@@ -71,10 +78,10 @@ def board_text(data: dict[str, Any]) -> str:
     return render_to_string("scoreboard/boards/_text.html", {"board": data})
 
 
-def snapshot_of(key: str) -> dict[str, Any]:
-    """What the hub keeps of a board: its data and text (in the default language, zh-hans)
-    and whether it is public now."""
-    with translation.override(settings.LANGUAGE_CODE):
+def snapshot_of(key: str, language: str) -> dict[str, Any]:
+    """What the hub keeps of a board: its data and text in ``language``, and whether it is
+    public now."""
+    with translation.override(language):
         data = boards.board_data(key, timezone.localdate())
         text = board_text(data)
     return {"data": data, "text": text, "public": key in boards.public_keys()}
@@ -83,10 +90,12 @@ def snapshot_of(key: str) -> dict[str, Any]:
 @dataclass
 class _Feed:
     key: str
+    language: str = ""
     subscribers: int = 0
     version: int = 0
     snapshot: dict[str, Any] | None = None
     last_read: float = 0.0
+    failing: bool = False
     waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = field(default_factory=set)
 
 
@@ -95,17 +104,17 @@ class Hub:
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._feeds: dict[str, _Feed] = {}
+        self._feeds: dict[tuple[str, str], _Feed] = {}
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         #: computations done (tests, the docs' figures)
         self.reads = 0
 
-    def subscribe(self, key: str) -> _Feed:
+    def subscribe(self, key: str, language: str) -> _Feed:
         with self._cond:
-            feed = self._feeds.get(key)
+            feed = self._feeds.get((key, language))
             if feed is None:
-                feed = self._feeds[key] = _Feed(key)
+                feed = self._feeds[(key, language)] = _Feed(key, language)
             feed.subscribers += 1
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -118,8 +127,8 @@ class Hub:
     def unsubscribe(self, feed: _Feed) -> None:
         with self._cond:
             feed.subscribers -= 1
-            if feed.subscribers <= 0 and self._feeds.get(feed.key) is feed:
-                del self._feeds[feed.key]
+            if feed.subscribers <= 0 and self._feeds.get((feed.key, feed.language)) is feed:
+                del self._feeds[(feed.key, feed.language)]
 
     def versions(self, feeds: list[_Feed]) -> tuple[int, ...]:
         with self._cond:
@@ -177,12 +186,18 @@ class Hub:
             for feed in feeds:
                 snapshot: dict[str, Any] | None
                 try:
-                    snapshot = snapshot_of(feed.key)
+                    snapshot = snapshot_of(feed.key, feed.language)
                 except Exception as exc:
-                    logger.warning("boards: computing %s failed: %s", feed.key, exc)
+                    # Said once per failure spell, not every second.
+                    (logger.debug if feed.failing else logger.warning)(
+                        "boards: computing %s failed: %s", feed.key, exc
+                    )
+                    feed.failing = True
                     snapshot = feed.snapshot
                     with contextlib.suppress(Exception):
                         connection.close()
+                else:
+                    feed.failing = False
                 with self._cond:
                     self.reads += 1
                     feed.last_read = time.monotonic()
@@ -260,9 +275,9 @@ def sse_stream(arg: str) -> Iterator[str]:
     :func:`sse_stream_async` on its event loop instead."""
     if not connection.in_atomic_block:
         connection.close()
-    audience, keys = parse_arg(arg)
+    audience, language, keys = parse_arg(arg)
     the_hub = hub()
-    feeds = [the_hub.subscribe(key) for key in keys]
+    feeds = [the_hub.subscribe(key, language) for key in keys]
     state = _StreamState(audience, feeds)
     try:
         yield state.opening()
@@ -277,9 +292,9 @@ def sse_stream(arg: str) -> Iterator[str]:
 async def sse_stream_async(arg: str) -> AsyncIterator[str]:
     """Server-Sent Events of the boards named in ``arg`` (:func:`stream_arg`), holding no thread
     and no database connection while it waits."""
-    audience, keys = parse_arg(arg)
+    audience, language, keys = parse_arg(arg)
     the_hub = hub()
-    feeds = [the_hub.subscribe(key) for key in keys]
+    feeds = [the_hub.subscribe(key, language) for key in keys]
     state = _StreamState(audience, feeds)
     try:
         yield state.opening()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -19,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -167,7 +169,7 @@ def stream(request: HttpRequest) -> HttpResponseBase:
     if not keys:
         raise Http404(_("No such public board."))
     audience = boards_live.STAFF if _staff(request) else boards_live.PUBLIC
-    arg = boards_live.stream_arg(audience, keys)
+    arg = boards_live.stream_arg(audience, get_language() or settings.LANGUAGE_CODE, keys)
     content_type = "text/event-stream; charset=utf-8"
     response: HttpResponseBase
     if request.META.get(front.ENVIRON_KEY):
