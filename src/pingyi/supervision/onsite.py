@@ -354,7 +354,7 @@ def batch_decide(
     # the rows locked and read afresh: two offices batching one problem at once, one waits
     locked = {
         p.pk: p
-        for p in Problem.objects.select_for_update()
+        for p in Problem.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related("item", "unit", "batch")
     }
