@@ -200,11 +200,16 @@ def test_the_public_page_at_360_shows_only_what_is_published(
         page.screenshot(path=str(screenshot_dir / "boards-public-360.png"), full_page=True)
         SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(screenshot_dir / "boards-public-360.png", SHOTS / "boards-public-360.png")
+        # the office takes the targets board back: the open page drops it within seconds
+        services_boards.set_public(key="targets", public=False)
+        page.locator('section[data-board="targets"]').wait_for(state="hidden", timeout=10_000)
+        assert "全年目标序时进度" not in page.locator("main").inner_text()
+        assert "华龙区" in page.locator('section[data-board="arena"]').inner_text()
         # the public wall: the public boards only
         page.set_viewport_size(SCREEN)  # type: ignore[arg-type]
         page.goto(f"{live_server.url}/boards/wall/")
         page.locator('[data-chart="arena"] canvas').wait_for()
-        assert page.locator("section.board").count() == 2
+        assert page.locator("section.board").count() == 1  # the targets board is back off
         assert_accessible(page, "public wall 1920")
         assert page.goto(f"{live_server.url}/boards/wall/?boards=notices").status == 404
     finally:

@@ -193,12 +193,14 @@ function apply(message) {
   data[d.key] = d;
   const section = sectionOf(d.key);
   if (!section) return;
-  section.dataset.withdrawn = '';
+  const back = !!section.dataset.withdrawn;  // public again after the office took it back
   delete section.dataset.withdrawn;
+  if (!wall) section.hidden = false;
   section.querySelector('[data-field="title"]').textContent = d.title;
   section.querySelector('[data-field="subtitle"]').textContent = d.subtitle;
   section.querySelector('[data-field="text"]').innerHTML = message.text;  // the server's escaped HTML
   section.dataset.version = String((Number(section.dataset.version) || 0) + 1);
+  if (wall && back && live().length === 1) { show(0); restart(); }
   draw(d.key);
 }
 
@@ -218,12 +220,16 @@ function connect() {
   const conn = document.getElementById('conn');
   let source = null;
   let backoff = 2000;
+  let heard = Date.now();
+  function seen() { heard = Date.now(); if (conn) conn.hidden = true; }
   function open() {
     if (source) source.close();
     source = new EventSource(config.stream);
-    source.onopen = function () { backoff = 2000; if (conn) conn.hidden = true; };
-    source.addEventListener('board', function (e) { try { apply(JSON.parse(e.data)); } catch (err) { /* a bad message: keep what is shown */ } });
-    source.addEventListener('withdrawn', function (e) { try { withdraw(JSON.parse(e.data).key); } catch (err) { /* ignore */ } });
+    source.onopen = function () { backoff = 2000; seen(); };
+    source.addEventListener('board', function (e) { seen(); try { apply(JSON.parse(e.data)); } catch (err) { /* a bad message: keep what is shown */ } });
+    source.addEventListener('withdrawn', function (e) { seen(); try { withdraw(JSON.parse(e.data).key); } catch (err) { /* ignore */ } });
+    source.addEventListener('ping', seen);
+    source.addEventListener('bye', seen);
     source.onerror = function () {
       if (conn) conn.hidden = false;
       if (source.readyState === EventSource.CLOSED) {
@@ -233,6 +239,8 @@ function connect() {
       }
     };
   }
+  // a stream gone silent (no heartbeat for 45 s: a proxy dropped it) is opened again
+  setInterval(function () { if (Date.now() - heard > 45000) { heard = Date.now(); open(); } }, 5000);
   open();
 }
 
