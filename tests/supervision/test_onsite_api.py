@@ -150,3 +150,24 @@ def test_who_may(users) -> None:
     assert not ProblemBatch.objects.exists()
     assert Client().get(f"{API}/onsite/meetings").status_code == 401
     assert as_(users["office"]).get(f"{API}/onsite/meetings/98765").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_batches_of_one_problem_admit_one(users) -> None:
+    """Eight offices batch the same problems at the same moment (from both ends): the rows are
+    locked, so one batch is made and the others are refused (409), never two batches."""
+    from tests.supervision.test_api import RACERS, race
+
+    body = post(as_(users["office"]), f"{API}/onsite/meetings", MEETING).json()
+    first, second, _third = (p["id"] for p in body["problems"])
+    one = (
+        f"{API}/onsite/problems/{first}/batch",
+        {"members": [second], "decision": "甲", "decided_by": "李明"},
+    )
+    two = (
+        f"{API}/onsite/problems/{second}/batch",
+        {"members": [first], "decision": "乙", "decided_by": "王强"},
+    )
+    statuses = race(users["office"], [one, two] * (RACERS // 2))
+    assert statuses == [201] + [409] * (RACERS - 1)
+    assert ProblemBatch.objects.count() == 1

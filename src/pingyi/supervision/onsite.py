@@ -351,12 +351,11 @@ def batch_decide(
         raise InvalidInput(
             _("at most %(max)s problems in one batch") % {"max": MAX_BATCH}, code="batch_too_large"
         )
-    # the rows locked and read afresh: two offices batching one problem at once, one waits
+    # the rows locked (in one order), then read afresh with what they point to: two offices
+    # batching one problem at once, the second waits and then sees the first one's batch
+    list(Problem.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     locked = {
-        p.pk: p
-        for p in Problem.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids)
-        .select_related("item", "unit", "batch")
+        p.pk: p for p in Problem.objects.filter(pk__in=ids).select_related("item", "unit", "batch")
     }
     if len(locked) != len(ids):
         raise InvalidInput(_("a problem of the batch no longer exists"), code="not_found")
