@@ -93,10 +93,11 @@ def _page_number(section: Any) -> None:
     paragraph.add_run(" 页")
 
 
-def decision_of(problem: Problem) -> str:
-    """The decision a problem goes by: its batch's, else the meeting's, else 待定."""
+def decision_of(problem: Problem, *, mark: bool = True) -> str:
+    """The decision a problem goes by: its batch's (marked （批处理） unless ``mark`` is
+    false, for pages that show the mark as a tag), else the meeting's, else 待定."""
     if problem.batch is not None:
-        return f"（批处理）{problem.batch.decision}"
+        return f"（批处理）{problem.batch.decision}" if mark else problem.batch.decision
     return problem.decision or "待研究提出办理意见"
 
 

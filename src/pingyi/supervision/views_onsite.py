@@ -220,7 +220,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problems.sort(key=lambda p: p.number)
     today = _today()
     rows = [
-        (p, decision_of(p), selectors.item_status(p.item, today) if p.item else None)
+        (p, decision_of(p, mark=False), selectors.item_status(p.item, today) if p.item else None)
         for p in problems
     ]
     reader = reads_all_units(request.user)
@@ -299,7 +299,7 @@ def _render_problem(
         "supervision/onsite/problem.html",
         {
             "problem": problem,
-            "decision": decision_of(problem),
+            "decision": decision_of(problem, mark=False),
             "status": selectors.item_status(problem.item, _today()) if problem.item else None,
             "similar": [s for s in found if s.tier == "similar"],
             "maybe": [s for s in found if s.tier == "maybe"],
