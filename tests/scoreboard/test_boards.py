@@ -264,7 +264,21 @@ def test_an_english_wall_gets_its_live_updates_in_english() -> None:
     titles = []
     for client in (chinese, english):
         response = client.get("/boards/stream/?boards=arena")
-        [(name, message)] = _messages(iter(response.streaming_content), 1)
+        [(_name, message)] = _messages(iter(response.streaming_content), 1)
         titles.append((message["data"]["title"], "Red list" in message["text"]))
         response.close()
     assert titles == [("月打擂", False), ("Monthly arena", True)]
+
+
+def test_the_text_beside_a_chart_escapes_what_the_units_are_called() -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    data = {
+        "key": "notices",
+        "title": "t",
+        "subtitle": hostile,
+        "empty": False,
+        "columns": ["单位"],
+        "rows": [{"name": hostile, "blue": 1, "yellow": 0, "red": 0, "censured": 0}],
+    }
+    text = boards_live.board_text(data)  # replaces the page's text on a live update
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
