@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,29 @@ def shoot(page: Page, shots: Path, name: str) -> None:
     page.screenshot(path=path, full_page=True)
     SHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, SHOTS / path.name)
+
+
+def render_minutes(docx: Path, shots: Path) -> None:
+    """The minutes through LibreOffice to PDF (if installed) and pdftoppm to PNG: the Chinese
+    comes out as Chinese (the PDF's text), the pages as pictures to look at."""
+    soffice, pdftoppm, pdftotext = (shutil.which(t) for t in ("soffice", "pdftoppm", "pdftotext"))
+    if soffice is None or pdftoppm is None or pdftotext is None:
+        return  # CI installs poppler; LibreOffice only where the office has it
+    out = shots / "onsite-minutes-pdf"
+    out.mkdir(exist_ok=True)
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = out / "onsite-minutes.pdf"
+    text = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "现场办公会纪要" in text and "濮阳工业园区" in text and "第1页" in text.replace(" ", "")
+    subprocess.run([pdftoppm, "-r", "70", "-png", str(pdf), str(out / "page")], check=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for page in sorted(out.glob("page-*.png")):
+        shutil.copy(page, SHOTS / f"onsite-minutes-{page.name}")
 
 
 def test_a_meeting_its_similar_problems_and_one_batch_decision(
@@ -140,6 +164,7 @@ def test_a_meeting_its_similar_problems_and_one_batch_decision(
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert rows[1][1] == "濮阳工业园区" and rows[2][4] == "市住房和城乡建设局"
     assert rows[3][5] == "1个月内"
+    render_minutes(screenshot_dir / "onsite-minutes.docx", screenshot_dir)
 
     # --- a liaison on a phone: its unit's problems only ------------------------------------
     phone = signed_in(browser, base, "hualong", PHONE)

@@ -103,7 +103,7 @@ def decision_of(problem: Problem, *, mark: bool = True) -> str:
 
 def _table(doc: Any, problems: list[Problem]) -> None:
     header = ["序号", "提出单位", "问题", "办理意见", "责任单位", "完成时限"]
-    widths = [12.0, 22.0, 48.0, 52.0, 24.0, 22.0]
+    widths = [14.0, 30.0, 70.0, 80.0, 36.0, 27.0]  # 257 mm: A4 landscape within its margins
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -128,6 +128,10 @@ def _table(doc: Any, problems: list[Problem]) -> None:
         ]
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.text = text
+    # fixed widths in the grid and in every cell: Word and LibreOffice both follow them
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
