@@ -6,10 +6,12 @@ every refusal named, nothing half-written; liaisons see only their unit's proble
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
 from pingyi.accounts.models import User
 from pingyi.core.models import AuditEntry
@@ -263,3 +265,39 @@ def test_a_liaison_sees_only_its_units_problems(two_hundred, units) -> None:
         "sf1", password="x-Strong-pass-1", role="unit", unit=units["wjw"]
     )
     assert selectors_onsite.meetings_for_user(stranger).count() == 0
+
+
+# --- the problems sheet --------------------------------------------------------------------------
+
+
+def test_the_sheet_reader_refuses_what_it_cannot_read_in_words(units) -> None:
+    from tests.supervision.onsite_workbooks import HEADER, problems_book
+
+    sheet = onsite.read_problem_sheet(problems_book(), "p.xlsx")
+    assert sheet.errors == [] and sheet.held_on == date(2026, 11, 18)
+    assert [r.responsible for r in sheet.rows] == ["市交通局", "市交通局", "市住建局"]  # merged
+    assert sheet.rows[0].cells["unit"] == "B3" and sheet.title.startswith("2026年11月18日")
+    short = onsite.read_problem_sheet(problems_book([["1", "华龙区", "停车难"]], title="清单"))
+    with pytest.raises(ImportRefused) as refused:
+        onsite.meeting_record(spec(), short.rows)
+    assert any("D3" in e for e in refused.value.errors)  # 问题 is empty
+    assert any("F3" in e for e in refused.value.errors)  # 责任单位 is empty
+    wb = Workbook()
+    assert wb.active is not None
+    wb.active.append(["序号", "单位名称", "说明"])
+    wb.active.append(["1", "华龙区", "停车难"])
+    out = io.BytesIO()
+    wb.save(out)
+    no_header = onsite.read_problem_sheet(out.getvalue())
+    assert no_header.rows == [] and "提出单位" in no_header.errors[0]
+    header_only = onsite.read_problem_sheet(problems_book([]))
+    assert header_only.rows == [] and header_only.errors
+    assert onsite.read_problem_sheet(b"PK\x03\x04 not a zip").errors
+    assert onsite.read_problem_sheet("停车难".encode()).errors
+    many = [[str(n), "华龙区", "城市管理", f"停车难{n}", "", "市住建局", ""] for n in range(501)]
+    big = onsite.read_problem_sheet(problems_book(many))
+    assert len(big.rows) == 501 and HEADER[0] == "序号"
+    with pytest.raises(ImportRefused) as refused:
+        onsite.meeting_record(spec(), big.rows)
+    assert any("500" in e for e in refused.value.errors)
+    assert not OnsiteMeeting.objects.exists() and not Item.objects.exists()
