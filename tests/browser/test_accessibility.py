@@ -163,6 +163,9 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/results/2025-h2/receipt?code=NOPE-NOPE", None, PHONE, "#receipt-answer *"),
     ("/results/units/hualong/", None, DESKTOP, "main h1"),
     ("/results/2025-h2/diagnostics", "office", DESKTOP, "main h1"),
+    # a long export's page while the queue makes the file (tests/core/test_exports.py)
+    ("/exports/{export_job}/", "office", DESKTOP, "#export-state"),
+    ("/exports/{export_job}/", "office", PHONE, "#export-state"),
     # the phone ballot's first screen (its other states: test_ballot_phone.py)
     ("/b/", None, PHONE, "#code-input"),
 ]
@@ -220,7 +223,18 @@ def demo(transactional_db: None) -> dict[str, Any]:
     red = Notice.objects.filter(colour="red", replies__state="pending").first()
     hualong = Notice.objects.filter(units__code="hualong").order_by("pk").first()
     assert red is not None and hualong is not None
+    import uuid
+
+    from pingyi.accounts.models import User
+    from pingyi.core.models import ExportJob
+
+    job = ExportJob.objects.create(
+        id=uuid.uuid4(), kind="supervision.list_xlsx", params={},
+        title="2026年市政府重点工作任务清单（.xlsx）",
+        requested_by=User.objects.get(username="office"),
+    )
     return {
+        "export_job": job.pk,
         "receipt": receipts[0],
         "supervision_list": f"{timezone.localdate().year}-key-tasks",
         "red_notice": red.pk,

@@ -167,6 +167,8 @@ CASES: list[Case] = [
     Case("core:home", SIGNED_IN),
     Case("core:health", PUBLIC),
     Case("core:favicon", PUBLIC),
+    Case("core:export", expect(404, anonymous=LOGIN),
+         {"pk": "6f1c0d9e-3b7a-4c2d-9e8f-0a1b2c3d4e5f"}),
     Case("accounts:login", expect(REDIRECT, anonymous=200)),
     Case("accounts:logout", expect(SIGNED_OUT), method="post"),
     Case("accounts:password_change", SIGNED_IN),
@@ -618,8 +620,6 @@ CASES: list[Case] = [
     Case(
         "api:issue_cards", expect(401, office=201), {"key": "@open"}, method="post", body=cards_body
     ),
-    # the supervision API: any account, by session or HTTP Basic; a liaison of another unit
-    # gets 404 for an item, report, extension or closure it may not see (as if missing)
     # year targets and projects (issue 14): any account reads (a liaison its unit's rows)
     # the monthly arena: published months and their results.json, no sign-in; a month that
     # does not exist (or is not published) is 404 (tests/scoreboard/test_pages.py: real months)
@@ -629,6 +629,8 @@ CASES: list[Case] = [
     Case("api:targets", expect(422, anonymous=401), query="month=13", label="bad month"),
     Case("api:pipeline", expect(200, anonymous=401)),
     Case("api:pipeline", expect(422, anonymous=401), query="today=2026-02-30", label="bad day"),
+    # the supervision API: any account, by session or HTTP Basic; a liaison of another unit
+    # gets 404 for an item, report, extension or closure it may not see (as if missing)
     Case("api:list_lists", expect(200, anonymous=401)),
     Case("api:get_list", expect(200, anonymous=401, liaison_b=404), {"key": "@list:hualong"}),
     Case("api:get_list", expect(404, anonymous=401), {"key": "no-such-list"}),
