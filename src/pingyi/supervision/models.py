@@ -504,7 +504,7 @@ class Sweep(models.Model):
         return str(self.day)
 
 
-# --- the weekly cycle (周交办点评, 周通报): supervision/weekly.py, method/week.py ------------------
+# --- the weekly cycle (周交办点评, 周通报): supervision/weekly.py, method/week.py ----------------
 
 
 class WeekSheet(models.Model):
