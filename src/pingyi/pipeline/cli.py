@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pingyi.core.commandline import CliError, print_refused
-from pingyi.core.pure.officesheet import read_file, show_exact
+from pingyi.core.commandline import CliError, DjangoSetup, print_refused, read_import_file
+from pingyi.core.pure.officesheet import show_exact
 
-_django_setup: Callable[[], None] | None = None
+_setup = DjangoSetup()
 
 
 def add_verbs(
@@ -22,8 +21,7 @@ def add_verbs(
     *,
     django_setup: Callable[[], None],
 ) -> None:
-    global _django_setup
-    _django_setup = django_setup
+    _setup.bind(django_setup)
     pipeline = verbs.add_parser("pipeline", help="the project pipeline (三个一批)").add_subparsers(
         dest="pipeline_verb", metavar="VERB", required=True
     )
@@ -45,12 +43,6 @@ def add_verbs(
     p.set_defaults(func=cmd_pipeline_list)
 
 
-def _setup() -> None:
-    if _django_setup is None:
-        raise RuntimeError("add_verbs() was not called with django_setup")
-    _django_setup()
-
-
 def cmd_pipeline_import(args: argparse.Namespace) -> int:
     _setup()
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
@@ -59,11 +51,8 @@ def cmd_pipeline_import(args: argparse.Namespace) -> int:
     from pingyi.pipeline.method.sheet import read_project_sheet  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.pipeline.services import projects_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    try:
-        data = read_file(args.file)
-    except OSError as exc:
-        message = _("cannot read: %(error)s") % {"error": exc.strerror}
-        print(f"pingyi pipeline import: {args.file}: {message}", file=sys.stderr)
+    data = read_import_file("pipeline import", args.file)
+    if data is None:
         return 2
     sheet = read_project_sheet(data, Path(args.file).name, batch=args.batch)
     try:

@@ -17,7 +17,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-_django_setup: Callable[[], None] | None = None
+from pingyi.core.commandline import DjangoSetup
+
+_setup = DjangoSetup()
 
 
 def add_verbs(
@@ -25,8 +27,7 @@ def add_verbs(
     *,
     django_setup: Callable[[], None],
 ) -> None:
-    global _django_setup
-    _django_setup = django_setup
+    _setup.bind(django_setup)
     week = verbs.add_parser("week", help="the weekly assignment sheet (周交办单)").add_subparsers(
         dest="week_verb", metavar="VERB", required=True
     )
@@ -48,12 +49,6 @@ def add_verbs(
     p.add_argument("--week", metavar="YYYY-Www", help="the ISO week (default: this week)")
     p.add_argument("--out", required=True, help="FILE.docx or FILE.pdf")
     p.set_defaults(func=cmd_bulletin_export)
-
-
-def _setup() -> None:
-    if _django_setup is None:
-        raise RuntimeError("add_verbs() was not called with django_setup")
-    _django_setup()
 
 
 def _fail(verb: str, message: str) -> int:

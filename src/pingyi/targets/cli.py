@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from pingyi.core.commandline import CliError, print_refused
-from pingyi.core.pure.officesheet import read_file, show_exact
+from pingyi.core.commandline import CliError, DjangoSetup, print_refused, read_import_file
+from pingyi.core.pure.officesheet import show_exact
 
-_django_setup: Callable[[], None] | None = None
+_setup = DjangoSetup()
 
 
 def add_verbs(
@@ -20,8 +19,7 @@ def add_verbs(
     *,
     django_setup: Callable[[], None],
 ) -> None:
-    global _django_setup
-    _django_setup = django_setup
+    _setup.bind(django_setup)
     targets = verbs.add_parser("targets", help="year targets (全年红)").add_subparsers(
         dest="targets_verb", metavar="VERB", required=True
     )
@@ -46,12 +44,6 @@ def add_verbs(
     p.set_defaults(func=cmd_targets_list)
 
 
-def _setup() -> None:
-    if _django_setup is None:
-        raise RuntimeError("add_verbs() was not called with django_setup")
-    _django_setup()
-
-
 def cmd_targets_import(args: argparse.Namespace) -> int:
     _setup()
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
@@ -60,11 +52,8 @@ def cmd_targets_import(args: argparse.Namespace) -> int:
     from pingyi.targets.method.sheet import read_target_sheet  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.targets.services import targets_import  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    try:
-        data = read_file(args.file)
-    except OSError as exc:
-        message = _("cannot read: %(error)s") % {"error": exc.strerror}
-        print(f"pingyi targets import: {args.file}: {message}", file=sys.stderr)
+    data = read_import_file("targets import", args.file)
+    if data is None:
         return 2
     sheet = read_target_sheet(data, Path(args.file).name)
     try:
