@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from pingyi.accounts.rules import reads_all_units
 from pingyi.orgs.models import Unit, UnitGroup
@@ -123,3 +124,25 @@ def resolve_unit_names(text: str | None, *, index: UnitNameIndex | None = None) 
     building the index is the only database work (2 queries).
     """
     return (index or UnitNameIndex()).resolve(text)
+
+
+def one_unit(index: UnitNameIndex, name: str, *, row: int, cell: str) -> tuple[Unit | None, str]:
+    """The one unit the cell ``cell`` (row ``row``) of a sheet names, or ``(None, the
+    problem)``: an unknown name (with the closest known units) or a cell naming several units
+    (a sheet with one unit a row: targets, projects)."""
+    named = index.resolve(name)
+    where = _("row %(row)s, cell %(cell)s") % {"row": row, "cell": cell}
+    if named.unknown:
+        unknown = named.unknown[0]
+        message = _("%(where)s: unknown unit “%(name)s”") % {"where": where, "name": unknown.name}
+        close = [s.name for s in unknown.suggestions]
+        if close:
+            message += _(" (closest known units: %(units)s)") % {"units": "、".join(close)}
+        return None, message
+    if len(named.units) != 1:
+        return None, _("%(where)s: “%(name)s” names %(count)s units; write one unit a row") % {
+            "where": where,
+            "name": name,
+            "count": len(named.units),
+        }
+    return named.units[0], ""

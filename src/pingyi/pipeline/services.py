@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
-from pingyi.orgs.selectors import UnitNameIndex
+from pingyi.orgs.selectors import UnitNameIndex, one_unit
 from pingyi.pipeline.errors import ImportRefused
 from pingyi.pipeline.method.funnel import Stage
 from pingyi.pipeline.method.sheet import ProjectRow, ProjectSheet
@@ -27,25 +27,6 @@ class ImportSummary:
     batches: list[str]
 
 
-def _one_unit(row: ProjectRow, index: UnitNameIndex) -> tuple[Unit | None, str]:
-    named = index.resolve(row.unit_name)
-    where = _("row %(row)s, cell %(cell)s") % {"row": row.row, "cell": row.unit_cell}
-    if named.unknown:
-        unknown = named.unknown[0]
-        message = _("%(where)s: unknown unit “%(name)s”") % {"where": where, "name": unknown.name}
-        close = [s.name for s in unknown.suggestions]
-        if close:
-            message += _(" (closest known units: %(units)s)") % {"units": "、".join(close)}
-        return None, message
-    if len(named.units) != 1:
-        return None, _("%(where)s: “%(name)s” names %(count)s units; write one unit a row") % {
-            "where": where,
-            "name": row.unit_name,
-            "count": len(named.units),
-        }
-    return named.units[0], ""
-
-
 def projects_import(sheet: ProjectSheet, *, actor: str | None = None) -> ImportSummary:
     """Create or update projects from ``sheet`` (by batch and name). Raises
     :class:`ImportRefused` with every problem, and writes nothing, if anything is wrong."""
@@ -53,7 +34,7 @@ def projects_import(sheet: ProjectSheet, *, actor: str | None = None) -> ImportS
     index = UnitNameIndex()
     resolved: list[tuple[Unit, ProjectRow]] = []
     for row in sheet.rows:
-        unit, problem = _one_unit(row, index)
+        unit, problem = one_unit(index, row.unit_name, row=row.row, cell=row.unit_cell)
         if unit is None:
             errors.append(problem)
             continue

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from pingyi.core.audit import audit_log
 from pingyi.orgs.models import Unit
-from pingyi.orgs.selectors import UnitNameIndex
+from pingyi.orgs.selectors import UnitNameIndex, one_unit
 from pingyi.targets.errors import ImportRefused
 from pingyi.targets.method.sheet import TargetRow, TargetSheet
 from pingyi.targets.models import PLACES, MonthlyActual, YearTarget
@@ -26,27 +26,6 @@ class ImportSummary:
     created: int
     updated: int
     actuals: int
-
-
-def resolve_unit(name: str, cell: str, row: int, index: UnitNameIndex) -> tuple[Unit | None, str]:
-    """The one unit a cell names, or ``(None, the problem naming row, cell and the closest
-    units)``."""
-    named = index.resolve(name)
-    where = _("row %(row)s, cell %(cell)s") % {"row": row, "cell": cell}
-    if named.unknown:
-        unknown = named.unknown[0]
-        message = _("%(where)s: unknown unit “%(name)s”") % {"where": where, "name": unknown.name}
-        close = [s.name for s in unknown.suggestions]
-        if close:
-            message += _(" (closest known units: %(units)s)") % {"units": "、".join(close)}
-        return None, message
-    if len(named.units) != 1:
-        return None, _("%(where)s: “%(name)s” names %(count)s units; write one unit a row") % {
-            "where": where,
-            "name": name,
-            "count": len(named.units),
-        }
-    return named.units[0], ""
 
 
 def _fits(value: Decimal) -> bool:
@@ -76,7 +55,7 @@ def targets_import(
     index = UnitNameIndex()
     resolved: list[tuple[Unit, TargetRow]] = []
     for row in sheet.rows:
-        unit, problem = resolve_unit(row.unit_name, row.unit_cell, row.unit_row, index)
+        unit, problem = one_unit(index, row.unit_name, row=row.unit_row, cell=row.unit_cell)
         if unit is None:
             if problem not in errors:  # a merged unit cell is named once
                 errors.append(problem)
