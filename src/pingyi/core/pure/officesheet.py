@@ -11,6 +11,9 @@ Used by the year targets' and the project pipeline's imports (``targets/method``
   ``2026.9``), which means the month's last day;
 - :func:`parse_amount` reads a number with its unit (``12.35亿元``, ``1,234万元``, ``8.5%``)
   and converts money between 元, 万元, 亿元 and 万亿元 exactly (Decimal, never a float).
+- :func:`title_above`, :func:`blank_or_note` and :func:`cell_problem`: the title over the
+  header, the rows with nothing to read, and the problem naming a row and cell, as both
+  sheets have them.
 
 Messages are English msgids translated through :mod:`pingyi.core.pure.i18n`.
 """
@@ -94,6 +97,33 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     return str(value).replace("_x000D_", "").strip()
+
+
+#: How many rows from the top a sheet's header is looked for in (the title rows above it).
+HEADER_SEARCH_ROWS = 20
+_NOTE = re.compile(r"^(注|备注|说明|填报说明)\s*[:：]")
+
+
+def title_above(grid: Grid, header_row: int) -> str:
+    """The texts of the rows above ``header_row`` (the merged title …), each once, in order,
+    joined by a space."""
+    return " ".join(dict.fromkeys(t for r in range(1, header_row) for t in grid.row_texts(r) if t))
+
+
+def blank_or_note(grid: Grid, row: int) -> bool:
+    """Whether ``row`` has nothing to read: blank, or a note (注：…, 备注：…, 说明：…,
+    填报说明：…) in its first filled cell."""
+    texts = [t for t in grid.row_texts(row) if t]
+    return not texts or _NOTE.match(texts[0]) is not None
+
+
+def cell_problem(row: int, column: int, message: str) -> str:
+    """A problem with one cell: ``row 7, cell B7: message``."""
+    return _("row %(row)s, cell %(cell)s: %(problem)s") % {
+        "row": row,
+        "cell": cell_ref(row, column),
+        "problem": message,
+    }
 
 
 def header_key(text: str) -> str:

@@ -26,17 +26,20 @@ from decimal import Decimal
 
 from pingyi.core.pure.i18n import _
 from pingyi.core.pure.officesheet import (
+    HEADER_SEARCH_ROWS,
     MONEY,
     Grid,
+    blank_or_note,
+    cell_problem,
     cell_ref,
     header_key,
     open_grid,
     parse_amount,
     parse_day,
+    title_above,
 )
 from pingyi.pipeline.method.funnel import STAGES, Stage
 
-HEADER_SEARCH_ROWS = 20
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("项目名称", "项目", "名称"),
     "unit": ("责任单位", "县(区)", "县区", "实施单位", "所属县区", "县(市、区)", "单位"),
@@ -44,7 +47,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "batch": ("批次", "期次", "所属批次"),
 }
 STAGE_WORDS = {Stage.SIGNED: "签约", Stage.STARTED: "开工", Stage.PRODUCING: "投产"}
-_NOTE = re.compile(r"^(注|备注|说明|填报说明)\s*[:：]")
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
 _BATCH = re.compile(r"第\s*([0-9〇零一二两三四五六七八九十百]+)\s*期")
@@ -168,16 +170,13 @@ def read_project_sheet(
             _("The header has no column %(columns)s.") % {"columns": "、".join(missing)}
         )
         return result
-    result.title = " ".join(
-        dict.fromkeys(t for r in range(1, first_header) for t in grid.row_texts(r) if t)
-    )
+    result.title = title_above(grid, first_header)
     default_batch = batch_name(batch) if batch else batch_name(result.title)
     if batch and default_batch is None:
         result.problems.append(_("the batch %(batch)s is not like 第14期") % {"batch": batch})
     seen: dict[tuple[str, str], int] = {}
     for row in range(header + 1, grid.max_row + 1):
-        texts = [t for t in grid.row_texts(row) if t]
-        if not texts or _NOTE.match(texts[0]):
+        if blank_or_note(grid, row):
             continue
         name = grid.text(row, columns["name"])
         if not name and grid.value(row, columns["investment"]) is None:
@@ -185,10 +184,7 @@ def read_project_sheet(
         here = len(result.problems)
 
         def problem(column: int, message: str, row: int = row) -> None:
-            result.problems.append(
-                _("row %(row)s, cell %(cell)s: %(problem)s")
-                % {"row": row, "cell": cell_ref(row, column), "problem": message}
-            )
+            result.problems.append(cell_problem(row, column, message))
 
         if not name:
             problem(columns["name"], _("the project's name is empty"))

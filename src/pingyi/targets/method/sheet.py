@@ -28,10 +28,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pingyi.core.pure.i18n import _
-from pingyi.core.pure.officesheet import Grid, cell_ref, header_key, open_grid, parse_amount
+from pingyi.core.pure.officesheet import (
+    HEADER_SEARCH_ROWS,
+    Grid,
+    blank_or_note,
+    cell_problem,
+    cell_ref,
+    header_key,
+    open_grid,
+    parse_amount,
+    title_above,
+)
 from pingyi.targets.method.progress import Direction, Kind
 
-HEADER_SEARCH_ROWS = 20
 HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("县(区)", "县区", "县(市、区)", "地区", "责任单位", "单位名称", "县(市)区"),
     "indicator": ("指标", "指标名称", "主要指标", "指标项目"),
@@ -59,7 +68,6 @@ AMOUNT_WORDS = ("总量", "累计", "绝对值", "总额")
 #: without a kind column, an indicator whose name says one of these is a rate (a level held
 #: against the whole target every month), e.g. 地区生产总值增速, PM2.5平均浓度, 研发投入占比
 NAME_RATE_WORDS = ("增速", "增长", "增幅", "率", "浓度", "平均", "均值", "占比", "比重", "指数")
-_NOTE = re.compile(r"^(注|备注|说明|填报说明)\s*[:：]")
 _MONTHS = re.compile(r"(?:\d{1,2}\s*[-—–~至到]\s*)?(\d{1,2})\s*月")
 
 
@@ -162,16 +170,13 @@ def read_target_sheet(data: bytes, file_name: str = "") -> TargetSheet:
         )
         return result
     header, columns = found
-    result.title = " ".join(
-        dict.fromkeys(t for r in range(1, header) for t in grid.row_texts(r) if t)
-    )
+    result.title = title_above(grid, header)
     if "actual" in columns:
         result.has_actuals = True
         result.month = _month(grid.text(header, columns["actual"])) or _month(result.title)
     seen: dict[tuple[str, str], int] = {}
     for row in range(header + 1, grid.max_row + 1):
-        texts = [t for t in grid.row_texts(row) if t]
-        if not texts or _NOTE.match(texts[0]):
+        if blank_or_note(grid, row):
             continue
         unit_name = grid.text(row, columns["unit"])
         indicator = grid.text(row, columns["indicator"])
@@ -183,10 +188,7 @@ def read_target_sheet(data: bytes, file_name: str = "") -> TargetSheet:
         here = len(result.problems)
 
         def problem(column: int, message: str, row: int = row) -> None:
-            result.problems.append(
-                _("row %(row)s, cell %(cell)s: %(problem)s")
-                % {"row": row, "cell": cell_ref(row, column), "problem": message}
-            )
+            result.problems.append(cell_problem(row, column, message))
 
         if not unit_name:
             problem(columns["unit"], _("the unit is empty"))
