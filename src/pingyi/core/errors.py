@@ -15,3 +15,16 @@ class Refusal(Exception):
         self.message = message
         if code:
             self.code = code
+
+
+class SheetRefused(Refusal):
+    """A sheet that cannot be imported: every problem (``errors``), each naming its row and
+    cell; nothing was imported. An app's own ``ImportRefused`` subclasses its app's refusal
+    and this (the year targets', the pipeline's)."""
+
+    status = 422
+    code = "import_refused"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors) if errors else "nothing imported")
+        self.errors = errors
