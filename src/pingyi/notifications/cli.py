@@ -154,7 +154,7 @@ def cmd_channel_test(args: argparse.Namespace) -> int:
     from pingyi.notifications.services import channel_test  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     channel = _channel(args.id)
-    assert isinstance(channel, Channel)
+    assert isinstance(channel, Channel)  # nosec B101 # type narrowing: _channel returns one
     outcome = channel_test(channel)
     if outcome.ok:
         print(

@@ -104,7 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     problems = list(meeting.problems.select_related("item__supervision_list").order_by("number"))
     for p in problems:
-        assert p.item is not None
+        assert p.item is not None  # nosec B101 # type narrowing: recording makes the item
         print(f"  {p.item.number}\t{p.item.supervision_list.key}\t{p.description[:40]}")
     print(
         _("recorded %(title)s (%(day)s): %(count)d problems; meeting:")

@@ -101,7 +101,7 @@ def _demand(item: Item, colour: str, dues: escalation.RedDues | None) -> str:
         return f"该事项将于{item.due}到期，请按期完成并及时报送进展。"
     if colour == NoticeColour.YELLOW:
         return "该事项进度滞后，请加快推进，及时报送进展情况。"
-    assert dues is not None
+    assert dues is not None  # nosec B101 # type narrowing: a red notice has its dues
     return (
         f"该事项已超过完成时限。请于{dues.acknowledge_by}前签收本督办单，"
         f"并于{dues.reply_by}前书面回复未按期完成的原因、整改措施和完成时间。"
