@@ -1,6 +1,6 @@
 // A long export's page: ask for its state every 2 seconds; reload when it is ready or failed.
 const state = document.getElementById("export-state");
-const poll = state?.dataset.poll;
+const poll = state ? state.dataset.poll : null;
 async function check() {
   try {
     const answer = await fetch(poll, { headers: { Accept: "application/json" } });
