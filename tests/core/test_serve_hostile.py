@@ -27,9 +27,17 @@ from benchmarks import hostile
 @pytest.fixture
 def workdir() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="pingyi-hostile-"))
-    yield path
-    if not os.environ.get("PINGYI_TEST_KEEP_DATA"):
-        shutil.rmtree(path, ignore_errors=True)
+    # The benchmark sets its scratch folder up in this process (benchmarks.harness.setup_django
+    # points PINGYI_DATA_DIR at it and drops REDIS_URL): every later test gets the session's
+    # environment back.
+    saved = dict(os.environ)
+    try:
+        yield path
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        if not os.environ.get("PINGYI_TEST_KEEP_DATA"):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def test_streams_slow_clients_and_bombs_do_not_starve_ballots(workdir: Path) -> None:
