@@ -13,9 +13,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from ninja import Schema
 from ninja.errors import HttpError
 
 from pingyi.core.pure import strict_json
+
+
+class Problem(Schema):
+    """Every refusal of the REST API, as documented in its schema: ``{"detail", "code"}``."""
+
+    detail: str
+    code: str
 
 
 def problem(status: int, detail: str, code: str, **extra: Any) -> HttpResponse:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from pingyi.core.api_answers import problem
+from pingyi.core.api_answers import Problem, problem
 from pingyi.core.api_auth import AccountAuth
 from pingyi.orgs.selectors import units_visible_to
 from pingyi.pipeline.selectors import pipeline_document
@@ -22,7 +22,11 @@ from pingyi.pipeline.selectors import pipeline_document
 router = Router(tags=["pipeline"], auth=AccountAuth())
 
 
-@router.get("/pipeline", summary="Projects (三个一批): the funnel per unit and the lagging")
+@router.get(
+    "/pipeline",
+    response={200: Any, 401: Problem, 422: Problem},
+    summary="Projects (三个一批): the funnel per unit and the lagging",
+)
 def pipeline(request: HttpRequest, today: str | None = None, batch: str | None = None) -> Any:
     day = timezone.localdate()
     if today is not None:

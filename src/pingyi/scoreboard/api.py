@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from pingyi.accounts.rules import reads_all_units
-from pingyi.core.api_answers import problem
+from pingyi.core.api_answers import Problem, problem
 from pingyi.scoreboard import selectors
 from pingyi.scoreboard.models import MonthState
 
@@ -34,6 +34,7 @@ def arena_months(request: HttpRequest) -> Any:
 @router.get(
     "/arena/{key}/{period}/results",
     auth=None,
+    response={200: Any, 404: Problem},
     summary="A month's results.json (pingyi-arena-results/1): public once published",
 )
 def arena_results(request: HttpRequest, key: str, period: str) -> Any:

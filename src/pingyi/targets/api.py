@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from pingyi.core.api_answers import problem
+from pingyi.core.api_answers import Problem, problem
 from pingyi.core.api_auth import AccountAuth
 from pingyi.orgs.selectors import units_visible_to
 from pingyi.targets.selectors import targets_document
@@ -18,7 +18,11 @@ from pingyi.targets.selectors import targets_document
 router = Router(tags=["targets"], auth=AccountAuth())
 
 
-@router.get("/targets", summary="Year targets (全年红) with 序时进度 and statuses")
+@router.get(
+    "/targets",
+    response={200: Any, 401: Problem, 422: Problem},
+    summary="Year targets (全年红) with 序时进度 and statuses",
+)
 def targets(request: HttpRequest, year: int | None = None, month: int | None = None) -> Any:
     if year is not None and not 2000 <= year <= 2100:
         return problem(
