@@ -6,8 +6,8 @@
 import { $, h, ready } from './shared/dom.js';
 import { gettext } from './shared/i18n.js';
 import { openCard, onCodeSubmit, secretFromHash } from './ballot/card.js';
-import { onChange, onClick, onInput } from './ballot/edit.js';
-import { onRankClick, onRankPointerDown } from './ballot/rank.js';
+import { changed, onChange, onClick, onInput } from './ballot/edit.js';
+import { onRankClick, onRankEdited, onRankPointerDown } from './ballot/rank.js';
 import { banner, confirmStep, fitBar, goTo, otherCard, showCodeForm } from './ballot/render.js';
 import { CONF, S, URLS, store } from './ballot/state.js';
 import { onConfirm, onSubmitClick } from './ballot/submit.js';
@@ -56,6 +56,7 @@ function start() {
   tracks.addEventListener('input', onInput);
   tracks.addEventListener('click', onClick);
   tracks.addEventListener('change', onChange);
+  onRankEdited(changed);
   tracks.addEventListener('click', onRankClick);
   tracks.addEventListener('pointerdown', onRankPointerDown);
   window.addEventListener('offline', function () { if (!S.sending) banner('warn', gettext('You are offline. Your scores are kept on this phone.')); });
