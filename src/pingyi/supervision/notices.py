@@ -134,19 +134,12 @@ def sweep(day: date, *, actor: str | None = "sweep") -> SweepSummary:
     (:func:`escalation.sweep_item`), in one transaction. Idempotent: a second sweep of the
     same day, also one running at the same time in another process, changes and sends
     nothing (they take turns on a lock; the second finds every notice already issued)."""
-    latest = Sweep.objects.order_by("-day").values_list("day", flat=True).first()
-    if latest is not None and day < latest:
-        raise StateError(
-            _("the notices were already swept on %(latest)s: a sweep cannot go back to %(day)s")
-            % {"latest": latest, "day": day},
-            code="sweep_in_the_past",
-        )
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SWEEP_LOCK])
         latest = Sweep.objects.order_by("-day").values_list("day", flat=True).first()
-        if latest is not None and day < latest:  # another process swept a later day meanwhile
+        if latest is not None and day < latest:  # read under the lock: no other sweep runs
             raise StateError(
                 _("the notices were already swept on %(latest)s: a sweep cannot go back to "
                   "%(day)s") % {"latest": latest, "day": day},
