@@ -89,7 +89,7 @@ def test_every_picture_the_handbook_shows_is_there() -> None:
         for name, chapters in shown().items()
         if not (HANDBOOK / "img" / name).is_file()
     }
-    assert not missing, f"pictures shown by the handbook but missing from docs/handbook/img/: {missing}"
+    assert not missing, f"shown by the handbook, missing from docs/handbook/img/: {missing}"
 
 
 def test_every_picture_is_written_by_a_marked_browser_test() -> None:
