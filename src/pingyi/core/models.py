@@ -86,3 +86,14 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HealthProbe(models.Model):
+    """One row that ``/healthz`` and ``pingyi health`` upsert to prove the database takes a
+    committed write (``core/health.py``): not an office action, so not audited."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"health probe {self.at:%Y-%m-%d %H:%M:%S}"
