@@ -22,7 +22,7 @@ from django.utils.html import escape
 from pingyi.appraisal import meeting, selectors, selectors_public, services
 from pingyi.appraisal.cli import cmd_cards, cmd_event_import
 from pingyi.appraisal.demo import _simulate_meeting, load_demo_event
-from pingyi.appraisal.errors import PdfFontMissing, StateError
+from pingyi.appraisal.errors import StateError
 from pingyi.appraisal.method.running_order import running_order as order_units
 from pingyi.appraisal.method.spec import load_event_json
 from pingyi.appraisal.method.statement import method_statement, rubric_statement
@@ -39,6 +39,7 @@ from pingyi.appraisal.outputs import report
 from pingyi.appraisal.outputs.workbook import HEADER_ROW, build_workbook, change_text
 from pingyi.appraisal.slides import slides_upload
 from pingyi.core.models import AuditEntry
+from pingyi.core.pdf_font import PdfFontMissing
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pingyi"
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -28,6 +28,7 @@ from pingyi.appraisal.models import BallotCard, Event
 from pingyi.appraisal.outputs import printing
 from pingyi.appraisal.outputs.report import DiagnosticSection, build_report
 from pingyi.appraisal.outputs.workbook import HEADER_ROW, build_workbook
+from pingyi.core import pdf_font
 
 from .factories import event_data
 from .test_round_trip import pingyi as run_pingyi
@@ -259,24 +260,24 @@ def test_a_failed_print_issues_nothing(tmp_path: Path) -> None:
 
 
 def test_missing_font_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(printing.FONT_ENV, raising=False)
-    monkeypatch.setattr(printing, "FONT_CANDIDATES", ("/nonexistent/font.ttc",))
-    with pytest.raises(printing.PdfFontMissing, match="fonts-wqy-microhei"):
-        printing.locate_font()
-    monkeypatch.setenv(printing.FONT_ENV, "/nonexistent/other.ttf")
-    with pytest.raises(printing.PdfFontMissing, match=printing.FONT_ENV):
-        printing.locate_font()
+    monkeypatch.delenv(pdf_font.FONT_ENV, raising=False)
+    monkeypatch.setattr(pdf_font, "FONT_CANDIDATES", ("/nonexistent/font.ttc",))
+    with pytest.raises(pdf_font.PdfFontMissing, match="fonts-wqy-microhei"):
+        pdf_font.locate_font()
+    monkeypatch.setenv(pdf_font.FONT_ENV, "/nonexistent/other.ttf")
+    with pytest.raises(pdf_font.PdfFontMissing, match=pdf_font.FONT_ENV):
+        pdf_font.locate_font()
     cff = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     if cff.exists():  # OpenType/CFF: reportlab cannot embed it, and says so
-        monkeypatch.setenv(printing.FONT_ENV, str(cff))
-        with pytest.raises(printing.PdfFontMissing, match="TrueType"):
-            printing.locate_font()
+        monkeypatch.setenv(pdf_font.FONT_ENV, str(cff))
+        with pytest.raises(pdf_font.PdfFontMissing, match="TrueType"):
+            pdf_font.locate_font()
 
 
 def test_the_configured_font_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    found = printing.locate_font()
-    monkeypatch.setenv(printing.FONT_ENV, str(found))
-    assert printing.locate_font() == found
+    found = pdf_font.locate_font()
+    monkeypatch.setenv(pdf_font.FONT_ENV, str(found))
+    assert pdf_font.locate_font() == found
 
 
 # --- workbook --------------------------------------------------------------------------------

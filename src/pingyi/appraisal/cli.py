@@ -238,9 +238,9 @@ def cmd_cards(args: argparse.Namespace, setup: SetUp) -> int:
     setup()
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
-    from pingyi.appraisal.errors import PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
     from pingyi.appraisal.models import Event  # noqa: PLC0415 (Django is set up only once the verb runs)
     from pingyi.appraisal.outputs.printing import issue_cards_pdf  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.core.pdf_font import PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     nothing = _("Nothing was issued.")
     out = Path(args.out)
@@ -313,8 +313,9 @@ def cmd_output(args: argparse.Namespace, what: str, setup: SetUp) -> int:
     setup()
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only once the verb runs)
 
-    from pingyi.appraisal.errors import OutputsNotReady, PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.appraisal.errors import OutputsNotReady  # noqa: PLC0415 (Django is set up only once the verb runs)
     from pingyi.appraisal.models import Event  # noqa: PLC0415 (Django is set up only once the verb runs)
+    from pingyi.core.pdf_font import PdfFontMissing  # noqa: PLC0415 (Django is set up only once the verb runs)
 
     with _language(args):
         event = Event.objects.filter(key=args.key).first()

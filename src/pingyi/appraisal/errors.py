@@ -53,10 +53,6 @@ class ExportError(ValueError):
     pass
 
 
-class PdfFontMissing(RuntimeError):
-    """No usable Chinese TrueType font: the message says what to install or set."""
-
-
 class SlidesError(ValueError):
     pass
 

@@ -1,7 +1,7 @@
 """The weekly bulletin (周通报) as an A4 PDF (reportlab), the same parts as the .docx
 (:func:`pingyi.supervision.bulletin_docx.sections`), Chinese set in the one TrueType font
-pingyi embeds (:func:`pingyi.appraisal.outputs.printing.cjk_font`, as ``notice_pdf.py``);
-without one, :class:`~pingyi.appraisal.errors.PdfFontMissing` says what to install. Page
+pingyi embeds (:func:`pingyi.core.pdf_font.cjk_font`, as ``notice_pdf.py``);
+without one, :class:`~pingyi.core.pdf_font.PdfFontMissing` says what to install. Page
 numbers at the foot: 第 N 页."""
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pingyi.appraisal.errors import PdfFontMissing
-from pingyi.appraisal.outputs.printing import cjk_font
+from pingyi.core.pdf_font import PdfFontMissing, cjk_font
 from pingyi.supervision.bulletin_docx import ISSUER, WIDTHS, sections, week_words
 
 __all__ = ["PdfFontMissing", "bulletin_pdf"]

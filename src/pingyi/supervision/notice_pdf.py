@@ -5,8 +5,8 @@ signature lines (签收人 / 签收日期, 督查室（盖章） / 日期).
 
 The form is an official Chinese document: its labels are Chinese in every interface language.
 Chinese is set in the one TrueType font pingyi embeds in its PDFs
-(:func:`pingyi.appraisal.outputs.printing.cjk_font`); without one,
-:class:`~pingyi.appraisal.errors.PdfFontMissing` says what to install.
+(:func:`pingyi.core.pdf_font.cjk_font`); without one,
+:class:`~pingyi.core.pdf_font.PdfFontMissing` says what to install.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from pingyi.appraisal.errors import PdfFontMissing
-from pingyi.appraisal.outputs.printing import cjk_font
+from pingyi.core.pdf_font import PdfFontMissing, cjk_font
 from pingyi.supervision.models import Notice, NoticeColour
 
 __all__ = ["PdfFontMissing", "notice_pdf"]

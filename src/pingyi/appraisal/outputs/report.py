@@ -5,7 +5,7 @@ ranking with a bar chart, the per-panel scores and the criterion means or grade
 distribution, the rank changes against the previous event (争先进位), the rater
 diagnostics, and the method applied. Every page has the event name in its header and
 "page x of y" in its footer. Chinese is set in the TrueType font found by
-:func:`pingyi.appraisal.outputs.printing.cjk_font`; charts are reportlab graphics (no matplotlib).
+:func:`pingyi.core.pdf_font.cjk_font`; charts are reportlab graphics (no matplotlib).
 
 Rater diagnostics are computed by :mod:`pingyi.appraisal.method.diagnostics`; the caller passes
 them in as :class:`DiagnosticSection` items (:func:`event_diagnostics` makes them from an
@@ -54,8 +54,8 @@ from pingyi.appraisal.method.spec import EventSpec, format_number
 from pingyi.appraisal.method.statement import method_statement, rubric_statement
 from pingyi.appraisal.method.tally import Results, TrackResult
 from pingyi.appraisal.models import Event
-from pingyi.appraisal.outputs.printing import cjk_font
 from pingyi.appraisal.outputs.workbook import change_text, grade_rate, require_results, rounded
+from pingyi.core.pdf_font import cjk_font
 
 
 class DiagnosticSection(NamedTuple):

@@ -27,11 +27,11 @@ from rules.contrib.views import permission_required
 
 from pingyi.accounts.rules import is_office
 from pingyi.appraisal import errors, selectors
-from pingyi.appraisal.errors import PdfFontMissing
 from pingyi.appraisal.models import Event
 from pingyi.appraisal.outputs.printing import issue_cards_pdf
 from pingyi.appraisal.outputs.report import build_report, event_diagnostics
 from pingyi.appraisal.outputs.workbook import build_workbook
+from pingyi.core.pdf_font import PdfFontMissing
 
 rules.set_perm("appraisal.download_outputs", is_office)
 rules.set_perm("appraisal.print_cards", is_office)
