@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from pingyi import __version__
 from pingyi.core.commandline import CliError, cli_language
 from pingyi.core.server import serve_defaults
 from pingyi.notifications.cli import add_verbs as add_channel_verbs
@@ -71,10 +72,10 @@ def _pending_migrations() -> int:
     return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
-def _ensure_migrated(*, quiet: bool = True) -> None:
+def _ensure_migrated(*, quiet: bool = True, no_backup: bool = False) -> None:
     """The tables every verb needs. Embedded mode (or ``PINGYI_MIGRATE_ON_START=1``) applies
-    pending migrations itself, as ``serve`` always did; scaled mode, where one ``pingyi
-    migrate`` serves many hosts, refuses with what to run."""
+    pending migrations itself, as ``serve`` always did, after the pre-upgrade backup; scaled
+    mode, where one ``pingyi migrate`` serves many hosts, refuses with what to run."""
     from django.conf import settings  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from django.db import DatabaseError  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
@@ -89,6 +90,7 @@ def _ensure_migrated(*, quiet: bool = True) -> None:
     if not pending:
         return
     if settings.EMBEDDED or os.environ.get("PINGYI_MIGRATE_ON_START") == "1":
+        _backup_before_migrating(no_backup=no_backup)
         _call("migrate", interactive=False, verbosity=0 if quiet else 1)
         print(
             "pingyi: "
@@ -107,6 +109,19 @@ def _ensure_migrated(*, quiet: bool = True) -> None:
     )
 
 
+def _backup_before_migrating(*, no_backup: bool) -> None:
+    """Pending migrations on a database with data: a backup first, or nothing is migrated
+    (``core/upgrade.py``, docs/upgrade.md)."""
+    from pingyi.core.upgrade import UpgradeRefused, backup_before_migrating  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    try:
+        backup_before_migrating(
+            no_backup=no_backup, say=lambda line: print(f"pingyi: {line}", file=sys.stderr)
+        )
+    except UpgradeRefused as exc:
+        raise CliError(exc.message, code=1) from exc
+
+
 def _django_with_tables() -> None:
     """Django, and a database with every table: the set-up of every verb that reads or
     writes data."""
@@ -114,12 +129,12 @@ def _django_with_tables() -> None:
     _ensure_migrated()
 
 
-def _prepare_embedded(*, quiet: bool = True) -> None:
+def _prepare_embedded(*, quiet: bool = True, no_backup: bool = False) -> None:
     """Apply pending migrations (or refuse, see :func:`_ensure_migrated`) and collect static
     files, only when they changed since the last collect (``core/static_stamp.py``)."""
     from pingyi.core.static_stamp import collect_static_if_changed  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
-    _ensure_migrated(quiet=quiet)
+    _ensure_migrated(quiet=quiet, no_backup=no_backup)
     collect_static_if_changed()
 
 
@@ -128,7 +143,7 @@ def _prepare_embedded(*, quiet: bool = True) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _django()
-    _prepare_embedded()
+    _prepare_embedded(no_backup=args.no_backup)
     from pingyi.core.server import serve  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     serve(
@@ -143,7 +158,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _django()
-    _prepare_embedded()
+    _prepare_embedded(no_backup=args.no_backup)
     from pingyi.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.core.demo import load_demo_data  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
@@ -195,6 +210,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     _django()
+    _backup_before_migrating(no_backup=args.no_backup)
     _call("migrate", interactive=False, verbosity=1)
     return 0
 
@@ -281,6 +297,15 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threads", type=int, default=None, help="threads per process (default 16)"
     )
+    _add_no_backup(parser)
+
+
+def _add_no_backup(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-backup",
+        action="store_true",
+        help="migrate a database with data without the pre-upgrade backup (docs/upgrade.md)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -288,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pingyi",
         description="pingyi (评议): appraisal meetings and supervision for government reviews.",
     )
+    parser.add_argument("--version", action="version", version=f"pingyi {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = verbs.add_parser("demo", help="embedded database with demo data, then serve it")
@@ -317,7 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_worker)
 
-    p = verbs.add_parser("migrate", help="apply database migrations")
+    p = verbs.add_parser(
+        "migrate",
+        help="apply database migrations (a database with data is backed up first)",
+    )
+    _add_no_backup(p)
     p.set_defaults(func=cmd_migrate)
 
     p = verbs.add_parser("tally", help="recompute results.json from a bundle (DIR or ZIP)")
