@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pingyi.pipeline",
     "pingyi.notifications",
     "pingyi.scoreboard",
+    "pingyi.handbook",
     "huey.contrib.djhuey",  # the task queue (docs/tasks.md): each app's tasks.py
 ]
 
@@ -185,6 +186,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "pingyi.accounts.validators.CharacterClassValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# The office's handbook (docs/handbook: zh/, en/, img/), served at /handbook/. The package
+# reaches it through the link src/pingyi/handbook/docs, which a wheel carries as files.
+HANDBOOK_DIR = BASE_DIR / "handbook" / "docs"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

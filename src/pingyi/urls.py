@@ -19,6 +19,7 @@ urlpatterns = [
     path("results/", include("pingyi.appraisal.urls_public")),
     path("slides/", include("pingyi.appraisal.urls_slides")),
     path("outputs/", include("pingyi.appraisal.urls_outputs")),
+    path("handbook/", include("pingyi.handbook.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
