@@ -228,6 +228,12 @@ CASES = {
     ),
     "onsite similar": Case("onsite similar", ["onsite", "similar", "1"], 2, ['no problem "1"']),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
+    # backup and restore (docs/backup.md): a fresh folder is migrated, then backed up; a
+    # restore of no archive is refused before anything is written
+    "backup": Case("backup", ["backup", "{tmp}"], 0, ["pingyi-backup-", "sha256"]),
+    "restore": Case(
+        "restore", ["restore", "{tmp}/none.tar.gz"], 1, ["cannot read"], migrates=False
+    ),
     # runs until SIGTERM: the run is test_worker_on_a_fresh_data_folder_stops_on_sigterm
     "worker": Case("worker", ["worker", "--help"], 0, ["usage", "--threads"], migrates=False),
 }

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pingyi import __version__
+from pingyi.core.cli_backup import add_verbs as add_backup_verbs
 from pingyi.core.commandline import CliError, cli_language
 from pingyi.core.server import serve_defaults
 from pingyi.notifications.cli import add_verbs as add_channel_verbs
@@ -377,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = audit.add_parser("verify", help="check the SM3 hash chain; name every broken row")
     p.set_defaults(func=cmd_audit_verify)
 
+    add_backup_verbs(verbs, django_setup=_django_with_tables, django_bare=_django)
     _add_appraisal_verbs(verbs)
     add_supervision_verbs(verbs, django_setup=_django_with_tables)
     add_weekly_verbs(verbs, django_setup=_django_with_tables)
