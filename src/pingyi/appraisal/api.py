@@ -17,15 +17,17 @@ from pingyi.appraisal import errors, selectors, services
 from pingyi.appraisal.casting import ballot as casting
 from pingyi.appraisal.method.spec import dumps_exact, spec_to_json
 from pingyi.appraisal.models import Event
+from pingyi.core import api_answers
 from pingyi.core.api_answers import parse_json_body, problem
 from pingyi.core.api_auth import OfficeAuth, office_auth
 
 router = Router(tags=["appraisal"])
 
 
-class Problem(Schema):
-    detail: str
-    code: str
+class Problem(api_answers.Problem):
+    """A refusal (``{"detail", "code"}``, as every route's), naming the track and unit when a
+    ballot's score is refused."""
+
     track: str | None = None
     unit: str | None = None
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from pingyi.core.api_answers import parse_json_body, problem
+from pingyi.core.api_answers import Problem, parse_json_body, problem
 from pingyi.core.api_auth import AccountAuth
 from pingyi.core.pure import strict_json
 from pingyi.orgs.models import Unit
@@ -61,11 +61,6 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # --- schemas -----------------------------------------------------------------------------
-
-
-class Problem(Schema):
-    detail: str
-    code: str
 
 
 class ListOut(Schema):

@@ -22,13 +22,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from pingyi.core.api_answers import Problem
 from pingyi.core.api_auth import AccountAuth
 from pingyi.supervision import notices, selectors_notices
 from pingyi.supervision.api import (
     LONG_TEXT,
     SHORT_TEXT,
     WRITE_422,
-    Problem,
     _actor,
     _answer,
     _body,

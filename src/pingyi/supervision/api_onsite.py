@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from pingyi.accounts.rules import reads_all_units
+from pingyi.core.api_answers import Problem
 from pingyi.core.api_auth import AccountAuth
 from pingyi.supervision import onsite, selectors_onsite
 from pingyi.supervision.api import (
     LONG_TEXT,
     WRITE_422,
-    Problem,
     _actor,
     _answer,
     _body,

@@ -19,9 +19,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from pingyi.core.api_answers import Problem
 from pingyi.core.api_auth import AccountAuth
 from pingyi.supervision import selectors_weekly, weekly
-from pingyi.supervision.api import Problem, _answer, _forbidden, _not_found
+from pingyi.supervision.api import _answer, _forbidden, _not_found
 from pingyi.supervision.errors import InvalidInput
 from pingyi.supervision.method.week import Week, percent_text
 
