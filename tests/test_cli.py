@@ -153,6 +153,10 @@ CASES = {
     "units import": Case("units import", ["units", "import", "{units}"], 0, ["created 5"]),
     "user add": Case("user add", ["user", "add", "wang", "--role", "office"], 0, ["created wang"]),
     "audit verify": Case("audit verify", ["audit", "verify"], 0, ["intact: 0 rows"]),
+    # a fresh folder has no task consumer running: not healthy, and says which check failed
+    "health": Case(
+        "health", ["health"], 1, ["NOT healthy", "database: writable", "NO consumer alive"]
+    ),
     "event import": Case("event import", ["event", "import", "{event}"], 0, ["t1"]),
     "event open": Case("event open", ["event", "open", "k1"], 2, NO_EVENT),
     "event close": Case("event close", ["event", "close", "k1"], 2, NO_EVENT),

@@ -261,6 +261,20 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    _django_with_tables()
+    import json  # noqa: PLC0415 (only this verb prints JSON here)
+
+    from pingyi.core.health import health_report, report_lines  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
+    report = health_report(detail=True)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report_lines(report)))
+    return 0 if report["status"] == "ok" else 1
+
+
 def cmd_user_add(args: argparse.Namespace) -> int:
     _django_with_tables()
 
@@ -350,6 +364,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_no_backup(p)
     p.set_defaults(func=cmd_migrate)
+
+    p = verbs.add_parser(
+        "health",
+        help="the checks of /healthz: database writable, queue consumer alive, disk space;"
+        " exit 0 when all pass, else 1",
+    )
+    p.add_argument("--json", action="store_true", help="the report as JSON, as /healthz answers")
+    p.set_defaults(func=cmd_health)
 
     p = verbs.add_parser("tally", help="recompute results.json from a bundle (DIR or ZIP)")
     p.add_argument("bundle", help="folder or .zip holding event.json and ballots.csv")

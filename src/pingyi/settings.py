@@ -274,6 +274,8 @@ PINGYI_BALLOT_WRITER = os.environ.get("PINGYI_BALLOT_WRITER", "batch")
 PINGYI_SLIDES_MAX_BYTES = int(os.environ.get("PINGYI_SLIDES_MAX_BYTES", 50 * 1024 * 1024))
 # supervision: a report's or a closure's attachments, each at most this size, at most 5 at a time
 PINGYI_ATTACHMENT_MAX_BYTES = int(os.environ.get("PINGYI_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# /healthz's disk check: MB that must stay free (checked there: a bad value fails the check)
+PINGYI_HEALTH_MIN_FREE_MB = os.environ.get("PINGYI_HEALTH_MIN_FREE_MB", "")
 
 # --- notifications (docs/notifications.md) ---------------------------------------------------
 # E-mail under Django's own names, from the environment; the chat robots' base URLs for an

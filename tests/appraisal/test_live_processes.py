@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from benchmarks.harness import serving
 from pingyi.appraisal import services
 
 from .factories import full_scores
@@ -107,6 +108,10 @@ class Server:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
                     if response.status == 200:
                         return
+            except urllib.error.HTTPError as exc:  # 503: serving, but no queue consumer yet
+                if serving(exc.code, exc.read()):
+                    return
+                time.sleep(0.1)
             except (OSError, urllib.error.URLError):
                 time.sleep(0.1)
         raise AssertionError(f"server {self.name} not ready:\n{self.log.read_text()}")

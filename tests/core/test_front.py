@@ -299,10 +299,13 @@ def test_build_environ_keeps_the_root_path_out_of_path_info() -> None:
     assert environ["SCRIPT_NAME"] == "/pingyi" and environ["PATH_INFO"] == "/b/"
 
 
-def test_the_real_application_answers_through_the_front(db: Any) -> None:
-    """The Django application itself (lean ballot path included) behind the front."""
+def test_the_real_application_answers_through_the_front(transactional_db: Any) -> None:
+    """The Django application itself (lean ballot path included) behind the front. (Its
+    threads write: /healthz's probe; a test transaction would hold SQLite's write lock.)"""
+    from pingyi.core.tasks import beat
     from pingyi.wsgi import application
 
+    beat()  # a consumer is alive: /healthz answers 200 (tests/core/test_health.py)
     app = Front(application, threads=2)
     status, headers, body = run(
         call(app, scope("/healthz", method="GET", headers=[(b"host", b"testserver")]), [b""])

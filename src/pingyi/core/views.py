@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -39,10 +38,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    """``/healthz`` for systemd, nginx and monitors: no sign-in, GET or HEAD; 200 when every
+    check passes (database writable, queue consumer alive, disk space), else 503, with what
+    failed and a short reason, never a path or an error's text (``core/health.py``)."""
+    from pingyi.core.health import health_report  # noqa: PLC0415 (models need the app registry)
+
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
 _FAVICON = Path(__file__).resolve().parent / "static" / "pingyi" / "favicon.ico"
