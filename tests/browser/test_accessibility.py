@@ -166,6 +166,11 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     # a long export's page while the queue makes the file (tests/core/test_exports.py)
     ("/exports/{export_job}/", "office", DESKTOP, "#export-state"),
     ("/exports/{export_job}/", "office", PHONE, "#export-state"),
+    # the handbook (issue 15): a chapter with pictures at both widths, an open chapter
+    ("/handbook/", "office", DESKTOP, ".handbook-text h1"),
+    ("/handbook/meeting-run/", "office", DESKTOP, ".handbook-text img"),
+    ("/handbook/meeting-run/", "hualong", PHONE, ".handbook-text img"),
+    ("/handbook/evaluator/", None, PHONE, ".handbook-text h1"),
     # the phone ballot's first screen (its other states: test_ballot_phone.py)
     ("/b/", None, PHONE, "#code-input"),
 ]
@@ -201,6 +206,7 @@ NOT_PAGES = {
     "supervision:onsite_minutes",  # the minutes as .docx
     "supervision:onsite_batch",  # POST only: the form is on the problem's page
     "supervision:bulletin_file",  # the weekly bulletin as .docx or PDF
+    "handbook:picture",  # a picture of the handbook (.png)
 }
 
 

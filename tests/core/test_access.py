@@ -278,6 +278,19 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("pipeline:table", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
     ("pipeline:import", {}, "get", {"anonymous": SIGNIN, **OFFICE_ONLY}),
     ("pipeline:import", {}, "post", {"anonymous": SIGNIN, **OFFICE_ONLY}),
+    # the handbook (issue 15): every account reads it; the evaluator's and the liaison's
+    # chapters (and their pictures) also without signing in (tests/handbook/test_handbook.py)
+    ("handbook:index", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("handbook:chapter", {"name": "meeting-run"}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("handbook:chapter", {"name": "evaluator"}, "get", dict.fromkeys(ROLES, OK)),
+    (
+        "handbook:chapter",
+        {"name": "no-such-chapter"},
+        "get",
+        {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
+    ),
+    ("handbook:picture", {"name": "meeting-console.png"}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    ("handbook:picture", {"name": "no-such.png"}, "get", dict.fromkeys(ROLES, DENY)),
 ]
 
 CASES = [
@@ -306,6 +319,7 @@ def declared_url_names() -> set[str]:
         "pingyi.notifications.urls",
         "pingyi.targets.urls",
         "pingyi.pipeline.urls",
+        "pingyi.handbook.urls",
     ):
         module = importlib.import_module(module_name)
         names |= {f"{module.app_name}:{p.name}" for p in module.urlpatterns if p.name}

@@ -254,6 +254,15 @@ CASES: list[Case] = [
     Case("pipeline:table", SIGNED_IN, query="day=not-a-day&batch=%E7%AC%AC", label="bad day"),
     Case("pipeline:import", OFFICE_PAGE),
     Case("pipeline:import", OFFICE_PAGE, method="post", body=form()),
+    # the handbook (issue 15): every account reads it; the evaluator's and the liaison's
+    # chapters and their pictures are open (tests/handbook/test_handbook.py); read-only
+    Case("handbook:index", SIGNED_IN),
+    Case("handbook:index", expect(405), method="post"),
+    Case("handbook:chapter", SIGNED_IN, kwargs={"name": "meeting-run"}),
+    Case("handbook:chapter", PUBLIC, kwargs={"name": "evaluator"}),
+    Case("handbook:chapter", expect(404, anonymous=LOGIN), kwargs={"name": "no-such"}),
+    Case("handbook:picture", SIGNED_IN, kwargs={"name": "meeting-console.png"}),
+    Case("handbook:picture", expect(404), kwargs={"name": "no-such.png"}),
     # the monthly arena (scoreboard): the published rankings are public; the office pages are
     # read by office, leaders and viewers and written by the office alone (a reader's POST is
     # 404); no such arena or month: 404 (tests/scoreboard/test_pages.py runs a real month)
