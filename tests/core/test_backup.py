@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from pingyi.core import backup
 from pingyi.core.audit import audit_log
@@ -31,6 +32,13 @@ from pingyi.core.pure.archive import KEY_MEMBER, MANIFEST, MANIFEST_SUM
 from tests.test_cli import fresh_env, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The refusals are asserted in English (the subprocesses get ``PINGYI_LANGUAGE=en``)."""
+    with translation.override("en"):
+        yield
 
 
 def table_counts() -> dict[str, int]:
@@ -70,7 +78,7 @@ def restore_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     name = f"pingyi_restore_{uuid.uuid4().hex[:10]}"
     admin = psycopg.connect(
         host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
-        dbname=db["NAME"], autocommit=True,
+        dbname="postgres", autocommit=True,
     )  # fmt: skip
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -414,3 +422,12 @@ def test_backup_while_another_thread_writes_is_consistent(
     assert json.loads(done.stdout)["restored"]["core_auditentry"] == counts[1]
     verified = run(["audit", "verify"], restore_env, tmp_path)
     assert verified.returncode == 0 and f"intact: {counts[1]} rows" in verified.stdout, verified
+
+
+def test_the_refusal_is_one_line_in_chinese_on_a_chinese_system(
+    archive: Path, tmp_path: Path, restore_env: dict[str, str]
+) -> None:
+    _corrupt("member added", archive)
+    done = restore(archive, {**restore_env, "PINGYI_LANGUAGE": "zh"}, tmp_path)
+    assert done.returncode == 1
+    assert "成员 uploads/planted.html 不在清单中" in done.stderr, done.stderr
