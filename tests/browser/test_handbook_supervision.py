@@ -113,7 +113,7 @@ def test_the_supervision_chapters_pictures(
     shoot(office, "supervision-items.png", copy_to=shots)
     office.goto(f"{base}/supervision/{key}/13/")
     look(office, "an item's page", ".timeline li")
-    shoot(office, "supervision-item.png", full_page=True, copy_to=shots)
+    shoot(office, "supervision-item.png", copy_to=shots)
     office.goto(f"{base}/supervision/office/import/")
     look(office, "the import page", "form input[type=file]")
     sheet = tmp_path / f"{timezone.localdate().year}年重点民生实事清单.xlsx"
@@ -157,7 +157,7 @@ def test_the_supervision_chapters_pictures(
     office.goto(f"{base}/supervision/notices/{demo['red_notice']}/")
     look(office, "a red notice", "form.decide")
     expect(office.locator("h1")).to_contain_text("督")
-    shoot(office, "supervision-red-notice.png", full_page=True, copy_to=shots)
+    shoot(office, "supervision-red-notice.png", element=office.locator("main"), copy_to=shots)
     phone.goto(f"{base}/supervision/notices/mine/")
     look(phone, "the liaison's inbox", "main h1")
     no_sideways_scroll(phone)
