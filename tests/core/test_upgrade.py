@@ -26,6 +26,7 @@ import hashlib
 import http.cookiejar
 import io
 import json
+import os
 import re
 import sqlite3
 import subprocess
@@ -35,6 +36,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +49,13 @@ from tests.test_cli import _free_port, fresh_env, run
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "upgrade"
 RELEASES = sorted(p.name.removesuffix(".tar.gz") for p in FIXTURES.glob("v*.tar.gz"))
-DEMO_PASSWORD = "Pingyi-demo-2026"  # the published demo sign-in of every release
+DEMO_PASSWORD = "Pingyi-demo-2026"
+# The embedded upgrades run their own subprocesses on SQLite data folders whatever the
+# session's database: once, in the SQLite session, is enough.
+embedded = pytest.mark.skipif(
+    os.environ.get("PINGYI_TEST_DB", "sqlite").strip().lower() == "postgres",
+    reason="an embedded data folder's upgrade: run in the SQLite session",
+)  # the published demo sign-in of every release
 
 # Tables whose rows an upgrade may add to: Django's bookkeeping (every new model adds its
 # content type and permissions, every migration a row) and the audit trail (appended to).
@@ -309,6 +317,7 @@ def test_the_fixture_is_the_tags(tag: str, tmp_path: Path) -> None:
 # --- upgrading -----------------------------------------------------------------------------
 
 
+@embedded
 @pytest.mark.parametrize(
     ("tag", "first"),
     [(tag, "migrate") for tag in RELEASES] + [(RELEASES[0], "serve")],
@@ -370,6 +379,7 @@ def test_the_previous_release_is_upgraded(tag: str, first: str, tmp_path: Path) 
             server.stop()
 
 
+@embedded
 def test_a_failed_backup_migrates_nothing(tmp_path: Path) -> None:
     """A backup that cannot be written (``backups`` is a file) stops the upgrade in one
     line, the database untouched; ``--no-backup`` migrates without one, saying so."""
@@ -395,6 +405,7 @@ def test_a_failed_backup_migrates_nothing(tmp_path: Path) -> None:
     )
 
 
+@embedded
 def test_a_new_data_folder_is_migrated_without_a_backup(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = fresh_env(data)
@@ -404,6 +415,7 @@ def test_a_new_data_folder_is_migrated_without_a_backup(tmp_path: Path) -> None:
     assert "Applying" in done.stdout
 
 
+@embedded
 def test_the_way_back_the_pre_upgrade_backup_runs_on_the_previous_version(
     tmp_path: Path,
 ) -> None:
@@ -440,3 +452,97 @@ def test_the_way_back_the_pre_upgrade_backup_runs_on_the_previous_version(
     assert verified.returncode == 0, verified.stderr
     assert "audit trail intact" in verified.stdout
     assert "migrations" not in verified.stderr  # the old code found its own schema
+
+
+# --- scaled mode: PostgreSQL ---------------------------------------------------------------
+
+
+@pytest.fixture
+def new_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database (dropped afterwards); its URL."""
+    import uuid
+
+    import psycopg
+
+    base = os.environ.get("PINGYI_TEST_DATABASE_URL", "")
+    if not base:
+        pytest.skip("PINGYI_TEST_DATABASE_URL is not set")
+    name = f"pingyi_upgrade_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_counts(url: str) -> dict[str, int]:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        return {
+            n: con.execute(sql.SQL("SELECT COUNT(*) FROM {}").format(sql.Identifier(n))).fetchone()[
+                0
+            ]  # type: ignore[index]
+            for n in names
+        }
+
+
+@pytest.mark.postgres
+def test_scaled_the_previous_release_is_upgraded(new_postgres: str, tmp_path: Path) -> None:
+    """Scaled mode: a PostgreSQL database migrated and filled by the previous release's own
+    code (its ``pingyi migrate`` and ``demo``), then this version's ``pingyi migrate`` dumps
+    it first (``pg_dump``, an intact archive of every row) and keeps every row; ``audit
+    verify`` passes; ``migrate`` again dumps nothing."""
+    tag = RELEASES[0]
+    commit = _tag_commit(tag)
+    if commit is None:
+        pytest.skip(f"{tag} is not in this clone: its code cannot be run")
+    old = tmp_path / "old"
+    old.mkdir()
+    code = subprocess.run(
+        ["git", "-C", str(REPO), "archive", commit, "src"], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(code)) as tar:
+        tar.extractall(old, filter="data")
+    data = tmp_path / "data"
+    env = fresh_env(data, DATABASE_URL=new_postgres)
+    old_env = {**env, "PYTHONPATH": str(old / "src")}
+    for verb in (["migrate"], ["demo", "--no-serve"]):
+        done = run(verb, old_env, tmp_path, timeout=300)
+        assert done.returncode == 0, (verb, done.stderr)
+        assert "backup" not in done.stderr  # the old code has none, the new database needs none
+    before = pg_counts(new_postgres)
+    assert before["appraisal_ballot"] > 100 and before["supervision_item"] > 10
+
+    done = run(["migrate"], env, tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "taking a backup first" in done.stderr, done.stderr
+    (archive,) = backups(data)
+    sha = re.search(r"SHA-256 ([0-9a-f]{64})", done.stderr)
+    assert sha, done.stderr
+    checked = run(
+        ["restore", "--check", "--json", "--sha256", sha.group(1), str(archive)], env, tmp_path
+    )
+    assert checked.returncode == 0, checked.stderr
+    held = json.loads(checked.stdout)["manifest"]
+    assert held["mode"] == "scaled" and held["rows"] == before
+
+    after = pg_counts(new_postgres)
+    for table, rows in before.items():
+        assert table in after, f"{table} is gone"
+        assert after[table] >= rows if table in GROWING else after[table] == rows, table
+    verified = run(["audit", "verify"], env, tmp_path)
+    assert verified.returncode == 0, verified.stderr
+
+    again = run(["migrate"], env, tmp_path)
+    assert again.returncode == 0 and "No migrations to apply" in again.stdout, again.stderr
+    assert "backup" not in again.stderr and backups(data) == [archive]
