@@ -167,10 +167,10 @@ PAGES: list[tuple[str, str | None, dict[str, int], str]] = [
     ("/exports/{export_job}/", "office", DESKTOP, "#export-state"),
     ("/exports/{export_job}/", "office", PHONE, "#export-state"),
     # the handbook (issue 15): a chapter with pictures at both widths, an open chapter
-    ("/handbook/", "office", DESKTOP, ".handbook-text h1"),
+    ("/handbook/", "office", DESKTOP, ".handbook-chapter h1"),
     ("/handbook/meeting-run/", "office", DESKTOP, ".handbook-text img"),
     ("/handbook/meeting-run/", "hualong", PHONE, ".handbook-text img"),
-    ("/handbook/evaluator/", None, PHONE, ".handbook-text h1"),
+    ("/handbook/evaluator/", None, PHONE, ".handbook-chapter h1"),
     # the phone ballot's first screen (its other states: test_ballot_phone.py)
     ("/b/", None, PHONE, "#code-input"),
 ]

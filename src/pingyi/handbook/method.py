@@ -11,8 +11,9 @@
   lower-case-with-hyphens and the picture in the handbook's ``img/``; it is rewritten to the
   picture's URL. Any other picture (a missing one, an outside URL: the handbook works
   offline) is broken: its alt text stays as text, and it is reported.
-- The chapter's title is its first ``# heading``; its table of contents lists its ``##``
-  headings, each given the anchor ``section-N``.
+- The chapter's title is its first ``# heading`` (taken out of the text: the page shows it
+  above the table of contents); the table of contents lists its ``##`` headings, each given
+  the anchor ``section-N``.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def render(
                 token.children, chapters, pictures, chapter_url, picture_url,
                 linked, shown, broken,
             )
+    # The title is the page's own heading (the template shows it above the contents).
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            del tokens[index : index + 3]
+            break
     html = _MD.renderer.render(tokens, _MD.options, {})
     return Rendered(
         title=title or fallback_title, html=html, toc=toc,
