@@ -431,3 +431,38 @@ def test_the_refusal_is_one_line_in_chinese_on_a_chinese_system(
     done = restore(archive, {**restore_env, "PINGYI_LANGUAGE": "zh"}, tmp_path)
     assert done.returncode == 1
     assert "成员 uploads/planted.html 不在清单中" in done.stderr, done.stderr
+
+
+def test_an_archive_of_a_newer_pingyi_is_refused(
+    archive: Path, tmp_path: Path, restore_env: dict[str, str]
+) -> None:
+    """Its tables are not the ones this code reads: a migration it does not know is named."""
+    members = _members(archive)
+    raw = next(d for m, d in members if m.name == MANIFEST)
+    manifest = json.loads(raw)
+    manifest["migrations"]["core"].append("0999_from_the_future")
+    edited = json.dumps(manifest).encode()
+    members = [
+        (m, edited if m.name == MANIFEST else d) for m, d in members if m.name != MANIFEST_SUM
+    ]
+    members.append(
+        _file(MANIFEST_SUM, f"{hashlib.sha256(edited).hexdigest()}  {MANIFEST}\n".encode())
+    )
+    _rewrite(archive, members)
+    done = restore(archive, restore_env, tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "was made by a newer pingyi" in done.stderr
+    assert "core.0999_from_the_future" in done.stderr, done.stderr
+    assert_nothing_restored(Path(restore_env["PINGYI_DATA_DIR"]))
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tarfile.TarFile, "addfile", full)
+    with pytest.raises(BackupError, match=r"cannot write .*: No space left on device"):
+        make_backup(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -393,6 +393,11 @@ def make_backup(out: Path | None = None, *, reason: str = "") -> BackupResult:
             os.fsync(raw.fileno())
         os.replace(partial, target)
         _fsync_folder(target.parent)
+    except OSError as exc:  # a full disk, a folder gone: one line, nothing left
+        partial.unlink(missing_ok=True)
+        raise BackupError(
+            _("cannot write %(path)s: %(error)s") % {"path": target, "error": exc.strerror or exc}
+        ) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -630,11 +635,24 @@ def restore_archive(archive: Path, *, sha256: str = "") -> RestoreResult:
             _("%(path)s is a backup of %(archived)s mode; this installation is in %(mode)s mode")
             % {"path": archive, "archived": data.get("mode"), "mode": mode}
         )
+    database_member = SQLITE_MEMBER if mode == "embedded" else PGDUMP_MEMBER
+    if database_member not in data["members"]:
+        raise BackupError(
+            _("%(path)s is refused: member %(member)s is missing")
+            % {"path": archive, "member": database_member}
+        )
+    _refuse_newer_migrations(archive, data)
     folder = private_folder(Path(settings.DATA_DIR))
     work = Path(tempfile.mkdtemp(prefix=".pingyi-restore-", dir=folder))
     warnings: list[str] = []
     try:
-        written = _extract(archive, work, manifest)
+        try:
+            written = _extract(archive, work, manifest)
+        except OSError as exc:  # a full disk: one line, nothing restored
+            raise BackupError(
+                _("cannot restore into %(path)s: %(error)s; nothing restored")
+                % {"path": folder, "error": exc.strerror or exc}
+            ) from exc
         if mode == "embedded":
             restored = _check_sqlite(work / SQLITE_MEMBER, data, archive)
         else:  # one transaction: all or nothing, before any file is moved into place
@@ -687,6 +705,30 @@ def restore_archive(archive: Path, *, sha256: str = "") -> RestoreResult:
         mode=mode,
         warnings=tuple(warnings),
     )
+
+
+def _refuse_newer_migrations(archive: Path, data: dict[str, Any]) -> None:
+    """An archive of a newer pingyi (a migration this code does not know) is refused: its
+    tables are not the ones this code reads. Older archives are fine: ``pingyi migrate``."""
+    from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415 (only a restore loads the migration files)
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    ours = {app for app, _name in known}
+    unknown = [
+        f"{app}.{name}"
+        for app, names in sorted((data.get("migrations") or {}).items())
+        if app in ours
+        for name in names
+        if (app, name) not in known
+    ]
+    if unknown:
+        raise BackupError(
+            _(
+                "%(path)s was made by a newer pingyi (%(version)s): this one does not know "
+                "the migration %(migration)s. Install that version (or newer), then restore"
+            )
+            % {"path": archive, "version": data.get("pingyi", "?"), "migration": unknown[0]}
+        )
 
 
 def _extract(archive: Path, work: Path, manifest: Manifest) -> list[str]:
