@@ -83,8 +83,14 @@ def year_sheet(year: int) -> bytes:
     ).bytes()
 
 
-def look(page: Page, where: str, shows: str) -> None:
+def look(page: Page, where: str, shows: str, *labels: str) -> None:
+    """Wait for ``shows``, run axe-core, and check that the page has the words the chapter
+    tells the reader to look for or click (so a renamed button fails here, not in the hall)."""
+    from playwright.sync_api import expect
+
     page.wait_for_selector(shows)
+    for label in labels:
+        expect(page.locator("main")).to_contain_text(label)
     assert_accessible(page, where)
 
 
@@ -109,13 +115,20 @@ def test_the_supervision_chapters_pictures(
 
     # supervision-lists.md: the items page, an item, the import with its preview, the report
     office.goto(f"{base}/supervision/")
-    look(office, "the items page", "main table")
+    look(
+        office, "the items page", "main table",
+        "导入清单", "待确认时限", "工作日", "督办通知", "周交办点评", "现场办公会",
+    )  # fmt: skip
     shoot(office, "supervision-items.png", copy_to=shots)
     office.goto(f"{base}/supervision/{key}/13/")
-    look(office, "an item's page", ".timeline li")
+    look(office, "an item's page", ".timeline li", "填报进展", "申请延期", "申请办结", "办理过程")
     shoot(office, "supervision-item.png", copy_to=shots)
     office.goto(f"{base}/supervision/office/import/")
-    look(office, "the import page", "form input[type=file]")
+    look(
+        office, "the import page", "form input[type=file]",
+        "清单工作簿（.xlsx）", "清单类别", "年度", "交办日期", "报送周期", "清单名称", "清单标识",
+        "工作表", "预览",
+    )  # fmt: skip
     sheet = tmp_path / f"{timezone.localdate().year}年重点民生实事清单.xlsx"
     sheet.write_bytes(year_sheet(timezone.localdate().year))
     office.set_input_files("input[type=file]", str(sheet))
@@ -127,48 +140,81 @@ def test_the_supervision_chapters_pictures(
     office.wait_for_selector("table.preview tbody tr")
     expect(office.locator("table.preview tbody tr")).to_have_count(4)
     expect(office.locator("#import-errors")).to_have_count(0)
-    look(office, "the import preview", "form.confirm")
+    look(office, "the import preview", "form.confirm", "确认导入", "有歧义", "重新上传", "显示")
     preview = office.locator("section[aria-labelledby=preview-title]")
     shoot(office, "supervision-import-preview.png", element=preview, copy_to=shots)
     phone.goto(f"{base}/supervision/{key}/20/report/")
-    look(phone, "the report form on a phone", "form input[name=percent]")
+    look(
+        phone, "the report form on a phone", "form input[name=percent]",
+        "报送日期", "报告期", "完成进度（%）", "工作进展", "存在问题", "下步计划", "提交进展报告",
+    )  # fmt: skip
     no_sideways_scroll(phone)
     shoot(phone, "supervision-report-phone.png", copy_to=shots)
 
+    # how a liaison gets to its items and notices: the home page's supervision card
+    phone.goto(f"{base}/")
+    expect(phone.get_by_role("link", name="我的事项")).to_be_visible()
+    expect(phone.get_by_role("link", name="督办通知")).to_be_visible()
+
     # supervision-weekly.md: the sheet being built, the review, the bulletin
+    office.goto(f"{base}/supervision/weekly/")
+    expect(office.get_by_role("link", name=f"本周：{demo['this_week']}")).to_be_visible()
+    leader.goto(f"{base}/supervision/weekly/{demo['last_week']}/")
+    expect(leader.get_by_role("link", name="点评进展报告")).to_be_visible()
+    expect(leader.get_by_role("link", name="周通报")).to_be_visible()
     office.goto(f"{base}/supervision/weekly/{demo['next_week']}/")
-    look(office, "the sheet being built", "form.week-build")
+    look(
+        office, "the sheet being built", "form.week-build",
+        "编制交办单", "本周交办要求", "保存草稿", "下发交办单", "12:00",
+    )  # fmt: skip
     first = office.locator("form.week-build input[name=pick]").first
     first.check()
     pick = first.get_attribute("value")
     office.locator(f"input[name=demand-{pick}]").fill("本周内完成施工图审查并报送照片")
     shoot(office, "supervision-week-builder.png", copy_to=shots)
     leader.goto(f"{base}/supervision/weekly/{demo['last_week']}/review/")
-    look(leader, "the review page", "form.review-form")
+    look(leader, "the review page", "form.review-form", "好", "较好", "一般", "差", "保存并下一份")
     shoot(leader, "supervision-week-review.png", copy_to=shots)
     office.goto(f"{base}/supervision/weekly/{demo['last_week']}/bulletin/")
-    look(office, "the bulletin", "table.week-tally")
+    look(
+        office, "the bulletin", "table.week-tally",
+        "Word（.docx）", "PDF", "按时报送率", "领导点评", "导语", "工作要求",
+    )  # fmt: skip
     shoot(office, "supervision-bulletin.png", full_page=True, copy_to=shots)
 
     # supervision-notices.md: the board, a red notice, the liaison's inbox on a phone
     office.goto(f"{base}/supervision/notices/")
-    look(office, "the notice board", "main table")
+    look(
+        office,
+        "the notice board",
+        "main table",
+        "执行今日巡查",
+        "蓝色提醒",
+        "黄色催办",
+        "红色督办单",
+    )
     shoot(office, "supervision-notice-board.png", copy_to=shots)
     office.goto(f"{base}/supervision/notices/{demo['red_notice']}/")
-    look(office, "a red notice", "form.decide")
+    look(
+        office, "a red notice", "form.decide",
+        "打印督办单（PDF）", "采纳回复", "退回理由（退回时填写）", "填写理由后退回", "办理过程",
+    )  # fmt: skip
     expect(office.locator("h1")).to_contain_text("督")
     shoot(office, "supervision-red-notice.png", element=office.locator("main"), copy_to=shots)
     phone.goto(f"{base}/supervision/notices/mine/")
-    look(phone, "the liaison's inbox", "main h1")
+    look(phone, "the liaison's inbox", "main h1", "我的督办通知", "查看")
     no_sideways_scroll(phone)
     shoot(phone, "supervision-liaison-inbox.png", copy_to=shots)
 
     # supervision-onsite.md: the meeting and a problem with its similar ones
     office.goto(f"{base}/supervision/onsite/{demo['onsite_meeting']}/")
-    look(office, "the on-site meeting", "table.onsite-problems")
+    look(office, "the on-site meeting", "table.onsite-problems", "会议纪要（Word）", "批处理")
     shoot(office, "supervision-onsite-meeting.png", full_page=True, copy_to=shots)
     office.goto(f"{base}/supervision/onsite/problems/{demo['onsite_problem']}/")
-    look(office, "a problem and its similar ones", "form.batch")
+    look(
+        office, "a problem and its similar ones", "form.batch",
+        "相似的未办结问题", "整批的办理决定", "决定人", "对勾选的问题记录决定",
+    )  # fmt: skip
     shoot(office, "supervision-onsite-problem.png", full_page=True, copy_to=shots)
     for page in (office, leader, phone):
         page.context.close()
