@@ -232,9 +232,9 @@ CASES = {
     ),
     "onsite similar": Case("onsite similar", ["onsite", "similar", "1"], 2, ['no problem "1"']),
     "manage": Case("manage", ["manage", "check"], 0, ["no issues"], migrates=False),
-    # backup and restore (docs/backup.md): a fresh folder is migrated, then backed up; a
-    # restore of no archive is refused before anything is written
-    "backup": Case("backup", ["backup", "{tmp}"], 0, ["pingyi-backup-", "sha256"]),
+    # backup and restore (docs/backup.md): a backup takes the database as it is (never
+    # migrates: an empty one here); a restore of no archive is refused, nothing written
+    "backup": Case("backup", ["backup", "{tmp}"], 0, ["pingyi-backup-", "sha256"], False),
     "restore": Case(
         "restore", ["restore", "{tmp}/none.tar.gz"], 1, ["cannot read"], migrates=False
     ),

@@ -400,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = audit.add_parser("verify", help="check the SM3 hash chain; name every broken row")
     p.set_defaults(func=cmd_audit_verify)
 
-    add_backup_verbs(verbs, django_setup=_django_with_tables, django_bare=_django)
+    add_backup_verbs(verbs, django_setup=_django)  # no migration: the database as it is
     _add_appraisal_verbs(verbs)
     add_supervision_verbs(verbs, django_setup=_django_with_tables)
     add_weekly_verbs(verbs, django_setup=_django_with_tables)

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import stat
 import tarfile
 import threading
@@ -466,3 +467,19 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(
     with pytest.raises(BackupError, match=r"cannot write .*: No space left on device"):
         make_backup(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_takes_the_database_as_it_is_and_never_migrates(tmp_path: Path) -> None:
+    """Before an upgrade's migrations, and on a fresh folder (an empty database: backed up
+    empty, not migrated first)."""
+    data = tmp_path / "fresh"
+    done = run(["backup", str(tmp_path), "--json"], fresh_env(data), tmp_path)
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert set(made) == {"archive", "bytes", "sha256", "seconds", "mode"}
+    db = sqlite3.connect(f"file:{data / 'pingyi.sqlite3'}?mode=ro", uri=True)
+    assert db.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)  # no table
+    db.close()
+    checked = run(["restore", made["archive"], "--check", "--json"], fresh_env(data), tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["manifest"]["rows"] == {}

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from pingyi.core.commandline import CliError, DjangoSetup
 
-_with_tables = DjangoSetup()  # backup: the tables (a fresh folder is migrated first)
-_bare = DjangoSetup()  # restore: Django only, nothing migrated (the database must be empty)
+# Django only, nothing migrated: a backup takes the database as it is (before an upgrade's
+# migrations too), a restore needs it empty.
+_setup = DjangoSetup()
 
 
 def _size(n: int) -> str:
@@ -24,7 +25,7 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    _with_tables()
+    _setup()
     from pingyi.core.backup import BackupError, make_backup  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     try:
@@ -55,7 +56,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    _bare()
+    _setup()
     from pingyi.core.backup import BackupError, restore_archive, verify_archive  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     archive = Path(args.archive)
@@ -113,10 +114,9 @@ def add_verbs(
     verbs: argparse._SubParsersAction,  # type: ignore[type-arg]
     *,
     django_setup: Callable[[], None],
-    django_bare: Callable[[], None],
 ) -> None:
-    _with_tables.bind(django_setup)
-    _bare.bind(django_bare)
+    """``django_setup``: Django set up against the data folder, *without* migrating."""
+    _setup.bind(django_setup)
     p = verbs.add_parser(
         "backup",
         help="back up the database, uploads and secret key into one .tar.gz (docs/backup.md)",
