@@ -110,6 +110,10 @@ def markdown(r: dict[str, Any]) -> str:
                 f" ({'wrk' if h.get('closed_loop_wrk') else 'python'})"
                 f" | {loop['p50_ms']} / {loop['p99_ms']} | {loop.get('errors')} |"
             )
+    if "backup" in r:
+        from benchmarks.backup_bench import table
+
+        out += ["", "## Backup and restore (benchmarks/backup_bench.py)", "", table(r["backup"])]
     if "crash" in r:
         c = r["crash"]
         out += ["", "## Crash loops", "", c["summary"]]

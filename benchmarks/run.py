@@ -22,6 +22,8 @@ Run from the repository root with the project's virtualenv. It measures, in this
    processes, the clients split across both ports.
 6. **Crash loops** — ``kill -9`` mid-burst, restart, ``--crash-loops`` times (see
    ``benchmarks/crash.py``).
+7. **Backup and restore** — ``benchmarks/backup_bench.py``: a 2,000-ballot meeting and a
+   year of supervision, ``pingyi backup`` and ``pingyi restore`` timed, the copy checked.
 
 The report (Markdown) is printed and written with the raw figures (JSON) into ``--out``.
 """
@@ -599,6 +601,18 @@ def bench_hostile(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     return {"runs": runs}
 
 
+def bench_backup(args: argparse.Namespace) -> dict[str, Any]:
+    """``benchmarks/backup_bench.py`` in a child: a 2,000-ballot meeting and a year of
+    supervision backed up and restored (``--quick``: 500 ballots, 100 items)."""
+    size = ["--ballots", "500", "--items", "100"] if args.quick else []
+    log(f"backup: python -m benchmarks.backup_bench --json {' '.join(size)}")
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.backup_bench", "--json", *size],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    return dict(json.loads(proc.stdout))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.splitlines()[0]
@@ -613,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tally-ballots", type=int, default=1_000_000)
     parser.add_argument("--live-ballots", type=int, default=50)
     parser.add_argument(
-        "--skip", default="", help="comma list: tally,baseline,hostile,crash"
+        "--skip", default="", help="comma list: tally,baseline,hostile,crash,backup"
     )
     parser.add_argument("--quick", action="store_true", help="1 run per figure, fewer configs")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
@@ -658,6 +672,7 @@ def main(argv: list[str] | None = None) -> int:
              lambda: bench_hostile(args, work / "hostile")),
             ("crash", "crash" not in skip and args.crash_loops > 0,
              lambda: bench_crash(args, work)),
+            ("backup", "backup" not in skip, lambda: bench_backup(args)),
         ]
         for name, wanted, section in sections:
             if not wanted:
