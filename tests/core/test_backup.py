@@ -483,3 +483,57 @@ def test_backup_takes_the_database_as_it_is_and_never_migrates(tmp_path: Path) -
     checked = run(["restore", made["archive"], "--check", "--json"], fresh_env(data), tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert json.loads(checked.stdout)["manifest"]["rows"] == {}
+
+
+# --- PostgreSQL only ---------------------------------------------------------------------------
+
+
+def _pg(env: dict[str, str]) -> Any:
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(env["DATABASE_URL"])
+    return psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
+        dbname=db["NAME"], autocommit=True,
+    )  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_pg_dump_gets_the_password_from_the_environment_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    password = connection.settings_dict["PASSWORD"]
+    assert password
+    real = backup.subprocess.run
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def spy(args: list[str], **kwargs: Any) -> Any:
+        calls.append((args, kwargs["env"]))
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(backup.subprocess, "run", spy)
+    make_backup(tmp_path)
+    [(args, env)] = calls
+    assert Path(args[0]).name == "pg_dump" and "--format=custom" in args
+    assert not [a for a in args if password in a]
+    assert env["PGPASSWORD"] == password
+
+
+@pytest.mark.postgres
+def test_a_failed_pg_restore_leaves_the_database_without_a_table(
+    archive: Path, tmp_path: Path, restore_env: dict[str, str]
+) -> None:
+    """``pg_restore --single-transaction``: a view in the way of one table (a view is not a
+    table, so the database counts as empty) makes it fail, and nothing it created stays."""
+    with _pg(restore_env) as db:
+        db.execute("CREATE VIEW core_auditentry AS SELECT 1 AS id")
+    done = restore(archive, restore_env, tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "pg_restore failed, nothing restored" in done.stderr, done.stderr
+    with _pg(restore_env) as db:
+        tables = db.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchone()
+    assert tables == (0,)
+    assert_nothing_restored(Path(restore_env["PINGYI_DATA_DIR"]))
