@@ -188,7 +188,10 @@ def test_a_locked_database_fails_quickly(transactional_db, client) -> None:
 
         db = connection.settings_dict
         other = psycopg.connect(
-            host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
+            host=db["HOST"],
+            port=db["PORT"],
+            user=db["USER"],
+            password=db["PASSWORD"],
             dbname=db["NAME"],
         )
         other.execute("SELECT * FROM core_healthprobe FOR UPDATE")
@@ -266,7 +269,11 @@ def _pingyi(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env.update(PINGYI_DATA_DIR=str(data), PINGYI_LANGUAGE="en")
     return subprocess.run(
         [sys.executable, "-m", "pingyi", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
