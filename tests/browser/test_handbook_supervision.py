@@ -105,6 +105,9 @@ def test_the_supervision_chapters_pictures(
     from django.utils import timezone
     from playwright.sync_api import expect
 
+    from pingyi.accounts.models import User
+    from pingyi.supervision.models import Notice
+
     settings.DATA_DIR = tmp_path  # the import's waiting upload
     base = live_server.url
     key = demo["supervision_list"]
@@ -205,6 +208,28 @@ def test_the_supervision_chapters_pictures(
     look(phone, "the liaison's inbox", "main h1", "我的督办通知", "查看")
     no_sideways_scroll(phone)
     shoot(phone, "supervision-liaison-inbox.png", copy_to=shots)
+    # the other red notice, as its lead unit's liaison sees it (an account made here: the demo
+    # has liaisons of 华龙区 and 市发展改革委 only, and neither has a red notice)
+    red = Notice.objects.filter(colour="red").exclude(pk=demo["red_notice"]).get()
+    lead = red.item.lead_unit
+    User.objects.create_user(
+        username="hb-liaison", password="x" * 20, role="unit", unit=lead,
+        display_name=f"{lead.name} 联络员",
+    )  # fmt: skip
+    answering = open_as(browser, base, "hb-liaison", PHONE).new_page()
+    answering.goto(f"{base}/supervision/notices/{red.pk}/")
+    look(
+        answering,
+        "a red notice on the liaison's phone",
+        "main h1",
+        red.number,
+        "签收",
+        "书面回复",
+        "提交回复",
+    )
+    no_sideways_scroll(answering)
+    shoot(answering, "supervision-liaison-red-notice.png", full_page=True, copy_to=shots)
+    answering.context.close()
 
     # supervision-onsite.md: the meeting and a problem with its similar ones
     office.goto(f"{base}/supervision/onsite/{demo['onsite_meeting']}/")
