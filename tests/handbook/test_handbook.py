@@ -217,6 +217,23 @@ def test_traversal_is_refused(handbook, cast, path) -> None:
     assert b"not for you" not in response.content
 
 
+def test_a_link_out_of_the_handbook_is_not_followed(handbook, cast, tmp_path) -> None:
+    """A picture or a chapter that is a symbolic link to a file elsewhere is not served."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "key.png").write_bytes(b"the secret key")
+    (outside / "notes.md").write_text("# 机密\n\nthe secret notes\n", encoding="utf-8")
+    (handbook / "img" / "meeting-key.png").symlink_to(outside / "key.png")
+    (handbook / "zh" / "notes.md").symlink_to(outside / "notes.md")
+    (handbook / "en" / "meeting-prepare.md").unlink()
+    (handbook / "en" / "meeting-prepare.md").symlink_to(outside / "notes.md")
+    client = _client(cast["office"], "en")
+    assert client.get("/handbook/img/meeting-key.png").status_code == 404
+    assert client.get("/handbook/notes/").status_code == 404
+    page = client.get("/handbook/meeting-prepare/").content.decode()
+    assert "secret" not in page and "<h1>会前准备</h1>" in page  # the Chinese text instead
+
+
 @pytest.mark.parametrize(
     "path",
     ["/handbook/no-such-chapter/", "/handbook/Evaluator/", "/handbook/evaluator.md/",

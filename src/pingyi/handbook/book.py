@@ -44,12 +44,20 @@ _cache: dict[Path, tuple[tuple[object, ...], Rendered]] = {}
 _lock = threading.Lock()
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """A regular file that really lives in ``folder`` (a link out of it does not count)."""
+    try:
+        return path.is_file() and path.resolve().parent == folder.resolve()
+    except OSError:
+        return False
+
+
 def chapter_names(root: Path) -> list[str]:
     """Every chapter, in reading order (a chapter exists when its Chinese file does)."""
     names = {
         path.stem
         for path in (root / "zh").glob("*.md")
-        if CHAPTER_NAME.match(path.stem) and path.is_file()
+        if CHAPTER_NAME.match(path.stem) and _inside(path, root / "zh")
     }
     ordered = [name for name in ORDER if name in names]
     return ordered + sorted(names - set(ORDER))
@@ -59,7 +67,7 @@ def picture_names(root: Path) -> set[str]:
     return {
         path.name
         for path in (root / "img").glob("*.png")
-        if PICTURE_NAME.match(path.name) and path.is_file()
+        if PICTURE_NAME.match(path.name) and _inside(path, root / "img")
     }
 
 
@@ -68,7 +76,7 @@ def picture_path(root: Path, name: str) -> Path | None:
     if not PICTURE_NAME.match(name):
         return None
     path = root / "img" / name
-    return path if path.is_file() else None
+    return path if _inside(path, root / "img") else None
 
 
 def chapter(
@@ -85,7 +93,7 @@ def chapter(
         return None
     folder = language if language in LANGUAGES else "zh"
     path = root / folder / f"{name}.md"
-    if not path.is_file():
+    if not _inside(path, root / folder):
         folder, path = "zh", root / "zh" / f"{name}.md"
     pictures = picture_names(root)
     stat = path.stat()
