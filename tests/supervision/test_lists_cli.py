@@ -177,7 +177,7 @@ def test_a_flood_of_problems_prints_the_first_hundred_and_counts_the_rest(
 ) -> None:
     """One wrong name down a long column must not print thousands of lines: the first 100
     problems, then how many more."""
-    from pingyi.supervision.cli import SHOWN_ERRORS
+    from pingyi.core.commandline import SHOWN_PROBLEMS as SHOWN_ERRORS
 
     entries: list[Any] = [Category("一、项目")]
     entries += [BookItem(n, f"任务{n}", lead="火星局") for n in range(1, 131)]

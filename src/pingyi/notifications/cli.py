@@ -16,9 +16,9 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from pingyi.core.commandline import CliError
+from pingyi.core.commandline import CliError, DjangoSetup
 
-_django_setup: Callable[[], None] | None = None
+_setup = DjangoSetup()
 
 
 def add_verbs(
@@ -26,8 +26,8 @@ def add_verbs(
     *,
     django_setup: Callable[[], None] | None = None,
 ) -> None:
-    global _django_setup
-    _django_setup = django_setup
+    if django_setup is not None:
+        _setup.bind(django_setup)
     channel = verbs.add_parser(
         "channel", help="notification channels: chat robots and e-mail (通知渠道)"
     ).add_subparsers(dest="channel_verb", metavar="VERB", required=True)
@@ -59,12 +59,6 @@ def add_verbs(
 
     p = channel.add_parser("list", help="every channel, its address masked")
     p.set_defaults(func=cmd_channel_list)
-
-
-def _setup() -> None:
-    if _django_setup is None:
-        raise RuntimeError("add_verbs() was not called with django_setup")
-    _django_setup()
 
 
 def cmd_channel_add(args: argparse.Namespace) -> int:

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-_django_setup: Callable[[], None] | None = None
+from pingyi.core.commandline import DjangoSetup
+
+_setup = DjangoSetup()
 
 
 def add_verbs(
@@ -22,8 +24,8 @@ def add_verbs(
 ) -> None:
     """Registers ``pingyi arena``; ``django_setup`` prepares Django and the tables for the
     verbs that need the database (``tally`` needs neither)."""
-    global _django_setup
-    _django_setup = django_setup
+    if django_setup is not None:
+        _setup.bind(django_setup)
     arena = verbs.add_parser("arena", help="the monthly arena (月打擂)").add_subparsers(
         dest="arena_verb", metavar="VERB", required=True
     )
@@ -77,11 +79,6 @@ def cmd_arena_tally(args: argparse.Namespace) -> int:
     from pingyi.scoreboard.cli_tally import main_arena_tally  # noqa: PLC0415 (no Django for the tally)
 
     return main_arena_tally(args.bundle)
-
-
-def _setup() -> None:
-    if _django_setup is not None:
-        _django_setup()
 
 
 def _fail(verb: str, message: str) -> int:

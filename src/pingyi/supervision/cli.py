@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pingyi.core.commandline import CliError, cli_language
+from pingyi.core.commandline import CliError, DjangoSetup, cli_language, print_refused
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 _ISO_DAY = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
@@ -32,8 +32,8 @@ def add_verbs(
 ) -> None:
     """Registers the supervision verbs; ``django_setup`` prepares Django and the tables for
     the verbs that need the database (``deadline`` needs neither)."""
-    global _django_setup
-    _django_setup = django_setup
+    if django_setup is not None:
+        _setup.bind(django_setup)
     p = verbs.add_parser(
         "deadline",
         help="what deadlines written in Chinese mean (完成时限): one JSON line per text",
@@ -204,17 +204,8 @@ def add_notice_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore
     p.set_defaults(func=cmd_notices_list)
 
 
-#: How many problems a refused import prints (the rest are counted).
-SHOWN_ERRORS = 100
-
 #: Sets Django up on a migrated database: handed over by ``pingyi/cli.py`` (see add_verbs).
-_django_setup: Callable[[], None] | None = None
-
-
-def _setup() -> None:
-    if _django_setup is None:
-        raise RuntimeError("add_verbs() was not called with django_setup")
-    _django_setup()
+_setup = DjangoSetup()
 
 
 def _iso_day(value: str | None, option: str, default: date) -> date:
@@ -244,19 +235,6 @@ def _read_file(path: str, verb: str) -> bytes | None:
         message = _("cannot read: %(error)s") % {"error": exc.strerror}
         print(f"pingyi {verb}: {path}: {message}", file=sys.stderr)
         return None
-
-
-def _refused(verb: str, path: str, errors: list[str]) -> int:
-    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
-
-    print(f"pingyi {verb}: {path}: " + _("nothing imported"), file=sys.stderr)
-    for error in errors[:SHOWN_ERRORS]:
-        print(f"  {error}", file=sys.stderr)
-    if len(errors) > SHOWN_ERRORS:
-        # A sheet with one wrong unit name down a merged column would print 2,000 lines.
-        more = len(errors) - SHOWN_ERRORS
-        print("  " + _("… and %(count)s more problems") % {"count": more}, file=sys.stderr)
-    return 2
 
 
 def cmd_lists_import(args: argparse.Namespace) -> int:
@@ -290,7 +268,7 @@ def cmd_lists_import(args: argparse.Namespace) -> int:
     try:
         summary = list_import(spec, rows, dry_run=args.dry_run, problems=problems)
     except ImportRefused as exc:
-        return _refused("lists import", args.file, exc.errors)
+        return print_refused("lists import", args.file, exc.errors)
     for u in summary.items:
         meaning = u.deadline
         parts = [
@@ -387,7 +365,7 @@ def cmd_reports_import(args: argparse.Namespace) -> int:
     try:
         reports_import(the_list, rows, problems=problems, dry_run=True)
     except ImportRefused as exc:
-        return _refused("reports import", args.file, exc.errors)
+        return print_refused("reports import", args.file, exc.errors)
     # the differences first: what each row changes, as the office's page shows them
     for change in report_differences(the_list, rows, today=today):
         print(

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from datetime import date
 
-from pingyi.core.commandline import CliError
+from pingyi.core.commandline import CliError, DjangoSetup, print_refused
 
 #: Sets Django up on a migrated database (handed over by ``pingyi/cli.py``).
-_django_setup: Callable[[], None] | None = None
+_setup = DjangoSetup()
 
 
 def add_verbs(
@@ -28,8 +27,7 @@ def add_verbs(
     *,
     django_setup: Callable[[], None],
 ) -> None:
-    global _django_setup
-    _django_setup = django_setup
+    _setup.bind(django_setup)
     onsite = verbs.add_parser(
         "onsite", help="the on-site office (现场办公会): problems, batch resolution"
     ).add_subparsers(dest="onsite_verb", metavar="VERB", required=True)
@@ -62,18 +60,12 @@ def add_verbs(
     p.set_defaults(func=cmd_similar)
 
 
-def _setup() -> None:
-    if _django_setup is None:
-        raise RuntimeError("add_verbs() was not called with django_setup")
-    _django_setup()
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     _setup()
     from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     from pingyi.supervision import onsite  # noqa: PLC0415 (Django is set up only for the verbs that need it)
-    from pingyi.supervision.cli import SHOWN_ERRORS, _iso_day, _read_file  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+    from pingyi.supervision.cli import _iso_day, _read_file  # noqa: PLC0415 (Django is set up only for the verbs that need it)
     from pingyi.supervision.errors import ImportRefused  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     data = _read_file(args.file, "onsite import")
@@ -98,10 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ImportRefused as exc:
             errors = exc.errors
     if meeting is None:
-        print(f"pingyi onsite import: {args.file}: " + _("nothing imported"), file=sys.stderr)
-        for error in errors[:SHOWN_ERRORS]:
-            print(f"  {error}", file=sys.stderr)
-        return 2
+        return print_refused("onsite import", args.file, errors)
     problems = list(meeting.problems.select_related("item__supervision_list").order_by("number"))
     for p in problems:
         assert p.item is not None  # nosec B101 # type narrowing: recording makes the item
