@@ -215,6 +215,10 @@ def _corrupt(kind: str, archive: Path) -> None:
         members.insert(1, (link, b""))
     elif kind == "member removed":
         members = [(m, d) for m, d in members if m.name != KEY_MEMBER]
+    elif kind == "file and folder":
+        members.insert(1, _file("uploads/supervision", b"a file where a folder is"))
+    elif kind == "manifest checksum twice":
+        members.append(next((m, d) for m, d in members if m.name == MANIFEST_SUM))
     elif kind == "member twice":
         members.insert(1, members[0])
     elif kind == "manifest edited":
@@ -239,6 +243,8 @@ CORRUPTIONS = {
     "symlink member": "member uploads/link: not a regular file",
     "member removed": "member secret_key is missing",
     "member twice": "appears twice",
+    "file and folder": "member uploads/supervision/k1/证据.pdf: a file and a folder at once",
+    "manifest checksum twice": "member manifest.sha256 appears twice",
     "manifest edited": "member manifest.json: its sha256 is not the one recorded",
     "manifest removed": "member manifest.json is missing",
     "not a backup": "is missing",
@@ -537,3 +543,8 @@ def test_a_failed_pg_restore_leaves_the_database_without_a_table(
         ).fetchone()
     assert tables == (0,)
     assert_nothing_restored(Path(restore_env["PINGYI_DATA_DIR"]))
+
+
+def test_two_backups_in_one_second_keep_both(tmp_path: Path) -> None:
+    first, second = make_backup(tmp_path), make_backup(tmp_path)
+    assert first.path != second.path and first.path.exists() and second.path.exists()

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from glob import glob
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
@@ -135,10 +135,10 @@ def _target(out: Path | None, reason: str) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"pingyi-backup-{stamp}{'-' + reason if reason else ''}.tar.gz"
     if out is None:
-        return private_folder(Path(settings.DATA_DIR) / "backups") / name
+        return _unused(private_folder(Path(settings.DATA_DIR) / "backups") / name)
     out = Path(out)
     if out.is_dir():
-        out = out / name
+        out = _unused(out / name)
     folder = out.parent
     if not folder.is_dir():
         raise BackupError(
@@ -150,6 +150,16 @@ def _target(out: Path | None, reason: str) -> Path:
             % {"path": out, "folder": folder}
         )
     return out.absolute()
+
+
+def _unused(path: Path) -> Path:
+    """A generated name that no archive has yet (two backups in one second: ``-2``…)."""
+    stem = path.name.removesuffix(".tar.gz")
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{stem}-{n}.tar.gz")
+    return path
 
 
 def _sqlite_snapshot(dest: Path) -> dict[str, Any]:
@@ -424,6 +434,14 @@ def _fsync_folder(folder: Path) -> None:
 # --- verify --------------------------------------------------------------------------------
 
 
+class _WriteFailed(Exception):
+    """Writing a member failed (a full disk): not the archive's fault."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class _HashingFile(io.RawIOBase):
     """The archive as read, hashed (the sha256 ``pingyi backup`` printed)."""
 
@@ -448,6 +466,8 @@ def _read_members(
     may store it. Refuses (naming the member) an archive that is damaged, truncated, holds
     a member of another kind or name, or the same name twice."""
     seen: dict[str, tuple[str, int]] = {}
+    read: set[str] = set()  # every name, the manifest's too
+    folders: set[str] = set()  # every folder an upload is in
     manifest: bytes | None = None
     manifest_sum: bytes | None = None
     current = _("before the first member")
@@ -473,10 +493,18 @@ def _read_members(
                         raise ArchiveProblem(
                             _("member %(member)s: not a regular file") % {"member": info.name}
                         )
-                    if info.name in seen or (info.name == MANIFEST and manifest is not None):
+                    if info.name in read:
                         raise ArchiveProblem(
                             _("member %(member)s appears twice") % {"member": info.name}
                         )
+                    parents = {p.as_posix() for p in PurePosixPath(info.name).parents}
+                    if info.name in folders or parents & read:
+                        raise ArchiveProblem(
+                            _("member %(member)s: a file and a folder at once")
+                            % {"member": info.name}
+                        )
+                    read.add(info.name)
+                    folders |= parents
                     data = tar.extractfile(info)
                     assert data is not None  # a regular file
                     if info.name in {MANIFEST, MANIFEST_SUM}:
@@ -648,10 +676,10 @@ def restore_archive(archive: Path, *, sha256: str = "") -> RestoreResult:
     try:
         try:
             written = _extract(archive, work, manifest)
-        except OSError as exc:  # a full disk: one line, nothing restored
+        except _WriteFailed as exc:  # a full disk: one line, nothing restored
             raise BackupError(
                 _("cannot restore into %(path)s: %(error)s; nothing restored")
-                % {"path": folder, "error": exc.strerror or exc}
+                % {"path": folder, "error": exc.error.strerror or exc.error}
             ) from exc
         if mode == "embedded":
             restored = _check_sqlite(work / SQLITE_MEMBER, data, archive)
@@ -741,13 +769,16 @@ def _extract(archive: Path, work: Path, manifest: Manifest) -> list[str]:
         for parent in reversed(path.relative_to(work).parents):
             (work / parent).mkdir(mode=FOLDER_MODE, exist_ok=True)
         size = 0
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-                size += len(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
+                    size += len(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:  # not the archive: the disk (reported as such by the caller)
+            raise _WriteFailed(exc) from exc
         names.append(name)
         return size
 
