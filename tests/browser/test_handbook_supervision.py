@@ -137,8 +137,6 @@ def test_the_supervision_chapters_pictures(
     office.set_input_files("input[type=file]", str(sheet))
     office.select_option("select[name=kind]", "custom")
     office.fill("input[name=key]", "minsheng")
-    upload = office.locator("form[enctype='multipart/form-data']")
-    shoot(office, "supervision-import-form.png", element=upload, copy_to=shots)
     office.click("form.card button[type=submit] >> nth=-1")
     office.wait_for_selector("table.preview tbody tr")
     expect(office.locator("table.preview tbody tr")).to_have_count(4)
@@ -228,7 +226,15 @@ def test_the_supervision_chapters_pictures(
         "提交回复",
     )
     no_sideways_scroll(answering)
-    shoot(answering, "supervision-liaison-red-notice.png", full_page=True, copy_to=shots)
+    answering.locator("textarea[name=text]").fill(
+        "逾期原因：与省平台的接口联调延迟。已采取措施：成立工作专班，每周调度。预计12月底前完成。"
+    )
+    # from 签收 down to the reply's button (the notice's head: the office's picture)
+    answering.evaluate(
+        "window.scrollTo(0, document.querySelector(\"form[action$='/acknowledge/']\")"
+        ".getBoundingClientRect().top + window.scrollY - 12)"
+    )
+    shoot(answering, "supervision-liaison-red-notice.png", copy_to=shots)
     answering.context.close()
 
     # supervision-onsite.md: the meeting and a problem with its similar ones
