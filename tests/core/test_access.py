@@ -20,6 +20,7 @@ DENY = "deny"  # 403 (or 404: the page does not admit the unit exists)
 SIGNIN = "signin"  # 302 to the sign-in form, coming back afterwards
 HOME = "home"  # 302 to the home page (e.g. the sign-in form when already signed in)
 BACK = "back"  # 302 back to the supervision item's page (an office decision, said in a message)
+UNHEALTHY = "unhealthy"  # 503 answered to anyone: /healthz while no task consumer runs (tests)
 
 ALL_SIGNED_IN = dict.fromkeys(ROLES[1:], OK)
 OFFICE_ONLY = {"office": OK, "leader": DENY, "viewer": DENY, "liaison_a": DENY, "liaison_b": DENY}
@@ -27,7 +28,8 @@ OFFICE_ONLY = {"office": OK, "leader": DENY, "viewer": DENY, "liaison_a": DENY, 
 #: (URL name, URL kwargs, HTTP method) -> expected outcome per role.
 MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("core:home", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
-    ("core:health", {}, "get", {"anonymous": OK, **ALL_SIGNED_IN}),
+    # /healthz: tests/core/test_health.py
+    ("core:health", {}, "get", dict.fromkeys(ROLES, UNHEALTHY)),
     ("core:favicon", {}, "get", {"anonymous": OK, **ALL_SIGNED_IN}),
     # a long export's page: the account that asked (tests/core/test_exports.py); no such job
     # here, so 404 for every account
@@ -377,6 +379,9 @@ def test_access(client_as, name, kwargs, method, role, expected) -> None:
     elif expected == BACK:
         assert response.status_code == 302, (url, role, response.status_code)
         assert response["Location"] == url.rsplit("/", 2)[0] + "/", (url, role)
+    elif expected == UNHEALTHY:
+        assert response.status_code == 503, (url, role, response.status_code)
+        assert response.json()["checks"]["queue"]["ok"] is False, (url, role)
     else:  # pragma: no cover
         raise AssertionError(expected)
 

@@ -116,6 +116,14 @@ def test_without_a_consumer_the_answer_is_503_and_names_the_queue(client, db) ->
     _no_secrets(response.content.decode())
 
 
+def test_an_unhealthy_answer_writes_no_error_line(client, db, caplog) -> None:
+    """Polled every few seconds: a 503 must not fill the journal with Django's
+    "Service Unavailable" errors (the monitor reports it)."""
+    with caplog.at_level("WARNING", logger="django.request"):
+        assert client.get("/healthz").status_code == 503
+    assert not [r for r in caplog.records if r.name == "django.request"], caplog.text
+
+
 def test_with_a_fresh_heartbeat_every_check_passes(client, db) -> None:
     beat()
     response = client.get("/healthz")

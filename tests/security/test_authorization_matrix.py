@@ -114,6 +114,15 @@ def form(**data: str) -> Callable[[World, str], dict[str, Any]]:
     return lambda world, role: {"data": dict(data)}
 
 
+def consumer_alive(world: World, role: str) -> dict[str, Any]:
+    """/healthz answers 200 only while a task consumer beats, and none runs in tests: one
+    beat first (the checks themselves: tests/core/test_health.py)."""
+    from pingyi.core.tasks import beat
+
+    beat()
+    return {}
+
+
 def json_body(**data: Any) -> Callable[[World, str], dict[str, Any]]:
     return lambda world, role: {"data": json.dumps(data), "content_type": "application/json"}
 
@@ -165,7 +174,7 @@ def notice_decide_body(world: World, role: str) -> dict[str, Any]:
 CASES: list[Case] = [
     # core, accounts, i18n
     Case("core:home", SIGNED_IN),
-    Case("core:health", PUBLIC),
+    Case("core:health", PUBLIC, body=consumer_alive),
     Case("core:favicon", PUBLIC),
     Case("core:export", expect(404, anonymous=LOGIN),
          {"pk": "6f1c0d9e-3b7a-4c2d-9e8f-0a1b2c3d4e5f"}),

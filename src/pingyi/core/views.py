@@ -46,7 +46,11 @@ def health(request: HttpRequest) -> HttpResponse:
     from pingyi.core.health import health_report  # noqa: PLC0415 (models need the app registry)
 
     report = health_report()
-    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    response = JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+    # A 503 here is the monitor's answer, not a server error: no "Service Unavailable"
+    # line in the log at every poll (Django logs 5xx unless told it was logged).
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 _FAVICON = Path(__file__).resolve().parent / "static" / "pingyi" / "favicon.ico"
