@@ -301,3 +301,14 @@ def test_a_changed_chapter_is_rendered_again(handbook, cast) -> None:
     (handbook / "img" / "meeting-a.png").unlink()
     path.write_text("# 会前准备\n\n![控制台](../img/meeting-a.png)\n", encoding="utf-8")
     assert "<img" not in client.get("/handbook/meeting-prepare/").content.decode()
+
+
+def test_the_site_s_language_switcher_switches_the_handbook(handbook, cast) -> None:
+    client = _client(cast["liaison_a"])
+    assert "<h1>会前准备</h1>" in client.get("/handbook/meeting-prepare/").content.decode()
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/handbook/meeting-prepare/"}
+    )
+    assert switched.status_code == 302 and switched["Location"] == "/handbook/meeting-prepare/"
+    page = client.get("/handbook/meeting-prepare/").content.decode()
+    assert "<h1>Before the meeting</h1>" in page and 'lang="en"' in page
