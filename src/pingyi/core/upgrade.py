@@ -3,7 +3,7 @@
 ``pingyi migrate`` (embedded and scaled), and every verb that migrates an embedded database
 by itself (``serve``, ``demo``, the verbs that need tables: ``cli._ensure_migrated``), first
 asks :func:`backup_before_migrating`. When migrations are pending on a database that already
-has applied ones (a previous version's data, not a new, empty database) it takes
+has tables (a previous version's data, not a new, empty database) it takes
 ``core.backup.make_backup(reason="pre-upgrade")`` and says where the archive is; when the
 backup fails nothing is migrated, unless the operator said ``--no-backup``. With nothing
 pending, or on a new database, nothing happens: no backup, no message.
@@ -31,15 +31,15 @@ PRE_UPGRADE = "pre-upgrade"  # the reason written into the backup (its manifest 
 
 @dataclass(frozen=True)
 class MigrationState:
-    """What the code's migrations ask of a database: how many are applied, how many wait."""
+    """A database as the code's migrations find it: its tables, and how many migrations wait."""
 
-    applied: int
+    tables: int
     pending: int
 
     @property
     def fresh(self) -> bool:
-        """A new database: no migration applied yet, so no data to lose."""
-        return self.applied == 0
+        """A new database: no table at all, so no data to lose."""
+        return self.tables == 0
 
     @property
     def needs_backup(self) -> bool:
@@ -55,11 +55,13 @@ class UpgradeRefused(Refusal):
 
 
 def migration_state(using: str = DEFAULT_DB_ALIAS) -> MigrationState:
-    """Applied and pending migrations of the database ``using`` (a database without the
-    migrations table has none applied)."""
-    executor = MigrationExecutor(connections[using])
+    """The tables of the database ``using`` (its current schema) and its pending migrations."""
+    connection = connections[using]
+    executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return MigrationState(applied=len(executor.loader.applied_migrations), pending=len(plan))
+    with connection.cursor() as cursor:
+        tables = len(connection.introspection.table_names(cursor))
+    return MigrationState(tables=tables, pending=len(plan))
 
 
 def backup_before_migrating(
