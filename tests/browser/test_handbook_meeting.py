@@ -96,6 +96,13 @@ def test_meeting_chapters_pictures(
     _look(desk, f"{base}/meeting/2026-h1/console", "#live-pill[data-status=live]", "console")
     expect(desk.locator("main")).to_contain_text("71")  # the attendees' ballots are counted
     shoot(desk, "meeting-console.png", copy_to=screenshot_dir)
+    order = desk.locator("#order")
+    for row, (who, note) in enumerate(
+        [("王建国（区长）", "重点讲城市更新"), ("刘洋（县长）", ""), ("陈静（县长）", "")]
+    ):
+        order.locator("input[name=presenter]").nth(row).fill(who)
+        order.locator("textarea[name=comment_notes]").nth(row).fill(note)
+    desk.evaluate("document.activeElement.blur()")
     desk.evaluate("document.getElementById('order').scrollIntoView()")
     shoot(desk, "meeting-order.png", copy_to=screenshot_dir)
 

@@ -285,6 +285,7 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
     ("handbook:index", {}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
     ("handbook:chapter", {"name": "meeting-run"}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
     ("handbook:chapter", {"name": "evaluator"}, "get", dict.fromkeys(ROLES, OK)),
+    ("handbook:chapter", {"name": "liaison"}, "get", dict.fromkeys(ROLES, OK)),
     (
         "handbook:chapter",
         {"name": "no-such-chapter"},

@@ -269,6 +269,7 @@ CASES: list[Case] = [
     Case("handbook:index", expect(405), method="post"),
     Case("handbook:chapter", SIGNED_IN, kwargs={"name": "meeting-run"}),
     Case("handbook:chapter", PUBLIC, kwargs={"name": "evaluator"}),
+    Case("handbook:chapter", PUBLIC, kwargs={"name": "liaison"}),
     Case("handbook:chapter", expect(404, anonymous=LOGIN), kwargs={"name": "no-such"}),
     Case("handbook:picture", SIGNED_IN, kwargs={"name": "meeting-console.png"}),
     Case("handbook:picture", expect(404), kwargs={"name": "no-such.png"}),
