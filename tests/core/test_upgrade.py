@@ -29,6 +29,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import subprocess
 import sys
 import tarfile
@@ -342,6 +343,9 @@ def test_the_previous_release_is_upgraded(tag: str, first: str, tmp_path: Path) 
             assert len(taken) == 1, (taken, said)
             assert f"{pending} migrations to apply: taking a backup first" in said, said
             assert str(taken[0]) in said, said
+            # it holds the secret key: the owner's alone, like the data folder
+            assert stat.S_IMODE(taken[0].stat().st_mode) == 0o600
+            assert stat.S_IMODE(taken[0].parent.stat().st_mode) == 0o700
             check_backup(taken[0], said, manifest, env, tmp_path)
         else:
             assert taken == [] and "backup" not in said, said
