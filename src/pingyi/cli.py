@@ -262,7 +262,12 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    _django_with_tables()
+    _django()
+    try:
+        _ensure_migrated()
+    except CliError as exc:  # unreachable, or not migrated (scaled): unhealthy, exit 1
+        print(f"pingyi: {exc}", file=sys.stderr)
+        return 1
     import json  # noqa: PLC0415 (only this verb prints JSON here)
 
     from pingyi.core.health import health_report, report_lines  # noqa: PLC0415 (Django is set up only for the verbs that need it)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -268,13 +269,15 @@ def test_the_threshold_setting_is_obeyed(client, db) -> None:
 # --- pingyi health ----------------------------------------------------------------------------
 
 
-def _pingyi(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _pingyi(data: Path, *args: str, database_url: str = "") -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("PINGYI_", "DJANGO_")) and k not in {"DATABASE_URL", "REDIS_URL"}
     }
     env.update(PINGYI_DATA_DIR=str(data), PINGYI_LANGUAGE="en")
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "pingyi", *args],
         env=env,
@@ -395,3 +398,16 @@ def _status(url: str) -> int:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+
+
+def test_the_command_line_on_an_unreachable_database_is_one_line_and_exit_1(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    env_url = f"postgres://pingyi:pw@127.0.0.1:{port}/nowhere"
+    result = _pingyi(tmp_path / "data", "health", database_url=env_url)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("pingyi: cannot open the database"), result.stderr
