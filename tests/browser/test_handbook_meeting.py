@@ -71,7 +71,11 @@ def _fill_the_ballot(page: Page) -> None:
 
 
 def test_meeting_chapters_pictures(
-    live_server: Any, browser: Browser, demo: dict[str, Any], screenshot_dir: Path  # noqa: F811
+    live_server: Any,
+    browser: Browser,
+    demo: dict[str, Any],  # noqa: F811
+    screenshot_dir: Path,
+    settings: Any,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -80,6 +84,8 @@ def test_meeting_chapters_pictures(
 
     _cast_demo_ballots()
     base = live_server.url
+    # the address the console and the big screen tell the hall: an office's own server
+    settings.PUBLIC_URL = "http://192.168.10.8"
 
     # --- before the meeting (meeting-prepare.md) ---
     desk = signed_in(browser, base, "office", DESK)
