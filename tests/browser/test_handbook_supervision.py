@@ -166,7 +166,7 @@ def test_the_supervision_chapters_pictures(
     office.goto(f"{base}/supervision/weekly/{demo['next_week']}/")
     look(
         office, "the sheet being built", "form.week-build",
-        "编制交办单", "本周交办要求", "保存草稿", "下发交办单", "12:00",
+        "编制交办单", "本周交办要求", "报送时限", "保存草稿", "下发交办单", "12:00",
     )  # fmt: skip
     first = office.locator("form.week-build input[name=pick]").first
     first.check()
