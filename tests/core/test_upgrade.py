@@ -518,7 +518,8 @@ def test_scaled_the_previous_release_is_upgraded(new_postgres: str, tmp_path: Pa
     with tarfile.open(fileobj=io.BytesIO(code)) as tar:
         tar.extractall(old, filter="data")
     data = tmp_path / "data"
-    env = fresh_env(data, DATABASE_URL=new_postgres)
+    # as deploy/ sets a scaled installation up: the key in the environment, not the folder
+    env = fresh_env(data, DATABASE_URL=new_postgres, SECRET_KEY="upgrade-test-" + "k" * 50)
     old_env = {**env, "PYTHONPATH": str(old / "src")}
     for verb in (["migrate"], ["demo", "--no-serve"]):
         done = run(verb, old_env, tmp_path, timeout=300)
@@ -530,6 +531,7 @@ def test_scaled_the_previous_release_is_upgraded(new_postgres: str, tmp_path: Pa
     done = run(["migrate"], env, tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "taking a backup first" in done.stderr, done.stderr
+    assert "SECRET_KEY" in done.stderr, done.stderr  # said: the key is not in the archive
     (archive,) = backups(data)
     sha = re.search(r"SHA-256 ([0-9a-f]{64})", done.stderr)
     assert sha, done.stderr

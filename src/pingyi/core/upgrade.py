@@ -103,4 +103,6 @@ def backup_before_migrating(
         _("backup before the upgrade: %(path)s (%(bytes)s bytes, SHA-256 %(sha256)s)")
         % {"path": result.path, "bytes": f"{result.bytes:,}", "sha256": result.sha256}
     )
+    for warning in result.warnings:  # the secret key from the environment is not in it
+        say(warning)
     return result
