@@ -16,8 +16,10 @@ turns one on, and it leaves the ballot path out unless ``PINGYI_ACCESS_LOG_BALLO
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import resource
+import socket
 
 from pingyi.core.embedded_consumer import embedded_consumer
 
@@ -59,6 +61,39 @@ def _seconds(name: str, default: float) -> float:
         return default
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse to start when ``host:port`` is taken. granian listens with SO_REUSEPORT, so a
+    second ``pingyi serve`` on the same port would start without a word and share the
+    requests with the first: half the phones on one database, half on another. A socket
+    bound without SO_REUSEPORT cannot share the port, so binding one first tells."""
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up by serve's verb)
+
+    from pingyi.core.commandline import CliError  # noqa: PLC0415 (the refusal the verb prints)
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise CliError(
+            _("cannot listen on %(host)s: %(error)s") % {"host": host, "error": exc.strerror}, 1
+        ) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = _(
+                    "port %(port)s on %(host)s is already in use (is pingyi already running?): "
+                    "stop the other server or choose another port with --port"
+                )
+            else:
+                message = _("cannot listen on %(host)s port %(port)s: %(error)s")
+            raise CliError(
+                message % {"host": host, "port": port, "error": exc.strerror}, 1
+            ) from None
+
+
 def serve(
     *,
     host: str,
@@ -70,6 +105,7 @@ def serve(
     """Serve until SIGTERM/SIGINT. ``consumer``: also run the task queue's consumer (embedded
     mode: one ``pingyi worker --embedded`` child, stopped and reaped when this returns;
     ``core/embedded_consumer.py``)."""
+    ensure_port_free(host, port)
     # granian and its constants only here: importing them costs every other verb time.
     from granian import Granian  # noqa: PLC0415 (only the server needs granian)
     from granian.constants import Interfaces  # noqa: PLC0415 (only the server needs granian)
