@@ -597,12 +597,7 @@ def _database_in_place() -> str:
         try:
             probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             try:
-                tables = [
-                    r[0]
-                    for r in probe.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                    )
-                ]
+                tables = [r[0] for r in probe.execute(_SQLITE_TABLES)]
             finally:
                 probe.close()
         except sqlite3.DatabaseError as exc:
