@@ -44,7 +44,8 @@ def test_embedded_by_default_in_its_own_file() -> None:
 def test_redis_url_scales_and_names_the_queue() -> None:
     config = _settings({"PINGYI_QUEUE_NAME": "city"}, "redis://r:6379/2")
     assert config["huey_class"].endswith("PingyiRedisHuey")
-    assert config["url"] == "redis://r:6379/2" and config["name"] == "city"
+    assert config["url"] == "redis://r:6379/2?socket_connect_timeout=3&socket_timeout=5"
+    assert config["name"] == "city"
     assert not q.is_embedded(config)
     # PINGYI_QUEUE=sqlite keeps the queue embedded even with a Redis for the cache
     assert q.is_embedded(_settings({"PINGYI_QUEUE": "SQLite"}, "redis://r:6379/2"))

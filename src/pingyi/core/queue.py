@@ -31,6 +31,7 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from huey import RedisHuey, SqliteHuey
 from huey.storage import RedisStorage, SqliteStorage
@@ -151,6 +152,23 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
 DEFAULT_WORKERS = 2
 
 
+#: Seconds to connect to Redis, and to wait for its answer (more than huey's 1 s BRPOP): a
+#: Redis host that takes the connection but never answers fails a request, a health check
+#: or an enqueue in seconds instead of hanging it (tests/core/test_queue_timeouts.py).
+REDIS_CONNECT_SECONDS = 3
+REDIS_ANSWER_SECONDS = 5
+
+
+def with_timeouts(url: str) -> str:
+    """``url`` with ``socket_connect_timeout`` and ``socket_timeout`` in its query (redis-py
+    reads them there), unless the office set its own."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.setdefault("socket_connect_timeout", str(REDIS_CONNECT_SECONDS))
+    query.setdefault("socket_timeout", str(REDIS_ANSWER_SECONDS))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 def huey_settings(*, data_dir: Path, redis_url: str, env: Mapping[str, str]) -> dict[str, Any]:
     """``settings.HUEY`` for ``huey.contrib.djhuey``, from the environment.
 
@@ -192,7 +210,7 @@ def huey_settings(*, data_dir: Path, redis_url: str, env: Mapping[str, str]) -> 
         return {
             **common,
             "huey_class": "pingyi.core.queue.PingyiRedisHuey",
-            "url": redis_url,
+            "url": with_timeouts(redis_url),
             "consumer": consumer,
         }
     raise QueueConfigError(f"PINGYI_QUEUE={kind!r}: use 'sqlite' or 'redis'")
