@@ -314,3 +314,23 @@ def test_the_site_s_language_switcher_switches_the_handbook(handbook, cast) -> N
     assert switched.status_code == 302 and switched["Location"] == "/handbook/meeting-prepare/"
     page = client.get("/handbook/meeting-prepare/").content.decode()
     assert "<h1>Before the meeting</h1>" in page and 'lang="en"' in page
+
+
+def test_the_wheel_carries_every_chapter_and_picture() -> None:
+    """pyproject's package data for pingyi.handbook matches every file of docs/handbook (as
+    setuptools globs it, through the link src/pingyi/handbook/docs): a wheel serves them all.
+    Checked by hand with ``pip wheel --no-deps .``: the .md and .png are inside."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["pingyi.handbook"]
+    package = root / "src" / "pingyi" / "handbook"
+    assert (package / "docs").is_symlink() and (package / "docs").resolve() == REAL.resolve()
+    packaged = {
+        path.resolve() for pattern in patterns for path in package.glob(pattern) if path.is_file()
+    }
+    wanted = {
+        path.resolve() for pattern in ("*/*.md", "img/*.png") for path in REAL.glob(pattern)
+    }
+    assert wanted and wanted <= packaged, sorted(str(p) for p in wanted - packaged)
