@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"building in {workdir} ...")
         built = build(source, workdir, args)
         log(f"built in {built['seconds']} s: {json.dumps(built, ensure_ascii=False)}")
-        report = {
+        report: dict[str, Any] = {
             "command": " ".join(["python -m benchmarks.backup_bench", *(argv or sys.argv[1:])]),
             "machine": {"nproc": os.cpu_count()},
             "built": built,

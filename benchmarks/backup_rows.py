@@ -30,11 +30,11 @@ def rows(env: dict[str, str], sql: str, params: tuple[Any, ...] = ()) -> list[tu
     path = Path(env["PINGYI_DATA_DIR"]) / "pingyi.sqlite3"
     if not path.is_file():
         raise FileNotFoundError(f"no database at {path}")
-    conn = sqlite3.connect(path, timeout=30)
+    lite = sqlite3.connect(path, timeout=30)
     try:
-        return [tuple(r) for r in conn.execute(sql.replace("%s", "?"), params)]
+        return [tuple(r) for r in lite.execute(sql.replace("%s", "?"), params)]
     finally:
-        conn.close()
+        lite.close()
 
 
 def table_names(env: dict[str, str]) -> list[str]:
