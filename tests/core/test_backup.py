@@ -556,3 +556,26 @@ def test_a_failed_pg_restore_leaves_the_database_without_a_table(
 def test_two_backups_in_one_second_keep_both(tmp_path: Path) -> None:
     first, second = make_backup(tmp_path), make_backup(tmp_path)
     assert first.path != second.path and first.path.exists() and second.path.exists()
+
+
+def test_a_database_on_another_disk_is_copied_beside_then_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``DATABASE_URL=sqlite:///…`` on another file system: a rename across disks fails
+    (EXDEV); the file is copied beside its place, then renamed, never half written."""
+    source, target = tmp_path / "work.sqlite3", tmp_path / "elsewhere" / "pingyi.sqlite3"
+    target.parent.mkdir()
+    source.write_bytes(b"database" * 1000)
+    real = os.replace
+    calls = []
+
+    def across_disks(a: Any, b: Any) -> None:
+        calls.append((a, b))
+        if len(calls) == 1:
+            raise OSError(18, "Invalid cross-device link")
+        real(a, b)
+
+    monkeypatch.setattr(backup.os, "replace", across_disks)
+    backup._move_into_place(source, target)
+    assert target.read_bytes() == b"database" * 1000 and mode(target) == 0o600
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pingyi.sqlite3"]

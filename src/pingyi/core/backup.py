@@ -22,6 +22,7 @@ the tables may be older than the code; and the restored database must be the arc
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import io
@@ -716,7 +717,7 @@ def restore_archive(archive: Path, *, sha256: str = "") -> RestoreResult:
             connection.close()
             for suffix in ("-wal", "-shm", "-journal"):  # of the empty file only (checked)
                 target.with_name(target.name + suffix).unlink(missing_ok=True)
-            os.replace(work / SQLITE_MEMBER, target)
+            _move_into_place(work / SQLITE_MEMBER, target)
         _fsync_folder(folder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -728,6 +729,26 @@ def restore_archive(archive: Path, *, sha256: str = "") -> RestoreResult:
         mode=mode,
         warnings=tuple(warnings),
     )
+
+
+def _move_into_place(source: Path, target: Path) -> None:
+    """Rename; a database elsewhere (``DATABASE_URL=sqlite:///…`` on another disk) is first
+    copied beside its place (0600), then renamed: never half a file under its name."""
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        beside = target.with_name(f".{target.name}.restoring-{os.getpid()}")
+        try:
+            fd = os.open(beside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out, CHUNK)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(beside, target)
+        finally:
+            beside.unlink(missing_ok=True)
 
 
 def _refuse_newer_migrations(archive: Path, data: dict[str, Any]) -> None:
