@@ -45,7 +45,6 @@ def test_scoreboard_pictures(
         expect(page.locator("form input[type=file]")).to_be_visible()
         expect(page.get_by_role("button", name="冻结本月")).to_be_visible()
         assert_accessible(page, "an open month")
-        shoot(page, "scoreboard-arena-open-month.png", full_page=True)
 
         # a published month: the ranking with 红榜/黑榜 and the moves against October
         page.goto(f"{base}/arena/counties/2026-11/")
@@ -54,7 +53,7 @@ def test_scoreboard_pictures(
         expect(page.locator("main")).to_contain_text("红榜")
         expect(page.locator("main")).to_contain_text("黑榜")
         assert_accessible(page, "a published month")
-        shoot(page, "scoreboard-arena-published.png", element=page.locator("main"))
+        shoot(page, "scoreboard-arena-published.png", element=table)
 
         # year targets and the pipeline
         page.goto(f"{base}/targets/")
@@ -67,13 +66,17 @@ def test_scoreboard_pictures(
         page.goto(f"{base}/pipeline/")
         expect(page.locator("main")).to_contain_text("开工率")
         assert_accessible(page, "the pipeline")
-        shoot(page, "scoreboard-pipeline.png")
+        by_unit = page.locator("table[aria-labelledby=by-unit]")
+        expect(by_unit).to_contain_text("滞后")
+        shoot(page, "scoreboard-pipeline.png", element=by_unit)
 
         # the quarterly observation: its results pages for the office
         page.goto(f"{base}/outputs/2026-q3-obs/")
         expect(page.locator("main h1")).to_contain_text("观摩")
         assert_accessible(page, "the observation's outputs")
-        shoot(page, "scoreboard-observation.png")
+        cards = page.locator("main section.card").first
+        expect(cards).to_contain_text("观摩团")
+        shoot(page, "scoreboard-observation.png", element=cards)
     finally:
         office.close()
 
