@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings as django_settings
 
 from tests.browser.axe import assert_accessible
 from tests.browser.handbook import shoot
@@ -33,7 +34,9 @@ POPPLER = all(shutil.which(tool) for tool in ("pdfinfo", "pdftotext", "pdftoppm"
 
 
 def test_liaison_pictures(
-    live_server: Any, browser: Browser, demo: dict[str, Any]  # noqa: F811 (the fixture)
+    live_server: Any,
+    browser: Browser,
+    demo: dict[str, Any],  # noqa: F811 (the fixture)
 ) -> None:
     from playwright.sync_api import expect
 
@@ -78,8 +81,9 @@ def test_liaison_pictures(
         shoot(page, "liaison-report.png")
         page.get_by_role("button", name="提交进展报告").click()
         expect(page.locator(".messages")).to_contain_text("进展报告已提交")
-        report = Report.objects.get(item__supervision_list__key=key, item__number="20",
-                                    state="pending")
+        report = Report.objects.get(
+            item__supervision_list__key=key, item__number="20", state="pending"
+        )
         expect(page.locator(f"#report-{report.pk}")).to_contain_text("待督查室审核")
 
         # the unit's on-site problems: the meeting's page shows the unit its own problems
@@ -93,7 +97,9 @@ def test_liaison_pictures(
     # a red notice (督办单) to answer: the demo's first one, to 市营商环境和社会信用建设中心,
     # whose liaison account the demo does not have (it has hualong's and fgw's)
     liaison = User.objects.create(
-        username="yshj", role=Role.UNIT, unit=Unit.objects.get(code="yshj"),
+        username="yshj",
+        role=Role.UNIT,
+        unit=Unit.objects.get(code="yshj"),
         display_name="营商中心 联络员",
     )
     liaison.set_password(DEMO_PASSWORD)
@@ -125,7 +131,9 @@ def test_liaison_pictures(
 
 
 def test_evaluator_pictures(
-    live_server: Any, browser: Browser, demo: dict[str, Any]  # noqa: F811 (the fixture)
+    live_server: Any,
+    browser: Browser,
+    demo: dict[str, Any],  # noqa: F811 (the fixture)
 ) -> None:
     from playwright.sync_api import expect
 
@@ -179,6 +187,41 @@ def test_evaluator_pictures(
         context.close()
 
 
+def print_chapter(
+    browser: Browser, base: str, chapter: str, language: str, out: Path, session: str | None
+) -> tuple[int, int, str]:
+    """Print ``/handbook/<chapter>/`` from Chromium with the print stylesheet to ``out``:
+    (pages, pictures shown, the PDF's text). ``session``: a signed-in session cookie."""
+    # tall enough that every picture is in view (pictures load lazily)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 3000})
+    cookies = [{"name": "django_language", "value": language, "url": base}]
+    if session is not None:
+        cookies.append({"name": django_settings.SESSION_COOKIE_NAME, "value": session, "url": base})
+    context.add_cookies(cookies)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        response = page.goto(f"{base}/handbook/{chapter}/")
+        assert response is not None and response.status == 200
+        for img in page.locator(".handbook-text img").all():  # lazy pictures: bring each in
+            img.scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
+        loaded = page.eval_on_selector_all(
+            ".handbook-text img", "(imgs) => imgs.map((i) => i.complete && i.naturalWidth > 0)"
+        )
+        assert all(loaded), f"{chapter}: a picture did not load"
+        page.emulate_media(media="print")
+        page.pdf(path=out, format="A4", print_background=True, prefer_css_page_size=True)
+    finally:
+        context.close()
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
+    assert "A4" in info.stdout or "595.92 x 842.88" in info.stdout, info.stdout
+    pages = re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
+    assert pages is not None, info.stdout
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(out), str(out.with_suffix(""))], check=True)
+    return int(pages.group(1)), len(loaded), text.stdout
+
+
 @pytest.mark.skipif(not POPPLER, reason="needs poppler-utils (pdfinfo, pdftoppm)")
 @pytest.mark.parametrize(
     ("language", "title"), [("zh-hans", "评议员须知"), ("en", "For evaluators")]
@@ -192,30 +235,39 @@ def test_the_evaluator_page_prints_on_one_a4_page(
     title: str,
 ) -> None:
     """The evaluator's chapter, printed from Chromium with the print stylesheet (no sign-in),
-    is ONE A4 page with its title; the page is rendered to PNG to be looked at."""
-    # tall enough that every picture is in view (pictures load lazily)
-    context = browser.new_context(locale="zh-CN", viewport={"width": 800, "height": 3000})
-    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    try:
-        page = context.new_page()
-        response = page.goto(f"{live_server.url}/handbook/evaluator/")
-        assert response is not None and response.status == 200
-        page.wait_for_function(
-            "Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0)"
-        )
-        assert page.locator(".handbook-text img").count() == 2  # the ballot and the receipt
-        page.emulate_media(media="print")
-        pdf = screenshot_dir / f"handbook-evaluator-{language}.pdf"
-        page.pdf(path=pdf, format="A4", print_background=True, prefer_css_page_size=True)
-    finally:
-        context.close()
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
-    pages = re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
-    assert pages is not None and pages.group(1) == "1", info.stdout
-    assert "A4" in info.stdout or "595.92 x 842.88" in info.stdout, info.stdout
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-    assert title in text.stdout
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-png", "-singlefile", str(pdf), str(pdf.with_suffix(""))],
-        check=True,
+    is ONE A4 page with its title and both pictures; rendered to PNG to be looked at."""
+    out = screenshot_dir / f"handbook-evaluator-{language}.pdf"
+    pages, pictures, text = print_chapter(
+        browser, live_server.url, "evaluator", language, out, None
     )
+    assert (pages, pictures) == (1, 2)
+    assert title in text
+
+
+@pytest.mark.skipif(not POPPLER, reason="needs poppler-utils (pdfinfo, pdftoppm)")
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(("chapter", "pictures"), [("liaison", 3), ("scoreboard", 5)])
+def test_the_liaison_and_scoreboard_chapters_print_on_at_most_three_pages(
+    live_server: Any,
+    browser: Browser,
+    transactional_db: None,
+    screenshot_dir: Path,
+    chapter: str,
+    pictures: int,
+    language: str,
+) -> None:
+    """A chapter is 1–3 printed pages: the liaison's guide (open without signing in) and the
+    scoreboard chapter (signed in), each with every picture shown."""
+    from django.test import Client
+
+    from pingyi.accounts.models import Role, User
+
+    session = None
+    if chapter == "scoreboard":
+        client = Client()
+        client.force_login(User.objects.create(username="office", role=Role.OFFICE))
+        session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    out = screenshot_dir / f"handbook-{chapter}-{language}.pdf"
+    pages, shown, _text = print_chapter(browser, live_server.url, chapter, language, out, session)
+    assert shown == pictures
+    assert 1 <= pages <= 3, f"{chapter} ({language}) prints on {pages} pages"

@@ -26,7 +26,9 @@ WALL = {"width": 1920, "height": 1080}
 
 
 def test_scoreboard_pictures(
-    live_server: Any, browser: Browser, demo: dict[str, Any]  # noqa: F811 (the fixture)
+    live_server: Any,
+    browser: Browser,
+    demo: dict[str, Any],  # noqa: F811 (the fixture)
 ) -> None:
     from playwright.sync_api import expect
 
