@@ -23,6 +23,7 @@ another, empty data folder (in the PostgreSQL session: an empty second database)
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -197,6 +198,7 @@ def drill(source: dict[str, str], target: dict[str, str], workdir: Path) -> None
     assert during > 0, "no ballot was acknowledged while the backup ran"
     archive = Path(answer["archive"])
     assert archive.is_file() and archive.stat().st_size == answer["bytes"] > 0, answer
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == answer["sha256"], answer
     assert answer["mode"] == ("scaled" if target.get("DATABASE_URL") else "embedded"), answer
 
     restored = json.loads(pingyi_cli(target, "restore", str(archive), "--json", timeout=120))
