@@ -292,7 +292,12 @@ MATRIX: list[tuple[str, dict[str, str], str, dict[str, str]]] = [
         "get",
         {"anonymous": SIGNIN, **dict.fromkeys(ROLES[1:], DENY)},
     ),
-    ("handbook:picture", {"name": "meeting-console.png"}, "get", {"anonymous": SIGNIN, **ALL_SIGNED_IN}),
+    (
+        "handbook:picture",
+        {"name": "meeting-console.png"},
+        "get",
+        {"anonymous": SIGNIN, **ALL_SIGNED_IN},
+    ),
     ("handbook:picture", {"name": "no-such.png"}, "get", dict.fromkeys(ROLES, DENY)),
 ]
 
