@@ -31,7 +31,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 # pg_dump and pg_restore, found by path, no shell
 import tarfile
 import tempfile
 import time
@@ -507,7 +507,10 @@ def _read_members(
                     read.add(info.name)
                     folders |= parents
                     data = tar.extractfile(info)
-                    assert data is not None  # a regular file
+                    if data is None:  # checked to be a regular file above; never None
+                        raise ArchiveProblem(
+                            _("member %(member)s: not a regular file") % {"member": info.name}
+                        )
                     if info.name in {MANIFEST, MANIFEST_SUM}:
                         if info.size > MAX_MANIFEST_BYTES:
                             raise ArchiveProblem(
