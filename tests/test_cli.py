@@ -18,7 +18,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from tests.appraisal.factories import event_json
 from tests.conftest import STRONG_PASSWORD
 from tests.orgs.workbooks import GOOD_ROWS, workbook_bytes
 from tests.pipeline.workbooks import project_book
+from tests.scratch_postgres import scratch_databases
 from tests.supervision.onsite_workbooks import problems_book
 from tests.supervision.workbooks import messy_book
 from tests.targets.workbooks import target_book
@@ -376,19 +376,8 @@ def test_serve_on_a_fresh_data_folder(tmp_path: Path) -> None:
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
     """A new, empty PostgreSQL database (dropped afterwards); its URL."""
-    base = os.environ.get("PINGYI_TEST_DATABASE_URL", "")
-    if not base:
-        pytest.skip("PINGYI_TEST_DATABASE_URL is not set")
-    import psycopg
-
-    name = f"pingyi_cli_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_databases("cli") as (url,):
+        yield url
 
 
 @pytest.mark.postgres

@@ -10,17 +10,16 @@ see its docstring for every check. Here each check is asserted.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from benchmarks.crash import CrashReport, crash_loops
 from benchmarks.harness import pingyi_env
+from tests.scratch_postgres import scratch_databases
 
 LOOPS = 5
 
@@ -58,18 +57,8 @@ def test_kill_9_mid_burst_sqlite(workdir: Path) -> None:
 @pytest.fixture
 def scratch_postgres_url() -> Iterator[str]:
     """A fresh database on the test PostgreSQL server, dropped afterwards."""
-    import psycopg
-
-    base = os.environ["PINGYI_TEST_DATABASE_URL"]
-    name = f"pingyi_crash_{secrets.token_hex(4)}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(base)
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_databases("crash") as (url,):
+        yield url
 
 
 @pytest.mark.postgres

@@ -16,7 +16,6 @@ import sqlite3
 import stat
 import tarfile
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from pingyi.core.audit import audit_log
 from pingyi.core.backup import BackupError, make_backup, restore_archive, verify_archive
 from pingyi.core.demo import load_demo_data
 from pingyi.core.pure.archive import KEY_MEMBER, MANIFEST, MANIFEST_SUM
+from tests.scratch_postgres import scratch_databases
 from tests.test_cli import fresh_env, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,22 +71,8 @@ def restore_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     if connection.vendor == "sqlite":
         yield fresh_env(data)
         return
-    import dj_database_url
-    import psycopg
-
-    url = os.environ["PINGYI_TEST_DATABASE_URL"]
-    db = dj_database_url.parse(url)
-    name = f"pingyi_restore_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(
-        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
-        dbname="postgres", autocommit=True,
-    )  # fmt: skip
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield fresh_env(data, DATABASE_URL=url.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_databases("restore") as (url,):
+        yield fresh_env(data, DATABASE_URL=url)
 
 
 def restore(archive: Path, env: dict[str, str], tmp_path: Path, *extra: str) -> Any:

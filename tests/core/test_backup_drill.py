@@ -28,7 +28,6 @@ import io
 import json
 import os
 import queue
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -38,7 +37,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -54,6 +52,7 @@ from benchmarks.harness import (
     pingyi_env,
     pingyi_server,
 )
+from tests.scratch_postgres import scratch_databases
 
 KEY = "2026-h1"  # the demo's next meeting (a draft until the drill opens it)
 CARDS = 360
@@ -269,23 +268,9 @@ def test_backup_mid_burst_restore_elsewhere_sqlite(workdir: Path) -> None:
 
 @pytest.fixture
 def two_postgres_urls() -> Iterator[tuple[str, str]]:
-    """Two fresh databases on the test PostgreSQL server (its user creates databases: the CI
-    cluster's ``pingyi`` is the superuser made by ``initdb -U pingyi`` in .ci/run), dropped
-    afterwards."""
-    import psycopg
-
-    base = os.environ["PINGYI_TEST_DATABASE_URL"]
-    names = [f"pingyi_drill_{secrets.token_hex(4)}" for _ in range(2)]
-    with psycopg.connect(base, autocommit=True) as conn:
-        for name in names:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(base)
-    try:
-        yield tuple(urlunsplit(parts._replace(path=f"/{n}")) for n in names)  # type: ignore[misc]
-    finally:
-        with psycopg.connect(base, autocommit=True) as conn:
-            for name in names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """Two fresh databases on the test PostgreSQL server, dropped afterwards."""
+    with scratch_databases("drill", 2) as (source, target):
+        yield source, target
 
 
 @pytest.mark.postgres

@@ -45,6 +45,7 @@ import pytest
 
 import pingyi
 from pingyi.core.upgrade import MigrationState
+from tests.scratch_postgres import scratch_databases
 from tests.test_cli import _free_port, fresh_env, run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -464,21 +465,8 @@ def test_the_way_back_the_pre_upgrade_backup_runs_on_the_previous_version(
 @pytest.fixture
 def new_postgres() -> Iterator[str]:
     """A new, empty PostgreSQL database (dropped afterwards); its URL."""
-    import uuid
-
-    import psycopg
-
-    base = os.environ.get("PINGYI_TEST_DATABASE_URL", "")
-    if not base:
-        pytest.skip("PINGYI_TEST_DATABASE_URL is not set")
-    name = f"pingyi_upgrade_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(base, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_databases("upgrade") as (url,):
+        yield url
 
 
 def pg_counts(url: str) -> dict[str, int]:
