@@ -238,16 +238,9 @@ def _pg_dump(dest: Path) -> dict[str, Any]:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version_num')::int")
         snapshot, server = cursor.fetchone()
-        cursor.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
-        )
-        tables = [row[0] for row in cursor.fetchall()]
-        rows = {}
-        for table in tables:
-            cursor.execute(_count(table))
-            rows[table] = cursor.fetchone()[0]
+        rows = _pg_counts(cursor)
         migrations: dict[str, list[str]] = {}
-        if "django_migrations" in tables:
+        if "django_migrations" in rows:
             cursor.execute("SELECT app, name FROM django_migrations")
             migrations = _migrations(cursor.fetchall())
         done = subprocess.run(  # noqa: S603  # nosec B603 # the tool found above, no shell
@@ -684,7 +677,8 @@ def restore_archive(archive: Path, *, sha256: str = "") -> RestoreResult:
             restored = _check_sqlite(work / SQLITE_MEMBER, data, archive)
         else:  # one transaction: all or nothing, before any file is moved into place
             _pg_restore(work / PGDUMP_MEMBER)
-            restored = _pg_counts()
+            with connection.cursor() as cursor:
+                restored = _pg_counts(cursor)
             if restored != data.get("rows"):
                 warnings.append(
                     _("the restored database does not hold the rows the manifest counted")
@@ -858,14 +852,14 @@ def _pg_restore(dump: Path) -> None:
         )
 
 
-def _pg_counts() -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
-        )
-        tables = [r[0] for r in cursor.fetchall()]
-        rows = {}
-        for table in tables:
-            cursor.execute(_count(table))
-            rows[table] = cursor.fetchone()[0]
+def _pg_counts(cursor: Any) -> dict[str, int]:
+    """Every table of the schema and its rows, as ``cursor`` sees them (its snapshot)."""
+    cursor.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    )
+    tables = [r[0] for r in cursor.fetchall()]
+    rows = {}
+    for table in tables:
+        cursor.execute(_count(table))
+        rows[table] = cursor.fetchone()[0]
     return rows
