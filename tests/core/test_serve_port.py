@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from pingyi.core.commandline import CliError
 from pingyi.core.server import ensure_port_free
@@ -46,12 +47,14 @@ def test_a_port_held_by_any_program_is_refused() -> None:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        with pytest.raises(CliError, match="already in use") as refused:
+        with translation.override("en"), pytest.raises(CliError, match="already in use") as refused:
             ensure_port_free("127.0.0.1", port)
         assert refused.value.code == 1
+        with translation.override("zh-hans"), pytest.raises(CliError, match="已被占用"):
+            ensure_port_free("127.0.0.1", port)
     ensure_port_free("127.0.0.1", port)  # free again: no refusal
 
 
 def test_an_address_that_is_not_ours_is_named() -> None:
-    with pytest.raises(CliError, match=r"192\.0\.2\.1"):
+    with translation.override("en"), pytest.raises(CliError, match=r"192\.0\.2\.1"):
         ensure_port_free("192.0.2.1", 8000)  # TEST-NET-1: never a local address
