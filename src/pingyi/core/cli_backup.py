@@ -26,6 +26,8 @@ def _size(n: int) -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
     from pingyi.core.backup import BackupError, make_backup  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     try:
@@ -49,7 +51,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     else:
         print(result.path)
         print(
-            f"  {_size(result.bytes)} ({result.bytes} bytes), {result.seconds:.1f} s, {result.mode}"
+            "  "
+            + _("%(size)s (%(bytes)d bytes), %(seconds).1f s, %(mode)s")
+            % {
+                "size": _size(result.bytes),
+                "bytes": result.bytes,
+                "seconds": result.seconds,
+                "mode": result.mode,
+            }
         )
         print(f"  sha256 {result.sha256}")
     return 0
@@ -57,6 +66,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     _setup()
+    from django.utils.translation import gettext as _  # noqa: PLC0415 (Django is set up only for the verbs that need it)
+
     from pingyi.core.backup import BackupError, restore_archive, verify_archive  # noqa: PLC0415 (Django is set up only for the verbs that need it)
 
     archive = Path(args.archive)
@@ -73,11 +84,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 )
             else:
                 rows = sum(data.get("rows", {}).values())
-                print(f"{archive}: intact, {len(data['members'])} members checked")
+                print(
+                    _("%(archive)s: intact, %(count)d members checked")
+                    % {"archive": archive, "count": len(data["members"])}
+                )
                 print(
                     f"  {data['created']} pingyi {data['pingyi']} {data['mode']} "
-                    f"({data['database']}), {rows} rows, {data.get('uploads', 0)} uploads, "
-                    f"secret key: {data['secret_key']}"
+                    f"({data['database']}), "
+                    + _("%(rows)d rows, %(uploads)d uploads, secret key: %(key)s")
+                    % {"rows": rows, "uploads": data.get("uploads", 0), "key": data["secret_key"]}
                 )
                 print(f"  sha256 {manifest.sha256}")
             return 0
@@ -99,13 +114,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"restored {archive}: {len(result.restored)} tables, "
-            f"{sum(result.restored.values())} rows, "
-            f"{result.uploads} uploads, secret key: {result.secret_key}; {result.seconds:.1f} s"
+            _(
+                "restored %(archive)s: %(tables)d tables, %(rows)d rows, %(uploads)d uploads, "
+                "secret key: %(key)s; %(seconds).1f s"
+            )
+            % {
+                "archive": archive,
+                "tables": len(result.restored),
+                "rows": sum(result.restored.values()),
+                "uploads": result.uploads,
+                "key": result.secret_key,
+                "seconds": result.seconds,
+            }
         )
         print(
-            "  next: `pingyi migrate` applies migrations newer than the archive, "
-            "then `pingyi audit verify`"
+            "  "
+            + _(
+                "next: `pingyi migrate` applies migrations newer than the archive, "
+                "then `pingyi audit verify`"
+            )
         )
     return 0
 
