@@ -102,9 +102,15 @@ def test_the_wall_at_1920_shows_every_board_from_the_demo(
         # from the back of the room: names and scores drawn at ≥ 28 px, the lists at ≥ 28 px
         axis, label = page.evaluate(CHART_FONTS, "arena")
         assert axis >= 28 and label >= 28
-        size = page.eval_on_selector(
-            ".red-list li", "el => parseFloat(getComputedStyle(el).fontSize)"
-        )
+        # read in one step from the live page: a board redrawn by the stream between finding
+        # the element and reading its style left a detached one (font size NaN, seen in CI)
+        size = page.wait_for_function(
+            """() => {
+                const el = document.querySelector('section[data-board="arena"] .red-list li');
+                const px = el && el.isConnected && parseFloat(getComputedStyle(el).fontSize);
+                return px > 0 ? px : null;
+            }"""
+        ).json_value()
         assert size >= 28
         assert (
             page.eval_on_selector(

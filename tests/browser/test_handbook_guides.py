@@ -157,6 +157,11 @@ def test_evaluator_pictures(
         expect(page.locator("#event-name")).to_have_text(event.name)
         assert page.evaluate("location.href") == f"{base}/b/"  # the secret left the address
 
+        # the tracks are built after the header (the card's lookup, then the running
+        # presentations): counting before they are there filled nothing (seen in CI)
+        expect(page.locator("#track-0 li.unit input.score").first).to_be_visible()
+        expect(page.locator("#track-1 li.unit").first).to_be_visible()
+
         # the criteria track: every unit's four marks (below each maximum)
         marks = ["36", "17", "18", "16"]
         scores = page.locator("#track-0 li.unit input.score")
