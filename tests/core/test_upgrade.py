@@ -93,6 +93,18 @@ def _git(*args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def old_code(commit: str, folder: Path) -> Path:
+    """``src/`` of ``commit`` (a previous release) extracted into ``folder``, to be run with
+    ``PYTHONPATH=folder/src`` and this virtualenv."""
+    folder.mkdir()
+    code = subprocess.run(
+        ["git", "-C", str(REPO), "archive", commit, "src"], capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(code)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
 def _tag_commit(tag: str) -> str | None:
     return _git("rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}")
 
@@ -445,13 +457,7 @@ def test_the_way_back_the_pre_upgrade_backup_runs_on_the_previous_version(
         == (manifest["tables"]["django_migrations"])
     )
 
-    old = tmp_path / "old"
-    old.mkdir()
-    code = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "src"], capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(code)) as tar:
-        tar.extractall(old, filter="data")
+    old = old_code(commit, tmp_path / "old")
     old_env = {**fresh_env(back), "PYTHONPATH": str(old / "src")}
     verified = run(["audit", "verify"], old_env, tmp_path)
     assert verified.returncode == 0, verified.stderr
@@ -498,13 +504,7 @@ def test_scaled_the_previous_release_is_upgraded(new_postgres: str, tmp_path: Pa
     commit = _tag_commit(tag)
     if commit is None:
         pytest.skip(f"{tag} is not in this clone: its code cannot be run")
-    old = tmp_path / "old"
-    old.mkdir()
-    code = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "src"], capture_output=True, check=True
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(code)) as tar:
-        tar.extractall(old, filter="data")
+    old = old_code(commit, tmp_path / "old")
     data = tmp_path / "data"
     # as deploy/ sets a scaled installation up: the key in the environment, not the folder
     env = fresh_env(data, DATABASE_URL=new_postgres, SECRET_KEY="upgrade-test-" + "k" * 50)
